@@ -1,0 +1,89 @@
+import { open, type FileHandle } from 'node:fs/promises';
+import { Readable } from 'node:stream';
+import { FerryError } from '../errors.js';
+
+/** Random access to the bytes of a bundle. The one seam between storage and the reader. */
+export interface ByteSource {
+  readonly label: string;
+  readonly size: number;
+  read(position: number, length: number): Promise<Buffer>;
+  createReadStream(start: number, end: number): Readable;
+  close(): Promise<void>;
+}
+
+export class FileByteSource implements ByteSource {
+  private constructor(
+    readonly label: string,
+    readonly size: number,
+    private readonly handle: FileHandle,
+  ) {}
+
+  static async open(path: string): Promise<FileByteSource> {
+    let handle: FileHandle;
+    try {
+      handle = await open(path, 'r');
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
+      const why = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'it is a folder' : (error as Error).message;
+      throw new FerryError('INPUT_MISSING', `Cannot open bundle "${path}": ${why}.`, { cause: error });
+    }
+    const stats = await handle.stat();
+    if (!stats.isFile()) {
+      await handle.close();
+      throw new FerryError('NOT_A_BUNDLE', `"${path}" is not a file.`);
+    }
+    return new FileByteSource(path, stats.size, handle);
+  }
+
+  async read(position: number, length: number): Promise<Buffer> {
+    if (position < 0 || length < 0 || position + length > this.size) {
+      throw new FerryError(
+        'BUNDLE_CORRUPT',
+        `${this.label}: a read of ${length} bytes at ${position} goes past the end of the file (${this.size} bytes); the file is truncated or damaged.`,
+      );
+    }
+    const buffer = Buffer.allocUnsafe(length);
+    let done = 0;
+    while (done < length) {
+      const { bytesRead } = await this.handle.read(buffer, done, length - done, position + done);
+      if (bytesRead === 0) throw new FerryError('BUNDLE_CORRUPT', `${this.label}: the file ended early.`);
+      done += bytesRead;
+    }
+    return buffer;
+  }
+
+  createReadStream(start: number, end: number): Readable {
+    return rangeStream(this, start, end);
+  }
+
+  async close(): Promise<void> {
+    await this.handle.close();
+  }
+}
+
+const CHUNK_SIZE = 64 * 1024;
+
+/**
+ * Streams [start, end) with positional reads. Node's own file streams close the descriptor when
+ * destroyed, which would close the whole bundle when one download is cancelled.
+ */
+export function rangeStream(source: ByteSource, start: number, end: number): Readable {
+  let position = start;
+  return new Readable({
+    highWaterMark: CHUNK_SIZE,
+    read() {
+      const length = Math.min(CHUNK_SIZE, end - position);
+      if (length <= 0) {
+        this.push(null);
+        return;
+      }
+      source.read(position, length).then(
+        (chunk) => {
+          position += length;
+          this.push(chunk);
+        },
+        (error: Error) => this.destroy(error),
+      );
+    },
+  });
+}

@@ -1,0 +1,56 @@
+import { FerryError } from '../errors.js';
+
+/** Namespaces of a bundle (FORMAT.md §2). */
+export const CONTENT_PREFIX = 'content/';
+export const MANIFEST_NAME = 'ferry.json';
+export const INDEX_NAME = 'ferry/index';
+export const ILLUSTRATION_NAME = 'ferry/illustration.png';
+export const SEARCH_PREFIX = 'search/';
+export const MAX_NAME_BYTES = 4096;
+
+// eslint-disable-next-line no-control-regex
+const CONTROL_CHARACTER = /[\u0000-\u001f\u007f]/;
+
+/** Why a name breaks FORMAT.md §2, or undefined when it is valid. */
+export function nameProblem(name: string): string | undefined {
+  if (name.length === 0) return 'the name is empty';
+  if (Buffer.byteLength(name) > MAX_NAME_BYTES) return `the name is longer than ${MAX_NAME_BYTES} bytes`;
+  if (name.startsWith('/')) return 'the name is absolute';
+  if (name.includes('\\')) return 'the name contains a backslash';
+  if (CONTROL_CHARACTER.test(name)) return 'the name contains a control character';
+  for (const segment of name.split('/')) {
+    if (segment === '' || segment === '.' || segment === '..') return `the name has a "${segment}" segment`;
+  }
+  return undefined;
+}
+
+export function assertValidName(name: string): void {
+  const problem = nameProblem(name);
+  if (problem) throw new FerryError('INPUT_INVALID', `Cannot store "${name}": ${problem}.`);
+}
+
+export function contentName(path: string): string {
+  return CONTENT_PREFIX + path;
+}
+
+/** Byte order of UTF-8 names, the order of the path index. */
+export function compareNames(a: Buffer, b: Buffer): number {
+  return Buffer.compare(a, b);
+}
+
+/** Bundle names in URLs and file names: lower case letters, digits, `_`, `.`, `-`. */
+export function isValidBundleName(name: string): boolean {
+  return /^[a-z0-9][a-z0-9_.-]{0,63}$/.test(name);
+}
+
+export function toBundleName(text: string): string {
+  const cleaned = text
+    .normalize('NFKD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .toLowerCase()
+    .replace(/[^a-z0-9_.-]+/g, '_')
+    .replace(/^[^a-z0-9]+/, '')
+    .slice(0, 64)
+    .replace(/[_.-]+$/, '');
+  return cleaned.length > 0 ? cleaned : 'bundle';
+}

@@ -1,0 +1,214 @@
+import type { Readable } from 'node:stream';
+import yauzl from 'yauzl';
+import { FerryError } from '../errors.js';
+import { FileByteSource, type ByteSource } from './byte-source.js';
+import { parseManifest, type Manifest } from './manifest.js';
+import { CONTENT_PREFIX, INDEX_NAME, MANIFEST_NAME } from './names.js';
+import {
+  EntryKind,
+  findBlock,
+  INDEX_HEADER_SIZE,
+  parseBlock,
+  parseBlockTable,
+  parseIndexHeader,
+  parseMediaTypes,
+  type BlockTable,
+  type IndexHeader,
+  type IndexRecord,
+  type StoredKind,
+  type Locator,
+} from './path-index.js';
+import { localDataOffset, readLastCentralRecord, readZipTail } from './zip-tail.js';
+
+export type StoredRecord = { name: string; kind: StoredKind; locator: Locator };
+
+const MAX_REDIRECTS = 8;
+const BLOCK_CACHE_SIZE = 256;
+
+/** Lets yauzl read through our ByteSource: its documented seam for custom storage. */
+class SourceReader extends yauzl.RandomAccessReader {
+  constructor(private readonly source: ByteSource) {
+    super();
+  }
+
+  override _readStreamForRange(start: number, end: number): Readable {
+    return this.source.createReadStream(start, end);
+  }
+
+  override read(buffer: Buffer, offset: number, length: number, position: number, callback: (err: Error | null) => void): void {
+    this.source.read(position, length).then(
+      (bytes) => {
+        bytes.copy(buffer, offset);
+        callback(null);
+      },
+      (error: Error) => callback(error),
+    );
+  }
+}
+
+/**
+ * An open bundle. Opening reads the ZIP tail, the path index header and its block table,
+ * and the manifest; it never walks the central directory, so it costs the same at any size.
+ */
+export class Bundle {
+  private readonly blockCache = new Map<number, IndexRecord[]>();
+  /** Set by fromSource right after the index is readable. */
+  manifest!: Manifest;
+
+  private constructor(
+    readonly source: ByteSource,
+    private readonly zip: yauzl.ZipFile,
+    private readonly indexDataOffset: number,
+    readonly indexHeader: IndexHeader,
+    private readonly blockTable: BlockTable,
+    private readonly mediaTypes: string[],
+  ) {}
+
+  static async open(path: string): Promise<Bundle> {
+    const source = await FileByteSource.open(path);
+    try {
+      return await Bundle.fromSource(source);
+    } catch (error) {
+      await source.close();
+      throw error;
+    }
+  }
+
+  static async fromSource(source: ByteSource): Promise<Bundle> {
+    const label = source.label;
+    const tail = await readZipTail(source);
+    const last = await readLastCentralRecord(source, tail, INDEX_NAME);
+    const indexDataOffset = await localDataOffset(source, last.localHeaderOffset);
+    const indexEnd = tail.centralDirectoryOffset;
+    const headerBytes = await source.read(indexDataOffset, Math.min(INDEX_HEADER_SIZE, indexEnd - indexDataOffset));
+    const header = parseIndexHeader(headerBytes, indexEnd - indexDataOffset, label);
+    const tableStart = indexDataOffset + header.blockTableOffset;
+    const tableBytes = await source.read(tableStart, Math.max(0, indexEnd - tableStart));
+    const blockTable = parseBlockTable(tableBytes, header, label);
+    const mediaTypesEnd = blockTable.offsets[0] ?? header.blockTableOffset;
+    const mediaTypes = parseMediaTypes(
+      await source.read(indexDataOffset + header.mediaTypesOffset, Math.max(0, mediaTypesEnd - header.mediaTypesOffset)),
+      label,
+    );
+
+    let zip: yauzl.ZipFile;
+    try {
+      zip = await yauzl.fromRandomAccessReaderPromise(new SourceReader(source), source.size, {
+        lazyEntries: true,
+        autoClose: false,
+        validateEntrySizes: true,
+      });
+    } catch (error) {
+      throw new FerryError('BUNDLE_CORRUPT', `${label}: ${(error as Error).message}`, { cause: error });
+    }
+    const bundle = new Bundle(source, zip, indexDataOffset, header, blockTable, mediaTypes);
+    const manifestRecord = await bundle.lookup(MANIFEST_NAME);
+    if (!manifestRecord || manifestRecord.kind === EntryKind.Redirect) {
+      throw new FerryError('BUNDLE_CORRUPT', `${label}: ferry.json is missing.`);
+    }
+    bundle.manifest = parseManifest(await bundle.read(manifestRecord), label);
+    return bundle;
+  }
+
+  get label(): string {
+    return this.source.label;
+  }
+
+  get name(): string {
+    return this.manifest.metadata.name;
+  }
+
+  private async block(number: number): Promise<IndexRecord[]> {
+    const cached = this.blockCache.get(number);
+    if (cached) {
+      this.blockCache.delete(number);
+      this.blockCache.set(number, cached);
+      return cached;
+    }
+    const bytes = await this.source.read(
+      this.indexDataOffset + this.blockTable.offsets[number]!,
+      this.blockTable.lengths[number]!,
+    );
+    const records = parseBlock(bytes, this.mediaTypes, this.label);
+    this.blockCache.set(number, records);
+    if (this.blockCache.size > BLOCK_CACHE_SIZE) {
+      this.blockCache.delete(this.blockCache.keys().next().value!);
+    }
+    return records;
+  }
+
+  /** The record stored under an exact entry name, redirect or not. */
+  async lookup(name: string): Promise<IndexRecord | undefined> {
+    const key = Buffer.from(name, 'utf8');
+    const number = findBlock(this.blockTable, key);
+    if (number < 0) return undefined;
+    return (await this.block(number)).find((record) => record.name === name);
+  }
+
+  /** Follows redirects to the stored entry, or undefined when there is none. */
+  async resolve(name: string): Promise<StoredRecord | undefined> {
+    let record = await this.lookup(name);
+    for (let hops = 0; record?.kind === EntryKind.Redirect; hops++) {
+      if (hops === MAX_REDIRECTS) {
+        throw new FerryError('BUNDLE_CORRUPT', `${this.label}: "${name}" is in a redirect loop or a chain longer than ${MAX_REDIRECTS}.`);
+      }
+      record = await this.lookup(record.target);
+    }
+    return record;
+  }
+
+  /** Resolves a collection path (without the `content/` prefix). */
+  resolveContent(path: string): Promise<StoredRecord | undefined> {
+    return this.resolve(CONTENT_PREFIX + path);
+  }
+
+  /** Every record in index order, reading one block at a time. */
+  async *records(): AsyncGenerator<IndexRecord> {
+    for (let number = 0; number < this.indexHeader.blockCount; number++) {
+      yield* await this.block(number);
+    }
+  }
+
+  private yauzlEntry(record: StoredRecord): yauzl.Entry {
+    const entry = new yauzl.Entry();
+    entry.fileName = record.name;
+    entry.relativeOffsetOfLocalHeader = record.locator.offset;
+    entry.compressedSize = record.locator.compressedSize;
+    entry.uncompressedSize = record.locator.size;
+    entry.compressionMethod = record.locator.method;
+    entry.generalPurposeBitFlag = 0;
+    return entry;
+  }
+
+  /** The decoded content; its length is checked against the index, which stops decompression bombs. */
+  async openStream(record: StoredRecord): Promise<Readable> {
+    return new Promise((resolve, reject) => {
+      this.zip.openReadStream(this.yauzlEntry(record), (error, stream) => {
+        if (error) reject(new FerryError('BUNDLE_CORRUPT', `${this.label}: cannot read "${record.name}": ${error.message}`));
+        else resolve(stream);
+      });
+    });
+  }
+
+  /** The stored bytes as they are in the file: for deflated entries, a raw deflate stream. */
+  async openRawStream(record: StoredRecord): Promise<Readable> {
+    const start = await localDataOffset(this.source, record.locator.offset);
+    const end = start + record.locator.compressedSize;
+    if (end > this.source.size) {
+      throw new FerryError('BUNDLE_CORRUPT', `${this.label}: "${record.name}" runs past the end of the file.`);
+    }
+    return this.source.createReadStream(start, end);
+  }
+
+  async read(record: StoredRecord): Promise<Buffer> {
+    const stream = await this.openStream(record);
+    const chunks: Buffer[] = [];
+    for await (const chunk of stream) chunks.push(chunk as Buffer);
+    return Buffer.concat(chunks);
+  }
+
+  async close(): Promise<void> {
+    this.zip.close();
+    await this.source.close();
+  }
+}

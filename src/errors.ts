@@ -1,0 +1,30 @@
+/** Stable codes let scripts and tests tell failures apart without parsing messages. */
+export type FerryErrorCode =
+  | 'INPUT_MISSING'
+  | 'INPUT_EMPTY'
+  | 'INPUT_INVALID'
+  | 'OUTPUT_INVALID'
+  | 'NOT_A_BUNDLE'
+  | 'BUNDLE_CORRUPT'
+  | 'ENTRY_NOT_FOUND'
+  | 'USAGE';
+
+/** An error meant for a person: the message says what went wrong and what to do. */
+export class FerryError extends Error {
+  readonly code: FerryErrorCode;
+
+  constructor(code: FerryErrorCode, message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'FerryError';
+    this.code = code;
+  }
+}
+
+export function isFerryError(error: unknown): error is FerryError {
+  return error instanceof FerryError;
+}
+
+export function describeError(error: unknown): string {
+  if (error instanceof Error) return error.message;
+  return String(error);
+}

@@ -1,0 +1,87 @@
+import { Parser } from 'htmlparser2';
+
+export interface PageText {
+  title: string;
+  /** The first <h1>, used when there is no <title>. */
+  heading: string;
+  /** Readable text of the page's main region (or of the whole body when it marks none). */
+  text: string;
+}
+
+const SKIPPED = new Set(['script', 'style', 'noscript', 'template', 'select', 'button']);
+const BLOCKS = new Set([
+  'p', 'div', 'br', 'li', 'tr', 'td', 'th', 'h1', 'h2', 'h3', 'h4', 'h5', 'h6', 'pre', 'section', 'article',
+  'dt', 'dd', 'blockquote', 'table', 'ul', 'ol', 'dl', 'main', 'header', 'footer', 'nav', 'aside', 'hr',
+]);
+
+function isMainRegion(name: string, attributes: Record<string, string>): boolean {
+  return name === 'main' || name === 'article' || attributes.role === 'main';
+}
+
+/** Decodes a page with the charset it declares (a <meta> in its first bytes), UTF-8 otherwise. */
+export function decodeHtml(data: Buffer): string {
+  const head = data.subarray(0, 2048).toString('latin1');
+  const declared = /<meta[^>]+charset\s*=\s*["']?\s*([\w-]+)/i.exec(head)?.[1]?.toLowerCase();
+  if (declared && declared !== 'utf-8' && declared !== 'utf8') {
+    try {
+      return new TextDecoder(declared).decode(data);
+    } catch {
+      // An unknown label: UTF-8 is the best guess.
+    }
+  }
+  return new TextDecoder('utf-8').decode(data);
+}
+
+/** Title and searchable text of a page; tolerant of broken HTML, never throws on it. */
+export function extractPageText(html: string): PageText {
+  const stack: string[] = [];
+  let skipDepth = 0;
+  let mainDepth = -1;
+  let inTitle = false;
+  let inH1 = false;
+  let title = '';
+  let heading = '';
+  const body: string[] = [];
+  const main: string[] = [];
+  let sawMain = false;
+
+  const parser = new Parser(
+    {
+      onopentag(name, attributes) {
+        stack.push(name);
+        if (name === 'title') inTitle = true;
+        if (name === 'h1' && heading === '') inH1 = true;
+        if (SKIPPED.has(name)) skipDepth++;
+        if (mainDepth < 0 && !sawMain && isMainRegion(name, attributes)) {
+          mainDepth = stack.length;
+          sawMain = true;
+        }
+        if (BLOCKS.has(name)) {
+          body.push(' ');
+          if (mainDepth >= 0) main.push(' ');
+        }
+      },
+      ontext(text) {
+        if (inTitle) title += text;
+        if (inH1) heading += text;
+        if (skipDepth > 0 || inTitle) return;
+        body.push(text);
+        if (mainDepth >= 0) main.push(text);
+      },
+      onclosetag(name) {
+        if (name === 'title') inTitle = false;
+        if (name === 'h1') inH1 = false;
+        if (SKIPPED.has(name) && skipDepth > 0) skipDepth--;
+        if (mainDepth >= 0 && stack.length === mainDepth) mainDepth = -1;
+        stack.pop();
+      },
+    },
+    { decodeEntities: true, lowerCaseTags: true, lowerCaseAttributeNames: true },
+  );
+  parser.write(html);
+  parser.end();
+
+  const clean = (value: string) => value.replace(/\s+/g, ' ').trim();
+  const mainText = clean(main.join(''));
+  return { title: clean(title), heading: clean(heading), text: mainText || clean(body.join('')) };
+}

@@ -1,0 +1,65 @@
+/**
+ * Makes links that are absolute to the mirrored site's own address relative, so pages work offline.
+ * Only attribute values that start with the base URL change; everything else stays byte for byte.
+ */
+const LINK_ATTRIBUTE = /(\s(?:href|src|action|poster)\s*=\s*)(?:"([^"]*)"|'([^']*)'|([^\s"'>]+))/gi;
+
+export interface LinkRewriter {
+  rewrite(html: string, pagePath: string): string;
+}
+
+function withoutScheme(url: string): string {
+  return url.replace(/^[a-z][a-z0-9+.-]*:/i, '');
+}
+
+export function createLinkRewriter(baseUrl: string, hasPath: (path: string) => boolean): LinkRewriter {
+  const base = new URL(baseUrl);
+  if (!base.pathname.endsWith('/')) base.pathname += '/';
+  // http and https, and protocol-relative links, all name the same site.
+  const basePrefix = withoutScheme(base.href);
+
+  const toRelative = (value: string, pagePath: string): string | undefined => {
+    const candidate = value.trim();
+    if (!/^([a-z][a-z0-9+.-]*:)?\/\//i.test(candidate)) return undefined;
+    const rest = withoutScheme(candidate);
+    if (!rest.startsWith(basePrefix) && rest + '/' !== basePrefix) return undefined;
+    const remainder = rest.startsWith(basePrefix) ? rest.slice(basePrefix.length) : '';
+    const split = remainder.search(/[?#]/);
+    let targetPath = split < 0 ? remainder : remainder.slice(0, split);
+    const suffix = split < 0 ? '' : remainder.slice(split);
+    if (targetPath === '' || targetPath.endsWith('/')) {
+      let decoded = targetPath;
+      try {
+        decoded = decodeURI(targetPath);
+      } catch {
+        // Keep the raw form for a malformed escape.
+      }
+      if (hasPath(decoded + 'index.html')) targetPath += 'index.html';
+    }
+    return relativeUrl(pagePath, targetPath) + suffix;
+  };
+
+  return {
+    rewrite(html, pagePath) {
+      return html.replace(LINK_ATTRIBUTE, (whole, prefix: string, double?: string, single?: string, bare?: string) => {
+        const value = double ?? single ?? bare ?? '';
+        const relative = toRelative(value, pagePath);
+        if (relative === undefined) return whole;
+        const quote = double !== undefined ? '"' : single !== undefined ? "'" : '"';
+        return `${prefix}${quote}${relative}${quote}`;
+      });
+    },
+  };
+}
+
+/** The relative URL from the page at `fromPath` to `toPath`, both collection paths. */
+export function relativeUrl(fromPath: string, toPath: string): string {
+  const from = fromPath.split('/').slice(0, -1).map((segment) => encodeURIComponent(segment));
+  const to = toPath.split('/');
+  let common = 0;
+  while (common < from.length && common < to.length - 1 && from[common] === to[common]) common++;
+  const up = '../'.repeat(from.length - common);
+  const down = to.slice(common).join('/');
+  const result = up + down;
+  return result === '' ? './' : result;
+}

@@ -1,0 +1,122 @@
+import lunr from 'lunr';
+import { EntryKind } from '../bundle/path-index.js';
+import type { Bundle } from '../bundle/reader.js';
+import { FerryError } from '../errors.js';
+import { decodeHtml, extractPageText } from '../pack/html-text.js';
+import { loadShard, shardName, type ShardFile } from './shard.js';
+import { makeSnippet, type Snippet } from './snippet.js';
+
+export interface SearchHit {
+  bundle: string;
+  path: string;
+  title: string;
+  score: number;
+  snippet: Snippet;
+}
+
+export interface SearchResults {
+  query: string;
+  total: number;
+  offset: number;
+  hits: SearchHit[];
+}
+
+export interface SearchOptions {
+  offset?: number;
+  limit?: number;
+}
+
+interface LoadedShard {
+  docs: ShardFile['docs'];
+  index: lunr.Index;
+}
+
+interface Candidate {
+  path: string;
+  title: string;
+  score: number;
+  terms: Set<string>;
+  shard: LoadedShard;
+}
+
+const EXACT_TITLE_BONUS = 1000;
+
+/** Searches one bundle: shards load on first use and stay cached. */
+export class BundleSearcher {
+  private readonly shards = new Map<number, Promise<LoadedShard>>();
+
+  constructor(readonly bundle: Bundle) {}
+
+  private shard(number: number): Promise<LoadedShard> {
+    let loading = this.shards.get(number);
+    if (!loading) {
+      loading = this.loadShard(number);
+      loading.catch(() => this.shards.delete(number));
+      this.shards.set(number, loading);
+    }
+    return loading;
+  }
+
+  private async loadShard(number: number): Promise<LoadedShard> {
+    const record = await this.bundle.resolve(shardName(number));
+    if (!record) throw new FerryError('BUNDLE_CORRUPT', `${this.bundle.label}: search shard ${number} is missing.`);
+    const file = JSON.parse((await this.bundle.read(record)).toString('utf8')) as ShardFile;
+    return { docs: file.docs, index: loadShard(file, this.bundle.manifest.search.language) };
+  }
+
+  /** Candidates from every shard, best first; all words must match, else any word may. */
+  async candidates(query: string): Promise<Candidate[]> {
+    const tokens = lunr.tokenizer(query);
+    if (tokens.length === 0) return [];
+    const shards = await Promise.all(Array.from({ length: this.bundle.manifest.search.shards }, (_, i) => this.shard(i)));
+    let candidates = collect(shards, tokens, lunr.Query.presence.REQUIRED);
+    if (candidates.length === 0) candidates = collect(shards, tokens, lunr.Query.presence.OPTIONAL);
+    const wanted = query.trim().toLowerCase();
+    for (const candidate of candidates) {
+      if (candidate.title.trim().toLowerCase() === wanted) candidate.score += EXACT_TITLE_BONUS;
+    }
+    return candidates.sort((a, b) => b.score - a.score || a.path.localeCompare(b.path));
+  }
+
+  async search(query: string, options: SearchOptions = {}): Promise<SearchResults> {
+    const offset = Math.max(0, options.offset ?? 0);
+    const limit = Math.max(1, Math.min(options.limit ?? 10, 100));
+    const candidates = await this.candidates(query);
+    const page = candidates.slice(offset, offset + limit);
+    const hits = await Promise.all(page.map((candidate) => this.hit(candidate)));
+    return { query, total: candidates.length, offset, hits };
+  }
+
+  private async hit(candidate: Candidate): Promise<SearchHit> {
+    return {
+      bundle: this.bundle.name,
+      path: candidate.path,
+      title: candidate.title,
+      score: Math.round(candidate.score * 1000) / 1000,
+      snippet: await this.snippet(candidate),
+    };
+  }
+
+  private async snippet(candidate: Candidate): Promise<Snippet> {
+    const record = await this.bundle.resolveContent(candidate.path);
+    if (!record || record.kind !== EntryKind.Page) return { text: '', marks: [] };
+    const text = extractPageText(decodeHtml(await this.bundle.read(record))).text;
+    // lunr keeps the search pipeline on the index; its types leave it out.
+    const pipeline = (candidate.shard.index as unknown as { pipeline: lunr.Pipeline }).pipeline;
+    return makeSnippet(text, candidate.terms, (word) => pipeline.runString(word)[0]);
+  }
+}
+
+function collect(shards: LoadedShard[], tokens: lunr.Token[], presence: lunr.Query.presence): Candidate[] {
+  const candidates: Candidate[] = [];
+  for (const shard of shards) {
+    const results = shard.index.query((query) => {
+      for (const token of tokens) query.term(token.toString(), { presence });
+    });
+    for (const result of results) {
+      const [path, title] = shard.docs[Number(result.ref)] ?? ['', ''];
+      candidates.push({ path, title, score: result.score, terms: new Set(Object.keys(result.matchData.metadata)), shard });
+    }
+  }
+  return candidates;
+}
