@@ -31,7 +31,8 @@ interface LoadedShard {
   index: lunr.Index;
 }
 
-interface Candidate {
+export interface Candidate {
+  searcher: BundleSearcher;
   path: string;
   title: string;
   score: number;
@@ -69,25 +70,29 @@ export class BundleSearcher {
     const tokens = lunr.tokenizer(query);
     if (tokens.length === 0) return [];
     const shards = await Promise.all(Array.from({ length: this.bundle.manifest.search.shards }, (_, i) => this.shard(i)));
-    let candidates = collect(shards, tokens, lunr.Query.presence.REQUIRED);
-    if (candidates.length === 0) candidates = collect(shards, tokens, lunr.Query.presence.OPTIONAL);
+    let candidates = this.collect(shards, tokens, lunr.Query.presence.REQUIRED);
+    if (candidates.length === 0) candidates = this.collect(shards, tokens, lunr.Query.presence.OPTIONAL);
     const wanted = query.trim().toLowerCase();
     for (const candidate of candidates) {
       if (candidate.title.trim().toLowerCase() === wanted) candidate.score += EXACT_TITLE_BONUS;
     }
-    return candidates.sort((a, b) => b.score - a.score || a.path.localeCompare(b.path));
+    return candidates.sort(byScore);
   }
 
-  async search(query: string, options: SearchOptions = {}): Promise<SearchResults> {
-    const offset = Math.max(0, options.offset ?? 0);
-    const limit = Math.max(1, Math.min(options.limit ?? 10, 100));
-    const candidates = await this.candidates(query);
-    const page = candidates.slice(offset, offset + limit);
-    const hits = await Promise.all(page.map((candidate) => this.hit(candidate)));
-    return { query, total: candidates.length, offset, hits };
+  search(query: string, options: SearchOptions = {}): Promise<SearchResults> {
+    return searchAll([this], query, options);
   }
 
-  private async hit(candidate: Candidate): Promise<SearchHit> {
+  /** A page picked at random: a random shard, then a random document in it. */
+  async randomPage(): Promise<string> {
+    const count = this.bundle.manifest.search.shards;
+    if (count === 0) return this.bundle.manifest.mainPage;
+    const shard = await this.shard(Math.floor(Math.random() * count));
+    return shard.docs[Math.floor(Math.random() * shard.docs.length)]?.[0] ?? this.bundle.manifest.mainPage;
+  }
+
+  /** A result with its snippet: made only for the results shown. */
+  async hit(candidate: Candidate): Promise<SearchHit> {
     return {
       bundle: this.bundle.name,
       path: candidate.path,
@@ -105,9 +110,27 @@ export class BundleSearcher {
     const pipeline = (candidate.shard.index as unknown as { pipeline: lunr.Pipeline }).pipeline;
     return makeSnippet(text, candidate.terms, (word) => pipeline.runString(word)[0]);
   }
+
+  private collect(shards: LoadedShard[], tokens: lunr.Token[], presence: lunr.Query.presence): Candidate[] {
+    return collect(this, shards, tokens, presence);
+  }
 }
 
-function collect(shards: LoadedShard[], tokens: lunr.Token[], presence: lunr.Query.presence): Candidate[] {
+function byScore(a: Candidate, b: Candidate): number {
+  return b.score - a.score || a.path.localeCompare(b.path);
+}
+
+/** Runs a query over several bundles and merges their results into one ranking. */
+export async function searchAll(searchers: BundleSearcher[], query: string, options: SearchOptions = {}): Promise<SearchResults> {
+  const offset = Math.max(0, options.offset ?? 0);
+  const limit = Math.max(1, Math.min(options.limit ?? 10, 100));
+  const candidates = (await Promise.all(searchers.map((searcher) => searcher.candidates(query)))).flat().sort(byScore);
+  const page = candidates.slice(offset, offset + limit);
+  const hits = await Promise.all(page.map((candidate) => candidate.searcher.hit(candidate)));
+  return { query, total: candidates.length, offset, hits };
+}
+
+function collect(searcher: BundleSearcher, shards: LoadedShard[], tokens: lunr.Token[], presence: lunr.Query.presence): Candidate[] {
   const candidates: Candidate[] = [];
   for (const shard of shards) {
     const results = shard.index.query((query) => {
@@ -115,7 +138,7 @@ function collect(shards: LoadedShard[], tokens: lunr.Token[], presence: lunr.Que
     });
     for (const result of results) {
       const [path, title] = shard.docs[Number(result.ref)] ?? ['', ''];
-      candidates.push({ path, title, score: result.score, terms: new Set(Object.keys(result.matchData.metadata)), shard });
+      candidates.push({ searcher, path, title, score: result.score, terms: new Set(Object.keys(result.matchData.metadata)), shard });
     }
   }
   return candidates;

@@ -1,0 +1,46 @@
+import { Command, CommanderError } from 'commander';
+import { FerryError, describeError } from '../errors.js';
+import { VERSION } from '../version.js';
+import { registerExtract } from './extract.js';
+import { registerInfo } from './info.js';
+import type { CliIO } from './io.js';
+import { registerPack } from './pack.js';
+import { registerSearch } from './search.js';
+import { registerServe } from './serve.js';
+
+export const EXIT_OK = 0;
+export const EXIT_FAILURE = 1;
+export const EXIT_USAGE = 2;
+
+function buildProgram(io: CliIO): Command {
+  const program = new Command('ferry')
+    .description('Carry web content across a connectivity gap: pack sites into bundles, serve them offline.')
+    .version(VERSION)
+    .exitOverride()
+    .configureOutput({ writeOut: (text) => io.stdout.write(text), writeErr: (text) => io.stderr.write(text) })
+    .showHelpAfterError('(run with --help for usage)');
+  registerPack(program, io);
+  registerInfo(program, io);
+  registerSearch(program, io);
+  registerExtract(program, io);
+  registerServe(program, io);
+  program.commands.forEach((command) => command.exitOverride());
+  return program;
+}
+
+/** Runs the CLI in-process and returns its exit code; tests call this directly. */
+export async function main(args: string[], io: CliIO): Promise<number> {
+  const program = buildProgram(io);
+  try {
+    await program.parseAsync(args, { from: 'user' });
+    return EXIT_OK;
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      return error.exitCode === 0 ? EXIT_OK : EXIT_USAGE;
+    }
+    io.stderr.write(`ferry: ${describeError(error)}\n`);
+    if (error instanceof FerryError) return error.code === 'USAGE' ? EXIT_USAGE : EXIT_FAILURE;
+    if (!(error instanceof Error) || !('code' in error)) io.stderr.write(`${(error as Error).stack ?? ''}\n`);
+    return EXIT_FAILURE;
+  }
+}

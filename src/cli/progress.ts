@@ -1,0 +1,26 @@
+import { formatBytes, type CliIO } from './io.js';
+
+const REDRAW_MS = 100;
+
+/** A one-line progress report, redrawn in place on a terminal and silent elsewhere. */
+export function progressLine(io: CliIO, verb: string) {
+  let lastDraw = 0;
+  let drawn = false;
+  return {
+    update(progress: { files: number; totalFiles: number; bytes: number; totalBytes: number }): void {
+      if (!io.interactive) return;
+      const now = Date.now();
+      if (now - lastDraw < REDRAW_MS && progress.files < progress.totalFiles) return;
+      lastDraw = now;
+      drawn = true;
+      const percent = progress.totalBytes > 0 ? Math.floor((progress.bytes / progress.totalBytes) * 100) : 100;
+      io.stderr.write(
+        `\r\x1b[K${verb} ${progress.files}/${progress.totalFiles} files, ${formatBytes(progress.bytes)} of ${formatBytes(progress.totalBytes)} (${percent}%)`,
+      );
+    },
+    clear(): void {
+      if (drawn) io.stderr.write('\r\x1b[K');
+      drawn = false;
+    },
+  };
+}

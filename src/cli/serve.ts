@@ -1,0 +1,50 @@
+import type { Command } from 'commander';
+import { createServer, type Server } from 'node:http';
+import { FerryError } from '../errors.js';
+import { serverUrls } from '../server/addresses.js';
+import { createApp } from '../server/app.js';
+import { Library } from '../server/library.js';
+import type { CliIO } from './io.js';
+
+function listen(server: Server, port: number, host: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    server.once('error', (error: NodeJS.ErrnoException) => {
+      if (error.code === 'EADDRINUSE') reject(new FerryError('USAGE', `Port ${port} is already in use. Choose another with --port.`));
+      else if (error.code === 'EACCES') reject(new FerryError('USAGE', `Port ${port} needs more rights. Choose one above 1023 with --port.`));
+      else reject(error);
+    });
+    server.listen(port, host, () => {
+      const address = server.address();
+      resolve(typeof address === 'object' && address ? address.port : port);
+    });
+  });
+}
+
+export function registerServe(program: Command, io: CliIO): void {
+  program
+    .command('serve')
+    .description('serve bundles to browsers on this machine and the local network')
+    .argument('<paths...>', 'bundle files, or folders that hold them')
+    .option('-p, --port <port>', 'port to listen on', '8080')
+    .option('--host <address>', 'address to listen on (0.0.0.0: every network)', '0.0.0.0')
+    .action(async (paths: string[], flags: { port: string; host: string }) => {
+      if (!/^\d+$/.test(flags.port) || Number(flags.port) > 65535) {
+        throw new FerryError('USAGE', `--port "${flags.port}" is not a port number (0-65535).`);
+      }
+      const library = await Library.open(paths, (message) => io.stderr.write(`warning: ${message}\n`));
+      const httpServer = createServer(createApp(library));
+      const port = await listen(httpServer, Number(flags.port), flags.host);
+      const urls = serverUrls(flags.host, port);
+      const count = library.list().length;
+      io.stdout.write(
+        `Serving ${count} bundle${count === 1 ? '' : 's'}: ${library.list().map((item) => item.name).join(', ')}\n` +
+          `  Open ${urls.local}\n` +
+          urls.lan.map((url) => `  On the local network: ${url}\n`).join('') +
+          'Press Ctrl+C to stop.\n',
+      );
+      await io.stopSignal();
+      await new Promise((resolve) => httpServer.close(resolve));
+      httpServer.closeAllConnections();
+      await library.close();
+    });
+}

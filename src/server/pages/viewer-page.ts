@@ -1,0 +1,14 @@
+import { escapeHtml } from '../../search/snippet.js';
+import type { LibraryBundle } from '../library.js';
+import { contentUrl, layout } from './layout.js';
+
+/** The viewer: the top bar over the page in a frame. The address bar keeps a shareable URL. */
+export function viewerPage(item: LibraryBundle, path: string): string {
+  const metadata = item.bundle.manifest.metadata;
+  return layout({
+    title: metadata.title,
+    bundle: { name: item.name, title: metadata.title },
+    bodyClass: 'viewer',
+    body: `<iframe id="content" name="content" src="${contentUrl(item.name, path)}" title="${escapeHtml(metadata.title)}" data-bundle="${escapeHtml(item.name)}"></iframe>`,
+  });
+}

@@ -1,0 +1,55 @@
+import type { Request, Response } from 'express';
+import { pipeline } from 'node:stream/promises';
+import type { Bundle, StoredRecord } from '../bundle/reader.js';
+import { contentTypeHeader } from '../pack/media-type.js';
+
+/** The fixed 10-byte gzip header: deflate, no flags, no time, unknown OS (RFC 1952). */
+const GZIP_HEADER = Buffer.from([0x1f, 0x8b, 0x08, 0x00, 0, 0, 0, 0, 0x00, 0xff]);
+
+function acceptsGzip(request: Request): boolean {
+  const header = request.headers['accept-encoding'];
+  return typeof header === 'string' && /\bgzip\b(?!\s*;\s*q=0(\.0+)?\b)/i.test(header);
+}
+
+function gzipTrailer(record: StoredRecord): Buffer {
+  const trailer = Buffer.alloc(8);
+  trailer.writeUInt32LE(record.locator.crc32 >>> 0, 0);
+  trailer.writeUInt32LE(record.locator.size % 2 ** 32, 4);
+  return trailer;
+}
+
+/**
+ * Sends an entry with its stored media type and an ETag from its SHA-256. A deflated entry goes
+ * out as gzip straight from the file: header, the stored deflate stream, then CRC and size.
+ */
+export async function sendEntry(request: Request, response: Response, bundle: Bundle, record: StoredRecord): Promise<void> {
+  const etag = `"${record.locator.sha256.toString('base64url').slice(0, 27)}"`;
+  response.setHeader('ETag', etag);
+  response.setHeader('Cache-Control', 'public, max-age=3600');
+  response.setHeader('Content-Type', contentTypeHeader(record.locator.mediaType));
+  response.setHeader('X-Content-Type-Options', 'nosniff');
+  if (record.locator.method === 8) response.setHeader('Vary', 'Accept-Encoding');
+  const ifNoneMatch = request.headers['if-none-match'];
+  if (ifNoneMatch && ifNoneMatch.split(',').some((tag) => tag.trim().replace(/^W\//, '') === etag)) {
+    response.status(304).end();
+    return;
+  }
+  const gzip = record.locator.method === 8 && acceptsGzip(request);
+  if (gzip) {
+    response.setHeader('Content-Encoding', 'gzip');
+    response.setHeader('Content-Length', GZIP_HEADER.length + record.locator.compressedSize + 8);
+  } else {
+    response.setHeader('Content-Length', record.locator.size);
+  }
+  if (request.method === 'HEAD') {
+    response.end();
+    return;
+  }
+  if (gzip) {
+    response.write(GZIP_HEADER);
+    await pipeline(await bundle.openRawStream(record), response, { end: false });
+    response.end(gzipTrailer(record));
+  } else {
+    await pipeline(await bundle.openStream(record), response);
+  }
+}

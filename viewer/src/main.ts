@@ -1,0 +1,29 @@
+/**
+ * The viewer's only script. Everything works without it; with it, the address bar follows the
+ * page read in the frame, so the URL can be shared and reloaded, and the tab shows its title.
+ */
+
+const CONTENT_PREFIX = '/content/';
+
+function followFrame(frame: HTMLIFrameElement): void {
+  const bundleTitle = document.title;
+  frame.addEventListener('load', () => {
+    let location: Location;
+    let title: string;
+    try {
+      location = frame.contentWindow!.location;
+      title = frame.contentDocument?.title ?? '';
+    } catch {
+      return; // A page of another origin: nothing to follow.
+    }
+    if (!location.pathname.startsWith(CONTENT_PREFIX)) return;
+    const viewerPath = '/viewer/' + location.pathname.slice(CONTENT_PREFIX.length) + location.search + location.hash;
+    if (viewerPath !== window.location.pathname + window.location.search + window.location.hash) {
+      history.replaceState(null, '', viewerPath);
+    }
+    document.title = title ? `${title} — ${bundleTitle}` : bundleTitle;
+  });
+}
+
+const frame = document.getElementById('content');
+if (frame instanceof HTMLIFrameElement) followFrame(frame);
