@@ -1,5 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { createWriteStream, type WriteStream } from 'node:fs';
+import { once } from 'node:events';
 import { open, rename, stat, unlink } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { crc32 } from 'node:zlib';
@@ -162,7 +163,12 @@ export class BundleWriter {
   /** Removes the temporary file; the target is left as it was. */
   async abort(): Promise<void> {
     this.archive.abort();
-    this.output.destroy();
+    if (!this.output.closed) {
+      // The file may still be opening: wait until it is closed, or it would appear after the unlink.
+      const closed = once(this.output, 'close').catch(() => undefined);
+      this.output.destroy();
+      await closed;
+    }
     await unlink(this.tempPath).catch(() => undefined);
   }
 

@@ -1,0 +1,84 @@
+import { execFileSync } from 'node:child_process';
+import { copyFile, readFile, truncate, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { Bundle } from '../../src/bundle/reader.js';
+import { FerryError } from '../../src/errors.js';
+import { packSample, tempFolder } from '../helpers.js';
+
+async function openError(path: string): Promise<FerryError> {
+  const error = await Bundle.open(path).then(
+    () => undefined,
+    (failure: unknown) => failure,
+  );
+  expect(error).toBeInstanceOf(FerryError);
+  return error as FerryError;
+}
+
+describe('the reader refuses bad bundles with a clear error', () => {
+  let folder: string;
+  let good: string;
+  beforeAll(async () => {
+    folder = await tempFolder();
+    good = await packSample(folder);
+  });
+
+  it('names a file that is not a ZIP at all', async () => {
+    const path = join(folder, 'notes.ferry');
+    await writeFile(path, 'these are my notes, not a bundle\n'.repeat(10));
+    const error = await openError(path);
+    expect(error.code).toBe('NOT_A_BUNDLE');
+    expect(error.message).toContain('notes.ferry');
+  });
+
+  it('refuses an empty file', async () => {
+    const path = join(folder, 'empty.ferry');
+    await writeFile(path, '');
+    expect((await openError(path)).code).toBe('NOT_A_BUNDLE');
+  });
+
+  it('refuses a plain ZIP that has no path index', async () => {
+    const path = join(folder, 'plain.zip');
+    await writeFile(join(folder, 'a.txt'), 'hello');
+    execFileSync('zip', ['-q', '-j', path, join(folder, 'a.txt')]);
+    const error = await openError(path);
+    expect(error.code).toBe('NOT_A_BUNDLE');
+    expect(error.message).toContain('ferry/index');
+  });
+
+  it('refuses a truncated bundle', async () => {
+    const path = join(folder, 'truncated.ferry');
+    await copyFile(good, path);
+    const size = (await readFile(good)).length;
+    await truncate(path, Math.floor(size / 2));
+    expect(['NOT_A_BUNDLE', 'BUNDLE_CORRUPT']).toContain((await openError(path)).code);
+  });
+
+  it('refuses a bundle whose path index was overwritten', async () => {
+    const path = join(folder, 'damaged.ferry');
+    const bytes = await readFile(good);
+    const magic = bytes.lastIndexOf(Buffer.from('FRYIDX1\0', 'latin1'));
+    bytes.fill(0x41, magic, magic + 8);
+    await writeFile(path, bytes);
+    const error = await openError(path);
+    expect(error.code).toBe('BUNDLE_CORRUPT');
+    expect(error.message).toContain('path index');
+  });
+
+  it('refuses an entry whose data does not inflate to its recorded size', async () => {
+    const path = join(folder, 'bomb.ferry');
+    const bytes = await readFile(good);
+    const bundle = await Bundle.open(good);
+    const record = (await bundle.resolveContent('index.html'))!;
+    await bundle.close();
+    // Overwrite the page's deflate stream with a stored block that claims other content.
+    const nameLength = bytes.readUInt16LE(record.locator.offset + 26);
+    const dataStart = record.locator.offset + 30 + nameLength + bytes.readUInt16LE(record.locator.offset + 28);
+    bytes.fill(0, dataStart, dataStart + record.locator.compressedSize);
+    await writeFile(path, bytes);
+    const damaged = await Bundle.open(path);
+    const damagedRecord = (await damaged.resolveContent('index.html'))!;
+    await expect(damaged.read(damagedRecord)).rejects.toThrow();
+    await damaged.close();
+  });
+});

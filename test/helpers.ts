@@ -1,0 +1,47 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll } from 'vitest';
+import type { CliIO } from '../src/cli/io.js';
+import { main } from '../src/cli/program.js';
+
+export const REPO = fileURLToPath(new URL('..', import.meta.url));
+export const SAMPLE_SITE = join(REPO, 'samples/click-docs/site');
+export const SAMPLE_METADATA = join(REPO, 'samples/click-docs/metadata.json');
+
+export interface CliRun {
+  code: number;
+  stdout: Buffer;
+  stderr: string;
+}
+
+/** Runs the CLI in-process, as `ferry <args>` would, capturing what it writes. */
+export async function runCli(args: string[], env: NodeJS.ProcessEnv = {}): Promise<CliRun> {
+  const out: Buffer[] = [];
+  let stderr = '';
+  const io: CliIO = {
+    stdout: { write: (chunk: string | Uint8Array) => out.push(Buffer.from(chunk)) },
+    stderr: { write: (chunk: string) => (stderr += chunk) },
+    interactive: false,
+    env,
+    stopSignal: () => Promise.resolve(),
+  };
+  const code = await main(args, io);
+  return { code, stdout: Buffer.concat(out), stderr };
+}
+
+/** A fresh temporary folder, removed when the test file ends. */
+export async function tempFolder(): Promise<string> {
+  const folder = await mkdtemp(join(tmpdir(), 'ferry-test-'));
+  afterAll(() => rm(folder, { recursive: true, force: true }));
+  return folder;
+}
+
+/** Packs the Click sample into `folder` and returns the bundle's path. */
+export async function packSample(folder: string, extra: string[] = []): Promise<string> {
+  const output = join(folder, 'click.ferry');
+  const run = await runCli(['pack', SAMPLE_SITE, '--metadata', SAMPLE_METADATA, '-o', output, ...extra], { SOURCE_DATE_EPOCH: '1700000000' });
+  if (run.code !== 0) throw new Error(`pack failed: ${run.stderr}`);
+  return output;
+}

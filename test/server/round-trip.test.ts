@@ -1,0 +1,126 @@
+import { readFile } from 'node:fs/promises';
+import { createServer, request as httpRequest, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import { gunzipSync } from 'node:zlib';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createApp } from '../../src/server/app.js';
+import { Library } from '../../src/server/library.js';
+import { packSample, SAMPLE_SITE, tempFolder } from '../helpers.js';
+
+interface RawResponse {
+  status: number;
+  headers: Record<string, string | string[] | undefined>;
+  body: Buffer;
+}
+
+describe('pack, serve over a real socket, fetch', () => {
+  let server: Server;
+  let library: Library;
+  let base: string;
+
+  /** A request with exact headers (fetch would decompress and hide Content-Encoding). */
+  function get(path: string, headers: Record<string, string> = {}, method = 'GET'): Promise<RawResponse> {
+    return new Promise((resolve, reject) => {
+      const request = httpRequest(new URL(path, base), { method, headers }, (response) => {
+        const chunks: Buffer[] = [];
+        response.on('data', (chunk: Buffer) => chunks.push(chunk));
+        response.on('end', () => resolve({ status: response.statusCode!, headers: response.headers, body: Buffer.concat(chunks) }));
+      });
+      request.on('error', reject);
+      request.end();
+    });
+  }
+
+  beforeAll(async () => {
+    const folder = await tempFolder();
+    await packSample(folder);
+    library = await Library.open([folder]);
+    server = createServer(createApp(library));
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}/`;
+  });
+  afterAll(async () => {
+    await new Promise((resolve) => server.close(resolve));
+    await library.close();
+  });
+
+  it('lists the bundle on the library page', async () => {
+    const response = await get('/');
+    expect(response.status).toBe(200);
+    expect(response.body.toString()).toContain('Click 8.1 documentation');
+    expect(response.body.toString()).toContain('href="/viewer/click_docs_en/index.html"');
+  });
+
+  it('serves pages and assets with their types and exact bytes', async () => {
+    const cases: [string, string][] = [
+      ['quickstart.html', 'text/html; charset=utf-8'],
+      ['_static/click.css', 'text/css; charset=utf-8'],
+      ['_static/click-logo.png', 'image/png'],
+      ['_static/jquery.js', 'text/javascript; charset=utf-8'],
+    ];
+    for (const [path, type] of cases) {
+      const response = await get(`/content/click_docs_en/${path}`);
+      expect(response.status, path).toBe(200);
+      expect(response.headers['content-type'], path).toBe(type);
+      expect(response.body.equals(await readFile(join(SAMPLE_SITE, path))), path).toBe(true);
+    }
+  });
+
+  it('sends a deflated entry as gzip that decodes to the page', async () => {
+    const response = await get('/content/click_docs_en/options.html', { 'Accept-Encoding': 'gzip, deflate' });
+    expect(response.headers['content-encoding']).toBe('gzip');
+    expect(Number(response.headers['content-length'])).toBe(response.body.length);
+    expect(gunzipSync(response.body).equals(await readFile(join(SAMPLE_SITE, 'options.html')))).toBe(true);
+  });
+
+  it('answers 304 to a matching ETag, and HEAD without a body', async () => {
+    const first = await get('/content/click_docs_en/index.html');
+    const etag = first.headers.etag as string;
+    expect(etag).toMatch(/^".+"$/);
+    expect((await get('/content/click_docs_en/index.html', { 'If-None-Match': etag })).status).toBe(304);
+    const other = (await get('/content/click_docs_en/api.html')).headers.etag;
+    expect(other).not.toBe(etag);
+    const head = await get('/content/click_docs_en/index.html', {}, 'HEAD');
+    expect(head.status).toBe(200);
+    expect(head.body.length).toBe(0);
+    expect(Number(head.headers['content-length'])).toBe(first.body.length);
+  });
+
+  it('finds the page whose body alone holds a word, first, in JSON and HTML', async () => {
+    const api = JSON.parse((await get('/api/search?q=surrogates&bundle=click_docs_en')).body.toString());
+    expect(api.hits[0].path).toBe('unicode-support.html');
+    expect(api.hits[0].url).toBe('/viewer/click_docs_en/unicode-support.html');
+    const html = (await get('/search?q=surrogates')).body.toString();
+    expect(html).toContain('href="/viewer/click_docs_en/unicode-support.html"');
+    expect(html).toMatch(/<mark>surrogates?<\/mark>/i);
+  });
+
+  it('shows a page inside the viewer with the top bar', async () => {
+    const html = (await get('/viewer/click_docs_en/testing.html')).body.toString();
+    expect(html).toContain('<iframe id="content" name="content" src="/content/click_docs_en/testing.html"');
+    expect(html).toContain('action="/search"');
+    expect(html).toContain('href="/random?bundle=click_docs_en"');
+  });
+
+  it('sends a random page to the viewer', async () => {
+    const response = await get('/random?bundle=click_docs_en');
+    expect(response.status).toBe(302);
+    expect(response.headers.location).toMatch(/^\/viewer\/click_docs_en\/.+\.html$/);
+  });
+
+  it('answers 404 for what is not there and 400 for hostile paths, and keeps serving', async () => {
+    expect((await get('/content/click_docs_en/nothing.html')).status).toBe(404);
+    expect((await get('/content/nobundle/index.html')).status).toBe(404);
+    expect((await get('/content/click_docs_en/..%2f..%2fetc%2fpasswd')).status).toBe(400);
+    expect((await get('/content/click_docs_en/a%00b')).status).toBe(400);
+    expect((await get('/content/click_docs_en/index.html')).status).toBe(200);
+  });
+
+  it('offers the bundle file itself for download', async () => {
+    const response = await get('/download/click_docs_en');
+    expect(response.status).toBe(200);
+    expect(response.body.subarray(0, 4).toString('latin1')).toBe('PK\u0003\u0004');
+    expect(response.headers['content-disposition']).toContain('click_docs_en.ferry');
+  });
+});
