@@ -41,7 +41,9 @@ export async function tempFolder(): Promise<string> {
 /** Packs the Click sample into `folder` and returns the bundle's path. */
 export async function packSample(folder: string, extra: string[] = []): Promise<string> {
   const output = join(folder, 'click.ferry');
-  const run = await runCli(['pack', SAMPLE_SITE, '--metadata', SAMPLE_METADATA, '-o', output, ...extra], { SOURCE_DATE_EPOCH: '1700000000' });
+  const run = await runCli(['pack', SAMPLE_SITE, '--metadata', SAMPLE_METADATA, '-o', output, ...extra], {
+    SOURCE_DATE_EPOCH: '1700000000',
+  });
   if (run.code !== 0) throw new Error(`pack failed: ${run.stderr}`);
   return output;
 }

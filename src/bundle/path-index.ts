@@ -28,8 +28,7 @@ export interface Locator {
 export type StoredKind = EntryKind.Asset | EntryKind.Page | EntryKind.Data;
 
 export type IndexRecord =
-  | { name: string; kind: StoredKind; locator: Locator }
-  | { name: string; kind: EntryKind.Redirect; target: string };
+  { name: string; kind: StoredKind; locator: Locator } | { name: string; kind: EntryKind.Redirect; target: string };
 
 export interface IndexHeader {
   recordCount: number;
@@ -91,7 +90,8 @@ function encodeMediaTypes(records: IndexRecord[]): { table: Buffer; numbers: Map
   parts[0]!.writeUInt16LE(numbers.size);
   for (const type of numbers.keys()) {
     const bytes = Buffer.from(type, 'latin1');
-    if (bytes.length > 255 || numbers.size > 0xffff) throw new FerryError('INPUT_INVALID', `Media type "${type}" is too long.`);
+    if (bytes.length > 255 || numbers.size > 0xffff)
+      throw new FerryError('INPUT_INVALID', `Media type "${type}" is too long.`);
     parts.push(Buffer.from([bytes.length]), bytes);
   }
   return { table: Buffer.concat(parts), numbers };
@@ -137,7 +137,10 @@ export function encodeIndex(records: IndexRecord[]): Buffer {
 }
 
 function corrupt(label: string, what: string): FerryError {
-  return new FerryError('BUNDLE_CORRUPT', `${label}: the path index is damaged (${what}). Run "ferry verify" or get a fresh copy.`);
+  return new FerryError(
+    'BUNDLE_CORRUPT',
+    `${label}: the path index is damaged (${what}). Run "ferry verify" or get a fresh copy.`,
+  );
 }
 
 export function parseIndexHeader(bytes: Buffer, indexSize: number, label: string): IndexHeader {
@@ -190,7 +193,8 @@ export function parseMediaTypes(bytes: Buffer, label: string): string[] {
   let position = 2;
   for (let i = 0; i < count; i++) {
     const length = bytes[position];
-    if (length === undefined || position + 1 + length > bytes.length) throw corrupt(label, 'media-type table truncated');
+    if (length === undefined || position + 1 + length > bytes.length)
+      throw corrupt(label, 'media-type table truncated');
     types.push(bytes.toString('latin1', position + 1, position + 1 + length));
     position += 1 + length;
   }

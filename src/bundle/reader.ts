@@ -35,7 +35,13 @@ class SourceReader extends yauzl.RandomAccessReader {
     return this.source.createReadStream(start, end);
   }
 
-  override read(buffer: Buffer, offset: number, length: number, position: number, callback: (err: Error | null) => void): void {
+  override read(
+    buffer: Buffer,
+    offset: number,
+    length: number,
+    position: number,
+    callback: (err: Error | null) => void,
+  ): void {
     this.source.read(position, length).then(
       (bytes) => {
         bytes.copy(buffer, offset);
@@ -87,7 +93,10 @@ export class Bundle {
     const blockTable = parseBlockTable(tableBytes, header, label);
     const mediaTypesEnd = blockTable.offsets[0] ?? header.blockTableOffset;
     const mediaTypes = parseMediaTypes(
-      await source.read(indexDataOffset + header.mediaTypesOffset, Math.max(0, mediaTypesEnd - header.mediaTypesOffset)),
+      await source.read(
+        indexDataOffset + header.mediaTypesOffset,
+        Math.max(0, mediaTypesEnd - header.mediaTypesOffset),
+      ),
       label,
     );
 
@@ -150,7 +159,10 @@ export class Bundle {
     let record = await this.lookup(name);
     for (let hops = 0; record?.kind === EntryKind.Redirect; hops++) {
       if (hops === MAX_REDIRECTS) {
-        throw new FerryError('BUNDLE_CORRUPT', `${this.label}: "${name}" is in a redirect loop or a chain longer than ${MAX_REDIRECTS}.`);
+        throw new FerryError(
+          'BUNDLE_CORRUPT',
+          `${this.label}: "${name}" is in a redirect loop or a chain longer than ${MAX_REDIRECTS}.`,
+        );
       }
       record = await this.lookup(record.target);
     }
@@ -184,7 +196,8 @@ export class Bundle {
   async openStream(record: StoredRecord): Promise<Readable> {
     return new Promise((resolve, reject) => {
       this.zip.openReadStream(this.yauzlEntry(record), (error, stream) => {
-        if (error) reject(new FerryError('BUNDLE_CORRUPT', `${this.label}: cannot read "${record.name}": ${error.message}`));
+        if (error)
+          reject(new FerryError('BUNDLE_CORRUPT', `${this.label}: cannot read "${record.name}": ${error.message}`));
         else resolve(stream);
       });
     });

@@ -85,11 +85,17 @@ export class BundleWriter {
     const folder = dirname(targetPath);
     const folderStats = await stat(folder).catch(() => undefined);
     if (!folderStats?.isDirectory()) {
-      throw new FerryError('OUTPUT_INVALID', `Cannot write "${targetPath}": the folder "${folder}" does not exist. Create it first.`);
+      throw new FerryError(
+        'OUTPUT_INVALID',
+        `Cannot write "${targetPath}": the folder "${folder}" does not exist. Create it first.`,
+      );
     }
     const existing = await stat(targetPath).catch(() => undefined);
     if (existing?.isDirectory()) {
-      throw new FerryError('OUTPUT_INVALID', `Cannot write "${targetPath}": it is a folder. Give a file name such as site.ferry.`);
+      throw new FerryError(
+        'OUTPUT_INVALID',
+        `Cannot write "${targetPath}": it is a folder. Give a file name such as site.ferry.`,
+      );
     }
     const tempPath = join(folder, `.${basename(targetPath)}.${process.pid}-${randomBytes(4).toString('hex')}.tmp`);
     return new BundleWriter(targetPath, tempPath, options);
@@ -133,7 +139,9 @@ export class BundleWriter {
    */
   contentDigest(): string {
     const lines = sortRecords<PendingRecord | IndexRecord>([...this.stored, ...this.redirects]).map((record) =>
-      'target' in record ? `${record.name}\t->${record.target}\n` : `${record.name}\t${'sha256' in record ? record.sha256.toString('hex') : ''}\n`,
+      'target' in record
+        ? `${record.name}\t->${record.target}\n`
+        : `${record.name}\t${'sha256' in record ? record.sha256.toString('hex') : ''}\n`,
     );
     return 'sha256:' + createHash('sha256').update(lines.join('')).digest('hex');
   }
@@ -180,7 +188,11 @@ export class BundleWriter {
     for (const [name, entry] of sha) {
       const locator = locators.get(name);
       if (!locator) throw new Error(`internal: "${name}" is missing from the written archive`);
-      records.push({ name, kind: entry.kind, locator: { ...locator, mediaType: entry.mediaType, sha256: entry.sha256 } });
+      records.push({
+        name,
+        kind: entry.kind,
+        locator: { ...locator, mediaType: entry.mediaType, sha256: entry.sha256 },
+      });
     }
     const index = encodeIndex(sortRecords(records));
     if (index.length !== expectedLength) throw new Error('internal: the path index changed size');

@@ -16,7 +16,10 @@ const MAX_COMMENT = 0xffff;
 
 export async function readZipTail(source: ByteSource): Promise<ZipTail> {
   const notZip = (why: string) =>
-    new FerryError('NOT_A_BUNDLE', `${source.label} is not a ferry bundle: ${why}. Give a .ferry file made by "ferry pack".`);
+    new FerryError(
+      'NOT_A_BUNDLE',
+      `${source.label} is not a ferry bundle: ${why}. Give a .ferry file made by "ferry pack".`,
+    );
   if (source.size < EOCD_SIZE) throw notZip('the file is too short to be a ZIP archive');
   const tailLength = Math.min(source.size, EOCD_SIZE + MAX_COMMENT);
   const tailStart = source.size - tailLength;
@@ -69,7 +72,11 @@ export async function readLastCentralRecord(
     if (!bytes.subarray(i + 46, i + 46 + nameLength).equals(name)) break;
     let localHeaderOffset = bytes.readUInt32LE(i + 42);
     if (localHeaderOffset === 0xffffffff) {
-      localHeaderOffset = zip64LocalHeaderOffset(bytes.subarray(i + 46 + nameLength, i + 46 + nameLength + extraLength), bytes, i);
+      localHeaderOffset = zip64LocalHeaderOffset(
+        bytes.subarray(i + 46 + nameLength, i + 46 + nameLength + extraLength),
+        bytes,
+        i,
+      );
     }
     return { recordOffset: end - window + i, localHeaderOffset };
   }
@@ -80,7 +87,7 @@ export async function readLastCentralRecord(
 }
 
 function zip64LocalHeaderOffset(extra: Buffer, record: Buffer, at: number): number {
-  for (let i = 0; i + 4 <= extra.length; ) {
+  for (let i = 0; i + 4 <= extra.length;) {
     const id = extra.readUInt16LE(i);
     const size = extra.readUInt16LE(i + 2);
     if (id === 0x0001) {

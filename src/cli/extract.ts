@@ -15,7 +15,10 @@ export function registerExtract(program: Command, io: CliIO): void {
       try {
         const record = (await bundle.resolveContent(path.replace(/^\/+/, ''))) ?? (await bundle.resolve(path));
         if (!record) {
-          throw new FerryError('ENTRY_NOT_FOUND', `"${path}" is not in ${file}. "ferry search" finds pages by their words.`);
+          throw new FerryError(
+            'ENTRY_NOT_FOUND',
+            `"${path}" is not in ${file}. "ferry search" finds pages by their words.`,
+          );
         }
         io.stdout.write(await bundle.read(record));
       } finally {

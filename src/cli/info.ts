@@ -13,7 +13,13 @@ export function registerInfo(program: Command, io: CliIO): void {
       try {
         const manifest = bundle.manifest;
         if (flags.json) {
-          io.stdout.write(JSON.stringify({ file, bytes: bundle.source.size, entries: bundle.indexHeader.recordCount, ...manifest }, null, 2) + '\n');
+          io.stdout.write(
+            JSON.stringify(
+              { file, bytes: bundle.source.size, entries: bundle.indexHeader.recordCount, ...manifest },
+              null,
+              2,
+            ) + '\n',
+          );
           return;
         }
         const { metadata, counts, search } = manifest;

@@ -17,7 +17,8 @@ interface PackFlags extends MetadataInput {
 function sourceDateEpoch(io: CliIO): number | undefined {
   const value = io.env.SOURCE_DATE_EPOCH;
   if (value === undefined || value === '') return undefined;
-  if (!/^\d+$/.test(value)) throw new FerryError('USAGE', `SOURCE_DATE_EPOCH="${value}" is not a number of seconds since 1970.`);
+  if (!/^\d+$/.test(value))
+    throw new FerryError('USAGE', `SOURCE_DATE_EPOCH="${value}" is not a number of seconds since 1970.`);
   return Number(value);
 }
 
@@ -42,13 +43,27 @@ export function registerPack(program: Command, io: CliIO): void {
     .option('--date <yyyy-mm-dd>', 'date of the content (default: newest file, or SOURCE_DATE_EPOCH)')
     .option('--tags <list>', 'comma-separated tags')
     .option('--illustration <png>', '48x48 PNG shown in the library (default: a generated tile)')
-    .addHelpText('after', '\nExample:\n  ferry pack mirror/docs.python.org -o python.ferry --language eng --base-url https://docs.python.org/3/')
+    .addHelpText(
+      'after',
+      '\nExample:\n  ferry pack mirror/docs.python.org -o python.ferry --language eng --base-url https://docs.python.org/3/',
+    )
     .action(async (folder: string, flags: PackFlags) => {
       if (flags.kind !== 'site') {
         throw new FerryError('USAGE', `--kind "${flags.kind}" is not supported yet; this ferry packs "site" folders.`);
       }
       const fromFile = flags.metadata ? await readMetadataFile(flags.metadata) : {};
-      const keys = ['name', 'title', 'description', 'language', 'creator', 'publisher', 'license', 'source', 'date', 'tags'] as const;
+      const keys = [
+        'name',
+        'title',
+        'description',
+        'language',
+        'creator',
+        'publisher',
+        'license',
+        'source',
+        'date',
+        'tags',
+      ] as const;
       const metadata: MetadataInput = { ...fromFile };
       for (const key of keys) if (flags[key] !== undefined) metadata[key] = flags[key] as string;
       const progress = progressLine(io, 'packing');

@@ -9,8 +9,10 @@ import type { CliIO } from './io.js';
 function listen(server: Server, port: number, host: string): Promise<number> {
   return new Promise((resolve, reject) => {
     server.once('error', (error: NodeJS.ErrnoException) => {
-      if (error.code === 'EADDRINUSE') reject(new FerryError('USAGE', `Port ${port} is already in use. Choose another with --port.`));
-      else if (error.code === 'EACCES') reject(new FerryError('USAGE', `Port ${port} needs more rights. Choose one above 1023 with --port.`));
+      if (error.code === 'EADDRINUSE')
+        reject(new FerryError('USAGE', `Port ${port} is already in use. Choose another with --port.`));
+      else if (error.code === 'EACCES')
+        reject(new FerryError('USAGE', `Port ${port} needs more rights. Choose one above 1023 with --port.`));
       else reject(error);
     });
     server.listen(port, host, () => {
@@ -37,7 +39,10 @@ export function registerServe(program: Command, io: CliIO): void {
       const urls = serverUrls(flags.host, port);
       const count = library.list().length;
       io.stdout.write(
-        `Serving ${count} bundle${count === 1 ? '' : 's'}: ${library.list().map((item) => item.name).join(', ')}\n` +
+        `Serving ${count} bundle${count === 1 ? '' : 's'}: ${library
+          .list()
+          .map((item) => item.name)
+          .join(', ')}\n` +
           `  Open ${urls.local}\n` +
           urls.lan.map((url) => `  On the local network: ${url}\n`).join('') +
           'Press Ctrl+C to stop.\n',

@@ -10,8 +10,35 @@ export interface PageText {
 
 const SKIPPED = new Set(['script', 'style', 'noscript', 'template', 'select', 'button']);
 const BLOCKS = new Set([
-  'p', 'div', 'br', 'li', 'tr', 'td', 'th', 'h1', 'h2', 'h3', 'h4', 'h5', 'h6', 'pre', 'section', 'article',
-  'dt', 'dd', 'blockquote', 'table', 'ul', 'ol', 'dl', 'main', 'header', 'footer', 'nav', 'aside', 'hr',
+  'p',
+  'div',
+  'br',
+  'li',
+  'tr',
+  'td',
+  'th',
+  'h1',
+  'h2',
+  'h3',
+  'h4',
+  'h5',
+  'h6',
+  'pre',
+  'section',
+  'article',
+  'dt',
+  'dd',
+  'blockquote',
+  'table',
+  'ul',
+  'ol',
+  'dl',
+  'main',
+  'header',
+  'footer',
+  'nav',
+  'aside',
+  'hr',
 ]);
 
 function isMainRegion(name: string, attributes: Record<string, string>): boolean {

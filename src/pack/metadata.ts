@@ -31,14 +31,18 @@ export async function readMetadataFile(path: string): Promise<MetadataInput> {
   try {
     text = await readFile(path, 'utf8');
   } catch (error) {
-    throw new FerryError('INPUT_MISSING', `Cannot read --metadata "${path}": ${(error as Error).message}.`, { cause: error });
+    throw new FerryError('INPUT_MISSING', `Cannot read --metadata "${path}": ${(error as Error).message}.`, {
+      cause: error,
+    });
   }
   try {
     const value = JSON.parse(text) as unknown;
     if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new Error('it is not a JSON object');
     return value as MetadataInput;
   } catch (error) {
-    throw new FerryError('INPUT_INVALID', `--metadata "${path}" is not valid: ${(error as Error).message}.`, { cause: error });
+    throw new FerryError('INPUT_INVALID', `--metadata "${path}" is not valid: ${(error as Error).message}.`, {
+      cause: error,
+    });
   }
 }
 
@@ -48,19 +52,28 @@ function parseTags(tags: string | string[] | undefined): string[] {
 }
 
 /** Fills in what was not given, checks what was, and lists what a library would miss. */
-export function resolveMetadata(input: MetadataInput, defaults: MetadataDefaults): { metadata: BundleMetadata; warnings: string[] } {
+export function resolveMetadata(
+  input: MetadataInput,
+  defaults: MetadataDefaults,
+): { metadata: BundleMetadata; warnings: string[] } {
   const warnings: string[] = [];
   const title = input.title?.trim() || defaults.mainPageTitle || defaults.folderName;
   const name = input.name?.trim() || toBundleName(title);
   if (!isValidBundleName(name)) {
-    throw new FerryError('USAGE', `--name "${name}" is not valid: use lower case letters, digits, "_", "." and "-", at most 64 characters.`);
+    throw new FerryError(
+      'USAGE',
+      `--name "${name}" is not valid: use lower case letters, digits, "_", "." and "-", at most 64 characters.`,
+    );
   }
   let language = input.language?.trim().toLowerCase() ?? '';
   if (language === '') {
     language = 'eng';
     warnings.push('no --language given; assuming "eng" (English). Search stemming follows the language.');
   } else if (!/^[a-z]{3}(,[a-z]{3})*$/.test(language)) {
-    throw new FerryError('USAGE', `--language "${language}" is not an ISO 639-3 code. Use three letters, such as eng, fra, spa or ara.`);
+    throw new FerryError(
+      'USAGE',
+      `--language "${language}" is not an ISO 639-3 code. Use three letters, such as eng, fra, spa or ara.`,
+    );
   }
   const date = input.date?.trim() || defaults.date.toISOString().slice(0, 10);
   if (!/^\d{4}-\d{2}-\d{2}$/.test(date) || Number.isNaN(Date.parse(date))) {

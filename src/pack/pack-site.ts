@@ -58,7 +58,11 @@ function chooseMainPage(listing: SiteListing, asked: string | undefined, warn: (
     if (paths.has(candidate)) return candidate;
   }
   const firstPage = listing.files.find((file) => /\.x?html?$/i.test(file.path));
-  if (!firstPage) throw new FerryError('INPUT_INVALID', `The folder "${listing.root}" has no HTML page to open first. Give --main PATH.`);
+  if (!firstPage)
+    throw new FerryError(
+      'INPUT_INVALID',
+      `The folder "${listing.root}" has no HTML page to open first. Give --main PATH.`,
+    );
   warn(`there is no index.html at the top; "${firstPage.path}" is the main page (choose another with --main).`);
   return firstPage.path;
 }
@@ -83,7 +87,9 @@ export async function packSite(options: PackSiteOptions): Promise<PackSummary> {
   const mainTitle = extractPageText(decodeHtml(await readFile(mainFile.absolutePath))).title;
 
   const mtime =
-    options.sourceDateEpoch !== undefined ? new Date(options.sourceDateEpoch * 1000) : new Date(Math.floor(listing.newestMtimeMs / 1000) * 1000);
+    options.sourceDateEpoch !== undefined
+      ? new Date(options.sourceDateEpoch * 1000)
+      : new Date(Math.floor(listing.newestMtimeMs / 1000) * 1000);
   const { metadata, warnings } = resolveMetadata(options.metadata, {
     folderName: basename(listing.root),
     mainPageTitle: mainTitle,
@@ -121,12 +127,23 @@ export async function packSite(options: PackSiteOptions): Promise<PackSummary> {
       counts[kind === EntryKind.Page ? 'pages' : 'assets']++;
       await writer.add({ name: contentName(file.path), data, kind, mediaType, compress: !isPrecompressed(mediaType) });
       bytes += file.size;
-      options.onProgress?.({ files: number + 1, totalFiles: listing.files.length, bytes, totalBytes: listing.totalBytes });
+      options.onProgress?.({
+        files: number + 1,
+        totalFiles: listing.files.length,
+        bytes,
+        totalBytes: listing.totalBytes,
+      });
     }
     for (const alias of listing.aliases) writer.addRedirect(contentName(alias.path), contentName(alias.target));
     const lastShard = shards.finish();
     if (lastShard) await writer.add(shardEntry(shards.shards - 1, lastShard));
-    await writer.add({ name: ILLUSTRATION_NAME, data: illustration, kind: EntryKind.Data, mediaType: 'image/png', compress: false });
+    await writer.add({
+      name: ILLUSTRATION_NAME,
+      data: illustration,
+      kind: EntryKind.Data,
+      mediaType: 'image/png',
+      compress: false,
+    });
 
     const manifest: Manifest = {
       format: 'ferry',
@@ -140,7 +157,13 @@ export async function packSite(options: PackSiteOptions): Promise<PackSummary> {
       contentDigest: writer.contentDigest(),
     };
     const manifestData = Buffer.from(JSON.stringify(manifest, null, 2) + '\n');
-    await writer.add({ name: MANIFEST_NAME, data: manifestData, kind: EntryKind.Data, mediaType: 'application/json', compress: true });
+    await writer.add({
+      name: MANIFEST_NAME,
+      data: manifestData,
+      kind: EntryKind.Data,
+      mediaType: 'application/json',
+      compress: true,
+    });
     const { bytes: bytesOut } = await writer.finish();
     return {
       output: options.output,

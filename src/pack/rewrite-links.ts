@@ -54,7 +54,10 @@ export function createLinkRewriter(baseUrl: string, hasPath: (path: string) => b
 
 /** The relative URL from the page at `fromPath` to `toPath`, both collection paths. */
 export function relativeUrl(fromPath: string, toPath: string): string {
-  const from = fromPath.split('/').slice(0, -1).map((segment) => encodeURIComponent(segment));
+  const from = fromPath
+    .split('/')
+    .slice(0, -1)
+    .map((segment) => encodeURIComponent(segment));
   const to = toPath.split('/');
   let common = 0;
   while (common < from.length && common < to.length - 1 && from[common] === to[common]) common++;

@@ -69,7 +69,9 @@ export class BundleSearcher {
   async candidates(query: string): Promise<Candidate[]> {
     const tokens = lunr.tokenizer(query);
     if (tokens.length === 0) return [];
-    const shards = await Promise.all(Array.from({ length: this.bundle.manifest.search.shards }, (_, i) => this.shard(i)));
+    const shards = await Promise.all(
+      Array.from({ length: this.bundle.manifest.search.shards }, (_, i) => this.shard(i)),
+    );
     let candidates = this.collect(shards, tokens, lunr.Query.presence.REQUIRED);
     if (candidates.length === 0) candidates = this.collect(shards, tokens, lunr.Query.presence.OPTIONAL);
     const wanted = query.trim().toLowerCase();
@@ -121,7 +123,11 @@ function byScore(a: Candidate, b: Candidate): number {
 }
 
 /** Runs a query over several bundles and merges their results into one ranking. */
-export async function searchAll(searchers: BundleSearcher[], query: string, options: SearchOptions = {}): Promise<SearchResults> {
+export async function searchAll(
+  searchers: BundleSearcher[],
+  query: string,
+  options: SearchOptions = {},
+): Promise<SearchResults> {
   const offset = Math.max(0, options.offset ?? 0);
   const limit = Math.max(1, Math.min(options.limit ?? 10, 100));
   const candidates = (await Promise.all(searchers.map((searcher) => searcher.candidates(query)))).flat().sort(byScore);
@@ -130,7 +136,12 @@ export async function searchAll(searchers: BundleSearcher[], query: string, opti
   return { query, total: candidates.length, offset, hits };
 }
 
-function collect(searcher: BundleSearcher, shards: LoadedShard[], tokens: lunr.Token[], presence: lunr.Query.presence): Candidate[] {
+function collect(
+  searcher: BundleSearcher,
+  shards: LoadedShard[],
+  tokens: lunr.Token[],
+  presence: lunr.Query.presence,
+): Candidate[] {
   const candidates: Candidate[] = [];
   for (const shard of shards) {
     const results = shard.index.query((query) => {
@@ -138,7 +149,14 @@ function collect(searcher: BundleSearcher, shards: LoadedShard[], tokens: lunr.T
     });
     for (const result of results) {
       const [path, title] = shard.docs[Number(result.ref)] ?? ['', ''];
-      candidates.push({ searcher, path, title, score: result.score, terms: new Set(Object.keys(result.matchData.metadata)), shard });
+      candidates.push({
+        searcher,
+        path,
+        title,
+        score: result.score,
+        terms: new Set(Object.keys(result.matchData.metadata)),
+        shard,
+      });
     }
   }
   return candidates;

@@ -44,7 +44,10 @@ export class ShardBuilder {
       this.field('body');
       documents.forEach((document, id) => this.add({ id: String(id), title: document.title, body: document.text }));
     });
-    const file: ShardFile = { docs: documents.map((document) => [document.path, document.title]), index: index.toJSON() };
+    const file: ShardFile = {
+      docs: documents.map((document) => [document.path, document.title]),
+      index: index.toJSON(),
+    };
     this.shards++;
     return Buffer.from(JSON.stringify(file));
   }

@@ -13,7 +13,11 @@ const SNIPPET_LENGTH = 220;
  * Finds the first word whose normalised form is a matched term and cuts a window around it.
  * `normalise` is the index's own search pipeline, so "running" finds the term "run".
  */
-export function makeSnippet(text: string, terms: Set<string>, normalise: (word: string) => string | undefined): Snippet {
+export function makeSnippet(
+  text: string,
+  terms: Set<string>,
+  normalise: (word: string) => string | undefined,
+): Snippet {
   const isMatch = (word: string) => {
     const term = normalise(word.toLowerCase());
     return term !== undefined && terms.has(term);
@@ -56,7 +60,11 @@ export function snippetHtml(snippet: Snippet): string {
   let html = '';
   let position = 0;
   for (const [start, end] of snippet.marks) {
-    html += escapeHtml(snippet.text.slice(position, start)) + '<mark>' + escapeHtml(snippet.text.slice(start, end)) + '</mark>';
+    html +=
+      escapeHtml(snippet.text.slice(position, start)) +
+      '<mark>' +
+      escapeHtml(snippet.text.slice(start, end)) +
+      '</mark>';
     position = end;
   }
   return html + escapeHtml(snippet.text.slice(position));

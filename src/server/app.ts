@@ -122,7 +122,9 @@ export function createApp(library: Library): express.Express {
     response.redirect(302, viewerUrl(item.name, await item.searcher.randomPage()));
   });
 
-  const runSearch = async (request: Request): Promise<{ results: SearchResults; limit: number; item?: LibraryBundle }> => {
+  const runSearch = async (
+    request: Request,
+  ): Promise<{ results: SearchResults; limit: number; item?: LibraryBundle }> => {
     const query = (single(request.query.q) ?? '').slice(0, 500);
     const name = single(request.query.bundle);
     const item = name ? bundleOf(name) : undefined;
@@ -142,7 +144,11 @@ export function createApp(library: Library): express.Express {
   app.get('/search', async (request, response) => {
     const { results, limit, item } = await runSearch(request);
     const bundle = item && { name: item.name, title: item.bundle.manifest.metadata.title };
-    sendHtml(request, response, searchPage({ results, limit, bundle, labelBundles: !item && library.list().length > 1 }));
+    sendHtml(
+      request,
+      response,
+      searchPage({ results, limit, bundle, labelBundles: !item && library.list().length > 1 }),
+    );
   });
 
   app.get('/api/bundles', (_request, response) => {
@@ -167,12 +173,23 @@ export function createApp(library: Library): express.Express {
       response.destroy();
       return;
     }
-    const message = error instanceof HttpError || error instanceof FerryError ? error.message : 'The server failed to answer this request.';
+    const message =
+      error instanceof HttpError || error instanceof FerryError
+        ? error.message
+        : 'The server failed to answer this request.';
     if (request.path.startsWith('/api/')) {
       response.status(status).json({ error: message });
       return;
     }
-    sendHtml(request, response, layout({ title: 'Not available', body: `<main class="error"><h1>${status === 404 ? 'Not found' : 'Error'}</h1><p>${escapeHtml(message)}</p><p><a href="/">Back to the library</a></p></main>` }), status);
+    sendHtml(
+      request,
+      response,
+      layout({
+        title: 'Not available',
+        body: `<main class="error"><h1>${status === 404 ? 'Not found' : 'Error'}</h1><p>${escapeHtml(message)}</p><p><a href="/">Back to the library</a></p></main>`,
+      }),
+      status,
+    );
   });
   return app;
 }

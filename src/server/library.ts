@@ -31,14 +31,17 @@ export class Library {
     };
     for (const path of paths) {
       const stats = await stat(path).catch(() => undefined);
-      if (!stats) throw new FerryError('INPUT_MISSING', `"${path}" does not exist. Give bundle files or folders that hold them.`);
+      if (!stats)
+        throw new FerryError('INPUT_MISSING', `"${path}" does not exist. Give bundle files or folders that hold them.`);
       if (!stats.isDirectory()) {
         await add(resolve(path));
         continue;
       }
       const names = (await readdir(path)).filter((name) => name.endsWith('.ferry')).sort();
       for (const name of names) {
-        await add(resolve(join(path, name))).catch((error: unknown) => onWarning(`skipped ${join(path, name)}: ${describeError(error)}`));
+        await add(resolve(join(path, name))).catch((error: unknown) =>
+          onWarning(`skipped ${join(path, name)}: ${describeError(error)}`),
+        );
       }
     }
     if (byName.size === 0) {

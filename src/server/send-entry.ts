@@ -22,7 +22,12 @@ function gzipTrailer(record: StoredRecord): Buffer {
  * Sends an entry with its stored media type and an ETag from its SHA-256. A deflated entry goes
  * out as gzip straight from the file: header, the stored deflate stream, then CRC and size.
  */
-export async function sendEntry(request: Request, response: Response, bundle: Bundle, record: StoredRecord): Promise<void> {
+export async function sendEntry(
+  request: Request,
+  response: Response,
+  bundle: Bundle,
+  record: StoredRecord,
+): Promise<void> {
   const etag = `"${record.locator.sha256.toString('base64url').slice(0, 27)}"`;
   response.setHeader('ETag', etag);
   response.setHeader('Cache-Control', 'public, max-age=3600');

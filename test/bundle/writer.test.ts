@@ -11,7 +11,13 @@ describe('writing a bundle is atomic', () => {
     const target = join(folder, 'site.ferry');
     await writeFile(target, 'the old bundle');
     const writer = await BundleWriter.create(target, { mtime: new Date(0) });
-    await writer.add({ name: 'content/a.html', data: Buffer.from('<p>a'), kind: EntryKind.Page, mediaType: 'text/html', compress: true });
+    await writer.add({
+      name: 'content/a.html',
+      data: Buffer.from('<p>a'),
+      kind: EntryKind.Page,
+      mediaType: 'text/html',
+      compress: true,
+    });
     await writer.abort();
     expect(await readdir(folder)).toEqual(['site.ferry']);
     expect(await readFile(target, 'utf8')).toBe('the old bundle');

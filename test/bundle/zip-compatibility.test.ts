@@ -26,7 +26,8 @@ describe('a bundle is a standard ZIP', () => {
   });
 
   it("passes Python's zipfile check", () => {
-    const script = 'import sys, zipfile\nz = zipfile.ZipFile(sys.argv[1])\nprint(z.testzip() or "ok", len(z.namelist()))';
+    const script =
+      'import sys, zipfile\nz = zipfile.ZipFile(sys.argv[1])\nprint(z.testzip() or "ok", len(z.namelist()))';
     const output = execFileSync('python3', ['-c', script, bundle], { encoding: 'utf8' }).trim();
     expect(output).toMatch(/^ok \d+$/);
   });
@@ -38,7 +39,10 @@ describe('a bundle is a standard ZIP', () => {
     const packedFiles = (await listFiles(join(extracted, 'content'))).sort();
     expect(packedFiles).toEqual(sourceFiles);
     for (const file of sourceFiles) {
-      const [original, copy] = await Promise.all([readFile(join(SAMPLE_SITE, file)), readFile(join(extracted, 'content', file))]);
+      const [original, copy] = await Promise.all([
+        readFile(join(SAMPLE_SITE, file)),
+        readFile(join(extracted, 'content', file)),
+      ]);
       expect(sha256(copy), file).toBe(sha256(original));
     }
   });

@@ -34,7 +34,11 @@ describe('bad input gets a clear error, a non-zero exit and no output file', () 
   it('a file that is not a bundle, given to info, search and serve', async () => {
     const notBundle = join(folder, 'notes.txt');
     await writeFile(notBundle, 'just some notes\n');
-    for (const args of [['info', notBundle], ['search', notBundle, 'word'], ['serve', notBundle, '--port', '0']]) {
+    for (const args of [
+      ['info', notBundle],
+      ['search', notBundle, 'word'],
+      ['serve', notBundle, '--port', '0'],
+    ]) {
       const run = await runCli(args);
       expect(run.code, args[0]).toBe(1);
       expect(run.stderr, args[0]).toMatch(/notes\.txt is not a ferry bundle/);

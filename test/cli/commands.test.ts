@@ -13,7 +13,12 @@ describe('ferry info, search and extract', () => {
     const run = await runCli(['info', bundle, '--json']);
     expect(run.code).toBe(0);
     const info = JSON.parse(run.stdout.toString());
-    expect(info.metadata).toMatchObject({ name: 'click_docs_en', title: 'Click 8.1 documentation', language: 'eng', license: 'BSD-3-Clause' });
+    expect(info.metadata).toMatchObject({
+      name: 'click_docs_en',
+      title: 'Click 8.1 documentation',
+      language: 'eng',
+      license: 'BSD-3-Clause',
+    });
     expect(info.metadata.tags).toEqual(['docs', 'python', 'cli']);
     expect(info.counts).toEqual({ pages: 27, assets: 47, redirects: 0 });
     expect(info.mainPage).toBe('index.html');
@@ -47,7 +52,9 @@ describe('ferry info, search and extract', () => {
 
   it('search prints title, path, score and snippet for people', async () => {
     const run = await runCli(['search', bundle, 'surrogates']);
-    expect(run.stdout.toString()).toMatch(/^1\. Unicode Support.*\n\s+unicode-support\.html\s+\(score [\d.]+\)\n\s+.*surrogate/im);
+    expect(run.stdout.toString()).toMatch(
+      /^1\. Unicode Support.*\n\s+unicode-support\.html\s+\(score [\d.]+\)\n\s+.*surrogate/im,
+    );
   });
 
   it('extract writes an entry byte for byte', async () => {

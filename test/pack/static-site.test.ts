@@ -17,10 +17,19 @@ async function makeSite(root: string, outside: string): Promise<void> {
       '<a href="https://example.org/docs/guide/">guide</a> <img src="http://example.org/docs/img/logo.png">' +
       '<a href="https://example.org/docs/guide/index.html#part">part</a> <a href="https://elsewhere.net/x">away</a></body></html>',
   );
-  await writeFile(join(root, 'guide/index.html'), '<html><body><h1>The Guide</h1><p>Read on about kayaks.</p></body></html>');
+  await writeFile(
+    join(root, 'guide/index.html'),
+    '<html><body><h1>The Guide</h1><p>Read on about kayaks.</p></body></html>',
+  );
   await writeFile(join(root, 'notitle.html'), '<p>nothing to name this page by');
-  await writeFile(join(root, 'broken.html'), '<html><body><p>unclosed <div><b>bold <table><tr><td>cell about zeppelins');
-  await writeFile(join(root, 'page'), '<!DOCTYPE html><html><head><title>No extension</title></head><body>sniffed</body></html>');
+  await writeFile(
+    join(root, 'broken.html'),
+    '<html><body><p>unclosed <div><b>bold <table><tr><td>cell about zeppelins',
+  );
+  await writeFile(
+    join(root, 'page'),
+    '<!DOCTYPE html><html><head><title>No extension</title></head><body>sniffed</body></html>',
+  );
   await writeFile(join(root, 'img/logo.png'), defaultIllustration('logo'));
   await symlink('index.html', join(root, 'home.html'));
   await writeFile(outside, 'a secret outside the mirror');

@@ -25,7 +25,9 @@ describe('pack, serve over a real socket, fetch', () => {
       const request = httpRequest(new URL(path, base), { method, headers }, (response) => {
         const chunks: Buffer[] = [];
         response.on('data', (chunk: Buffer) => chunks.push(chunk));
-        response.on('end', () => resolve({ status: response.statusCode!, headers: response.headers, body: Buffer.concat(chunks) }));
+        response.on('end', () =>
+          resolve({ status: response.statusCode!, headers: response.headers, body: Buffer.concat(chunks) }),
+        );
       });
       request.on('error', reject);
       request.end();
@@ -122,5 +124,8 @@ describe('pack, serve over a real socket, fetch', () => {
     expect(response.status).toBe(200);
     expect(response.body.subarray(0, 4).toString('latin1')).toBe('PK\u0003\u0004');
     expect(response.headers['content-disposition']).toContain('click_docs_en.ferry');
+    const resumed = await get('/download/click_docs_en', { Range: 'bytes=4-' });
+    expect(resumed.status).toBe(206);
+    expect(resumed.body.equals(response.body.subarray(4))).toBe(true);
   });
 });

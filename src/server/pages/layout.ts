@@ -25,7 +25,9 @@ export function contentUrl(bundle: string, path: string): string {
 function topBar(options: LayoutOptions): string {
   const bundle = options.bundle;
   const scope = bundle ? `<input type="hidden" name="bundle" value="${escapeHtml(bundle.name)}">` : '';
-  const home = bundle ? `<a class="bundle-home" href="/viewer/${encodeURIComponent(bundle.name)}/">${escapeHtml(bundle.title)}</a>` : '';
+  const home = bundle
+    ? `<a class="bundle-home" href="/viewer/${encodeURIComponent(bundle.name)}/">${escapeHtml(bundle.title)}</a>`
+    : '';
   const random = bundle ? `?bundle=${encodeURIComponent(bundle.name)}` : '';
   return `<header class="topbar">
 <a class="library" href="/" title="Library">&#8962; Library</a>${home}

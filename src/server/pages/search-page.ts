@@ -18,14 +18,16 @@ function pageLink(results: SearchResults, offset: number, label: string, bundle:
 export function searchPage({ results, limit, bundle, labelBundles }: SearchPageOptions): string {
   const items = results.hits
     .map(
-      (hit) => `<li><a href="${viewerUrl(hit.bundle, hit.path)}">${escapeHtml(hit.title)}</a>${
-        labelBundles ? ` <span class="bundle-label">${escapeHtml(hit.bundle)}</span>` : ''
-      }<p>${snippetHtml(hit.snippet)}</p></li>`,
+      (hit) =>
+        `<li><a href="${viewerUrl(hit.bundle, hit.path)}">${escapeHtml(hit.title)}</a>${
+          labelBundles ? ` <span class="bundle-label">${escapeHtml(hit.bundle)}</span>` : ''
+        }<p>${snippetHtml(hit.snippet)}</p></li>`,
     )
     .join('\n');
   const first = results.total === 0 ? 0 : results.offset + 1;
   const last = results.offset + results.hits.length;
-  const previous = results.offset > 0 ? pageLink(results, Math.max(0, results.offset - limit), '&larr; Previous', bundle?.name) : '';
+  const previous =
+    results.offset > 0 ? pageLink(results, Math.max(0, results.offset - limit), '&larr; Previous', bundle?.name) : '';
   const next = last < results.total ? pageLink(results, last, 'Next &rarr;', bundle?.name) : '';
   const summary =
     results.total === 0

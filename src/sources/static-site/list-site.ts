@@ -35,8 +35,10 @@ function isInside(root: string, candidate: string): boolean {
  */
 export async function listSite(folder: string): Promise<SiteListing> {
   const folderStats = await stat(folder).catch(() => undefined);
-  if (!folderStats) throw new FerryError('INPUT_MISSING', `The folder "${folder}" does not exist. Give the folder of a mirrored site.`);
-  if (!folderStats.isDirectory()) throw new FerryError('INPUT_INVALID', `"${folder}" is not a folder. Give the folder of a mirrored site.`);
+  if (!folderStats)
+    throw new FerryError('INPUT_MISSING', `The folder "${folder}" does not exist. Give the folder of a mirrored site.`);
+  if (!folderStats.isDirectory())
+    throw new FerryError('INPUT_INVALID', `"${folder}" is not a folder. Give the folder of a mirrored site.`);
   const root = await realpath(folder);
   const listing: SiteListing = { root, files: [], aliases: [], skipped: [], newestMtimeMs: 0, totalBytes: 0 };
 

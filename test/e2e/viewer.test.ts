@@ -1,0 +1,99 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Browser } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createApp } from '../../src/server/app.js';
+import { Library } from '../../src/server/library.js';
+import { packSample, tempFolder } from '../helpers.js';
+import { launchChromium } from './browser.js';
+
+describe('the viewer in Chromium', () => {
+  let server: Server;
+  let library: Library;
+  let base: string;
+  let browser: Browser;
+
+  beforeAll(async () => {
+    const folder = await tempFolder();
+    await packSample(folder);
+    library = await Library.open([folder]);
+    server = createServer(createApp(library));
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    browser = await launchChromium();
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await new Promise((resolve) => server.close(resolve));
+    await library.close();
+  });
+
+  it('opens a bundle from the library, follows a link, and keeps a shareable address', async () => {
+    const page = await browser.newPage();
+    await page.goto(`${base}/`);
+    await page.click('text=Click 8.1 documentation');
+    await page.waitForURL(`${base}/viewer/click_docs_en/index.html`);
+    const frame = page.frameLocator('#content');
+    await expect(frame.locator('h1').first().textContent()).resolves.toContain('Welcome to Click');
+
+    await frame.locator('a[href="quickstart.html"]').first().click();
+    await page.waitForURL(`${base}/viewer/click_docs_en/quickstart.html`);
+    await expect(page.title()).resolves.toContain('Quickstart');
+
+    await page.goBack();
+    await page.waitForURL(`${base}/viewer/click_docs_en/index.html`);
+    await page.close();
+  });
+
+  it('shows the images of a page', async () => {
+    const page = await browser.newPage();
+    await page.goto(`${base}/viewer/click_docs_en/index.html`);
+    const frame = page.frameLocator('#content');
+    const logo = frame.locator('img[src$="click-logo.png"]').first();
+    await logo.waitFor();
+    await expect(logo.evaluate((image: HTMLImageElement) => image.complete && image.naturalWidth > 0)).resolves.toBe(
+      true,
+    );
+    await page.close();
+  });
+
+  it('a shared viewer address opens the same page', async () => {
+    const page = await browser.newPage();
+    await page.goto(`${base}/viewer/click_docs_en/testing.html`);
+    await expect(page.frameLocator('#content').locator('h1').first().textContent()).resolves.toContain(
+      'Testing Click Applications',
+    );
+    await page.close();
+  });
+
+  it('searches from the top bar and opens a result', async () => {
+    const page = await browser.newPage();
+    await page.goto(`${base}/viewer/click_docs_en/index.html`);
+    await page.fill('input[name="q"]', 'surrogates');
+    await page.press('input[name="q"]', 'Enter');
+    await page.waitForURL(/\/search\?/);
+    await expect(page.locator('.results mark').first().textContent()).resolves.toMatch(/surrogate/i);
+    await page.click('.results a >> nth=0');
+    await page.waitForURL(`${base}/viewer/click_docs_en/unicode-support.html`);
+    await page.close();
+  });
+
+  it('works without JavaScript: library, reading, search and random page', async () => {
+    const context = await browser.newContext({ javaScriptEnabled: false });
+    const page = await context.newPage();
+    await page.goto(`${base}/`);
+    await page.click('text=Click 8.1 documentation');
+    await expect(page.frameLocator('#content').locator('h1').first().textContent()).resolves.toContain(
+      'Welcome to Click',
+    );
+    await page.fill('input[name="q"]', 'pointless');
+    await page.press('input[name="q"]', 'Enter');
+    await page.waitForURL(/\/search\?/);
+    await expect(page.locator('.results a').first().getAttribute('href')).resolves.toBe(
+      '/viewer/click_docs_en/options.html',
+    );
+    await page.click('text=Random page');
+    await page.waitForURL(/\/viewer\/click_docs_en\/.+/);
+    await context.close();
+  });
+});
