@@ -1,5 +1,5 @@
 import lunr from 'lunr';
-import { DOCS_PER_SHARD, TITLE_BOOST, useLanguage, type ShardFile } from './shard.js';
+import { DOCS_PER_SHARD, TEXT_PER_SHARD, TITLE_BOOST, useLanguage, type ShardFile } from './shard.js';
 
 export interface SearchDocument {
   path: string;
@@ -13,19 +13,23 @@ export interface SearchDocument {
  */
 export class ShardBuilder {
   private pending: SearchDocument[] = [];
+  private pendingText = 0;
   shards = 0;
   documents = 0;
 
   constructor(
     private readonly language: string,
     private readonly docsPerShard = DOCS_PER_SHARD,
+    private readonly textPerShard = TEXT_PER_SHARD,
   ) {}
 
   /** Adds a document; returns a finished shard's JSON when this one filled it. */
   add(document: SearchDocument): Buffer | undefined {
     this.pending.push(document);
+    this.pendingText += document.text.length;
     this.documents++;
-    return this.pending.length >= this.docsPerShard ? this.flush() : undefined;
+    const full = this.pending.length >= this.docsPerShard || this.pendingText >= this.textPerShard;
+    return full ? this.flush() : undefined;
   }
 
   /** The last, partly filled shard, if any. */
@@ -36,6 +40,7 @@ export class ShardBuilder {
   private flush(): Buffer {
     const documents = this.pending;
     this.pending = [];
+    this.pendingText = 0;
     const language = this.language;
     const index = lunr(function () {
       useLanguage(this, language);

@@ -8,6 +8,8 @@ export interface ShardFile {
 }
 
 export const DOCS_PER_SHARD = 1000;
+/** Text per shard: lunr's memory grows with it, so big pages make smaller shards. */
+export const TEXT_PER_SHARD = 2_000_000;
 export const TITLE_BOOST = 10;
 
 export function shardName(number: number): string {
