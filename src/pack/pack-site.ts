@@ -8,6 +8,7 @@ import { BundleWriter, type NewEntry } from '../bundle/writer.js';
 import { FerryError } from '../errors.js';
 import { shardName } from '../search/shard.js';
 import { ShardBuilder } from '../search/shard-builder.js';
+import { sortTitles, TITLES_NAME, type TitleEntry } from '../search/titles.js';
 import { listSite, type SiteListing } from '../sources/static-site/list-site.js';
 import type { SkippedInput } from '../sources/types.js';
 import { VERSION } from '../version.js';
@@ -42,8 +43,12 @@ export interface PackSummary {
   skipped: SkippedInput[];
 }
 
+function jsonEntry(name: string, data: Buffer): NewEntry {
+  return { name, data, kind: EntryKind.Data, mediaType: 'application/json', compress: true };
+}
+
 function shardEntry(number: number, data: Buffer): NewEntry {
-  return { name: shardName(number), data, kind: EntryKind.Data, mediaType: 'application/json', compress: true };
+  return jsonEntry(shardName(number), data);
 }
 
 /** Step: pick the main page, as asked or by the usual names. */
@@ -106,6 +111,7 @@ export async function packSite(options: PackSiteOptions): Promise<PackSummary> {
   const shards = new ShardBuilder(metadata.language);
   const writer = await BundleWriter.create(options.output, { mtime });
   const counts = { pages: 0, assets: 0, redirects: listing.aliases.length };
+  const titles: TitleEntry[] = [];
   try {
     let bytes = 0;
     for (const [number, file] of listing.files.entries()) {
@@ -121,6 +127,7 @@ export async function packSite(options: PackSiteOptions): Promise<PackSummary> {
         }
         const page = extractPageText(html);
         const title = page.title || page.heading || basename(file.path);
+        titles.push([title, file.path]);
         const shard = shards.add({ path: file.path, title, text: page.text });
         if (shard) await writer.add(shardEntry(shards.shards - 1, shard));
       }
@@ -137,6 +144,7 @@ export async function packSite(options: PackSiteOptions): Promise<PackSummary> {
     for (const alias of listing.aliases) writer.addRedirect(contentName(alias.path), contentName(alias.target));
     const lastShard = shards.finish();
     if (lastShard) await writer.add(shardEntry(shards.shards - 1, lastShard));
+    await writer.add(jsonEntry(TITLES_NAME, Buffer.from(JSON.stringify(sortTitles(titles)))));
     await writer.add({
       name: ILLUSTRATION_NAME,
       data: illustration,

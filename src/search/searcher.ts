@@ -5,6 +5,7 @@ import { FerryError } from '../errors.js';
 import { decodeHtml, extractPageText } from '../pack/html-text.js';
 import { loadShard, shardName, type ShardFile } from './shard.js';
 import { makeSnippet, type Snippet } from './snippet.js';
+import { TitleList, type Suggestion } from './titles.js';
 
 export interface SearchHit {
   bundle: string;
@@ -45,6 +46,7 @@ const EXACT_TITLE_BONUS = 1000;
 /** Searches one bundle: shards load on first use and stay cached. */
 export class BundleSearcher {
   private readonly shards = new Map<number, Promise<LoadedShard>>();
+  private titles: Promise<TitleList> | undefined;
 
   constructor(readonly bundle: Bundle) {}
 
@@ -83,6 +85,15 @@ export class BundleSearcher {
 
   search(query: string, options: SearchOptions = {}): Promise<SearchResults> {
     return searchAll([this], query, options);
+  }
+
+  /** Titles that start with the prefix, exact title first. */
+  async suggest(prefix: string, limit = 10): Promise<Suggestion[]> {
+    if (!this.titles) {
+      this.titles = TitleList.load(this.bundle);
+      this.titles.catch(() => (this.titles = undefined));
+    }
+    return (await this.titles).suggest(prefix, limit);
   }
 
   /** A page picked at random: a random shard, then a random document in it. */

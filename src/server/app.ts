@@ -141,6 +141,24 @@ export function createApp(library: Library): express.Express {
     response.json({ ...results, hits: results.hits.map((hit) => ({ ...hit, url: viewerUrl(hit.bundle, hit.path) })) });
   });
 
+  app.get('/api/suggest', async (request, response) => {
+    const prefix = (single(request.query.q) ?? '').slice(0, 200);
+    const name = single(request.query.bundle);
+    const items = name ? [bundleOf(name)] : library.list();
+    const limit = integer(request.query.limit, 10, 50) || 10;
+    const lists = await Promise.all(
+      items.map(async (item) =>
+        (await item.searcher.suggest(prefix, limit)).map((found) => ({
+          ...found,
+          bundle: item.name,
+          url: viewerUrl(item.name, found.path),
+        })),
+      ),
+    );
+    response.setHeader('Cache-Control', 'public, max-age=300');
+    response.json(lists.flat().slice(0, limit));
+  });
+
   app.get('/search', async (request, response) => {
     const { results, limit, item } = await runSearch(request);
     const bundle = item && { name: item.name, title: item.bundle.manifest.metadata.title };

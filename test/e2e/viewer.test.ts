@@ -78,6 +78,24 @@ describe('the viewer in Chromium', () => {
     await page.close();
   });
 
+  it('suggests titles while typing and opens the one picked', async () => {
+    const page = await browser.newPage();
+    await page.goto(`${base}/viewer/click_docs_en/index.html`);
+    await page.locator('input[name="q"]').pressSequentially('testing cl', { delay: 20 });
+    const option = page.locator('#suggestions option').first();
+    await expect(option.getAttribute('value')).resolves.toBe(
+      'Testing Click Applications — Click Documentation (8.1.x)',
+    );
+    await page.press('input[name="q"]', 'Enter'); // Typed, not picked: this searches.
+    await page.waitForURL(/\/search\?/);
+    const title = 'Testing Click Applications — Click Documentation (8.1.x)';
+    await page.fill('input[name="q"]', title);
+    await page.locator(`#suggestions option[value="${title}"]`).waitFor({ state: 'attached' });
+    await page.press('input[name="q"]', 'Enter'); // The exact title of a suggestion opens its page.
+    await page.waitForURL(`${base}/viewer/click_docs_en/testing.html`);
+    await page.close();
+  });
+
   it('works without JavaScript: library, reading, search and random page', async () => {
     const context = await browser.newContext({ javaScriptEnabled: false });
     const page = await context.newPage();

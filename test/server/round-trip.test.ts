@@ -98,6 +98,17 @@ describe('pack, serve over a real socket, fetch', () => {
     expect(html).toMatch(/<mark>surrogates?<\/mark>/i);
   });
 
+  it('suggests titles by prefix, ignoring case', async () => {
+    const suggestions = JSON.parse((await get('/api/suggest?q=testing%20CLICK&bundle=click_docs_en')).body.toString());
+    expect(suggestions[0]).toEqual({
+      title: 'Testing Click Applications — Click Documentation (8.1.x)',
+      path: 'testing.html',
+      bundle: 'click_docs_en',
+      url: '/viewer/click_docs_en/testing.html',
+    });
+    expect(JSON.parse((await get('/api/suggest?q=zzz')).body.toString())).toEqual([]);
+  });
+
   it('shows a page inside the viewer with the top bar', async () => {
     const html = (await get('/viewer/click_docs_en/testing.html')).body.toString();
     expect(html).toContain('<iframe id="content" name="content" src="/content/click_docs_en/testing.html"');

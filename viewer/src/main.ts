@@ -1,7 +1,9 @@
 /**
  * The viewer's only script. Everything works without it; with it, the address bar follows the
- * page read in the frame, so the URL can be shared and reloaded, and the tab shows its title.
+ * page read in the frame (so the URL can be shared and reloaded), the tab shows the page's title,
+ * and the search box suggests page titles as one types.
  */
+import { attachSuggestions } from './suggest.js';
 
 const CONTENT_PREFIX = '/content/';
 
@@ -27,3 +29,5 @@ function followFrame(frame: HTMLIFrameElement): void {
 
 const frame = document.getElementById('content');
 if (frame instanceof HTMLIFrameElement) followFrame(frame);
+const form = document.querySelector('form.search');
+if (form instanceof HTMLFormElement) attachSuggestions(form);

@@ -31,7 +31,7 @@ function topBar(options: LayoutOptions): string {
   const random = bundle ? `?bundle=${encodeURIComponent(bundle.name)}` : '';
   return `<header class="topbar">
 <a class="library" href="/" title="Library">&#8962; Library</a>${home}
-<form class="search" action="/search" method="get" role="search">${scope}<input type="search" name="q" value="${escapeHtml(options.query ?? '')}" placeholder="Search${bundle ? ' ' + escapeHtml(bundle.title) : ' the library'}" aria-label="Search" autocomplete="off"><button type="submit">Search</button></form>
+<form class="search" action="/search" method="get" role="search">${scope}<input type="search" name="q" value="${escapeHtml(options.query ?? '')}" placeholder="Search${bundle ? ' ' + escapeHtml(bundle.title) : ' the library'}" aria-label="Search" autocomplete="off" list="suggestions"><datalist id="suggestions"></datalist><button type="submit">Search</button></form>
 <a class="random" href="/random${random}">Random page</a>
 </header>`;
 }
