@@ -1,4 +1,5 @@
 import type { Readable } from 'node:stream';
+import { inflateRaw } from 'node:zlib';
 import yauzl from 'yauzl';
 import { FerryError } from '../errors.js';
 import { FileByteSource, type ByteSource } from './byte-source.js';
@@ -23,6 +24,16 @@ import { localDataOffset, readLastCentralRecord, readZipTail } from './zip-tail.
 export type StoredRecord = { name: string; kind: StoredKind; locator: Locator };
 
 const MAX_REDIRECTS = 8;
+const WHOLE_READ_LIMIT = 4 * 1024 * 1024;
+
+/** Inflates at most `size` bytes: one byte more than recorded is already an error. */
+function inflate(raw: Buffer, size: number): Promise<Buffer> {
+  return new Promise((resolve, reject) =>
+    inflateRaw(raw, { maxOutputLength: Math.max(1, size + 1) }, (error, data) =>
+      error ? reject(error) : resolve(data),
+    ),
+  );
+}
 const BLOCK_CACHE_SIZE = 256;
 
 /** Lets yauzl read through our ByteSource: its documented seam for custom storage. */
@@ -213,7 +224,31 @@ export class Bundle {
     return this.source.createReadStream(start, end);
   }
 
+  /** The stored bytes in one read; for entries small enough to hold in memory. */
+  async readRaw(record: StoredRecord): Promise<Buffer> {
+    const start = await localDataOffset(this.source, record.locator.offset);
+    return this.source.read(start, record.locator.compressedSize);
+  }
+
+  /**
+   * The decoded content. Small entries are read at once and inflated in one call, with the
+   * recorded size as the limit, which is much faster than a stream; large ones go through yauzl.
+   */
   async read(record: StoredRecord): Promise<Buffer> {
+    if (record.locator.compressedSize <= WHOLE_READ_LIMIT) {
+      const raw = await this.readRaw(record);
+      if (record.locator.method === 0) return raw;
+      const data = await inflate(raw, record.locator.size).catch((error: Error) => {
+        throw new FerryError('BUNDLE_CORRUPT', `${this.label}: cannot read "${record.name}": ${error.message}`);
+      });
+      if (data.length !== record.locator.size) {
+        throw new FerryError(
+          'BUNDLE_CORRUPT',
+          `${this.label}: "${record.name}" inflates to ${data.length} bytes, not ${record.locator.size}.`,
+        );
+      }
+      return data;
+    }
     const stream = await this.openStream(record);
     const chunks: Buffer[] = [];
     for await (const chunk of stream) chunks.push(chunk as Buffer);

@@ -2,6 +2,8 @@ import { Parser } from 'htmlparser2';
 
 export interface PageText {
   title: string;
+  /** Headings and definition terms (where API references put signatures), for a boosted field. */
+  headings: string;
   /** The first <h1>, used when there is no <title>. */
   heading: string;
   /** Readable text of the page's main region (or of the whole body when it marks none). */
@@ -41,6 +43,8 @@ const BLOCKS = new Set([
   'hr',
 ]);
 
+const HEADINGS = new Set(['h1', 'h2', 'h3', 'h4', 'h5', 'h6', 'dt']);
+
 function isMainRegion(name: string, attributes: Record<string, string>): boolean {
   return name === 'main' || name === 'article' || attributes.role === 'main';
 }
@@ -66,6 +70,8 @@ export function extractPageText(html: string): PageText {
   let mainDepth = -1;
   let inTitle = false;
   let inH1 = false;
+  let headingDepth = 0;
+  const headings: string[] = [];
   let title = '';
   let heading = '';
   const body: string[] = [];
@@ -78,6 +84,10 @@ export function extractPageText(html: string): PageText {
         stack.push(name);
         if (name === 'title') inTitle = true;
         if (name === 'h1' && heading === '') inH1 = true;
+        if (HEADINGS.has(name)) {
+          headingDepth++;
+          headings.push(' ');
+        }
         if (SKIPPED.has(name)) skipDepth++;
         if (mainDepth < 0 && !sawMain && isMainRegion(name, attributes)) {
           mainDepth = stack.length;
@@ -92,12 +102,14 @@ export function extractPageText(html: string): PageText {
         if (inTitle) title += text;
         if (inH1) heading += text;
         if (skipDepth > 0 || inTitle) return;
+        if (headingDepth > 0) headings.push(text);
         body.push(text);
         if (mainDepth >= 0) main.push(text);
       },
       onclosetag(name) {
         if (name === 'title') inTitle = false;
         if (name === 'h1') inH1 = false;
+        if (HEADINGS.has(name) && headingDepth > 0) headingDepth--;
         if (SKIPPED.has(name) && skipDepth > 0) skipDepth--;
         if (mainDepth >= 0 && stack.length === mainDepth) mainDepth = -1;
         stack.pop();
@@ -110,5 +122,10 @@ export function extractPageText(html: string): PageText {
 
   const clean = (value: string) => value.replace(/\s+/g, ' ').trim();
   const mainText = clean(main.join(''));
-  return { title: clean(title), heading: clean(heading), text: mainText || clean(body.join('')) };
+  return {
+    title: clean(title),
+    heading: clean(heading),
+    headings: clean(headings.join('')),
+    text: mainText || clean(body.join('')),
+  };
 }

@@ -128,7 +128,7 @@ export async function packSite(options: PackSiteOptions): Promise<PackSummary> {
         const page = extractPageText(html);
         const title = page.title || page.heading || basename(file.path);
         titles.push([title, file.path]);
-        const shard = shards.add({ path: file.path, title, text: page.text });
+        const shard = shards.add({ path: file.path, title, headings: page.headings, text: page.text });
         if (shard) await writer.add(shardEntry(shards.shards - 1, shard));
       }
       counts[kind === EntryKind.Page ? 'pages' : 'assets']++;

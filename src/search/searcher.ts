@@ -42,11 +42,14 @@ export interface Candidate {
 }
 
 const EXACT_TITLE_BONUS = 1000;
+const TEXT_CACHE_SIZE = 128;
 
 /** Searches one bundle: shards load on first use and stay cached. */
 export class BundleSearcher {
   private readonly shards = new Map<number, Promise<LoadedShard>>();
   private titles: Promise<TitleList> | undefined;
+  /** Page texts for snippets, most recently used last: popular results are not parsed again. */
+  private readonly texts = new Map<string, string>();
 
   constructor(readonly bundle: Bundle) {}
 
@@ -69,7 +72,11 @@ export class BundleSearcher {
 
   /** Candidates from every shard, best first; all words must match, else any word may. */
   async candidates(query: string): Promise<Candidate[]> {
-    const tokens = lunr.tokenizer(query);
+    // Edge punctuation goes ("os.path." is "os.path"); inner dots stay.
+    const tokens = lunr
+      .tokenizer(query)
+      .map((token) => token.update((text) => text.replace(/^[^\p{L}\p{N}_]+|[^\p{L}\p{N}_]+$/gu, '')))
+      .filter((token) => token.toString() !== '');
     if (tokens.length === 0) return [];
     const shards = await Promise.all(
       Array.from({ length: this.bundle.manifest.search.shards }, (_, i) => this.shard(i)),
@@ -116,12 +123,22 @@ export class BundleSearcher {
   }
 
   private async snippet(candidate: Candidate): Promise<Snippet> {
-    const record = await this.bundle.resolveContent(candidate.path);
-    if (!record || record.kind !== EntryKind.Page) return { text: '', marks: [] };
-    const text = extractPageText(decodeHtml(await this.bundle.read(record))).text;
+    const text = await this.pageText(candidate.path);
     // lunr keeps the search pipeline on the index; its types leave it out.
     const pipeline = (candidate.shard.index as unknown as { pipeline: lunr.Pipeline }).pipeline;
     return makeSnippet(text, candidate.terms, (word) => pipeline.runString(word)[0]);
+  }
+
+  private async pageText(path: string): Promise<string> {
+    let text = this.texts.get(path);
+    if (text === undefined) {
+      const record = await this.bundle.resolveContent(path);
+      text = record?.kind === EntryKind.Page ? extractPageText(decodeHtml(await this.bundle.read(record))).text : '';
+    }
+    this.texts.delete(path);
+    this.texts.set(path, text);
+    if (this.texts.size > TEXT_CACHE_SIZE) this.texts.delete(this.texts.keys().next().value!);
+    return text;
   }
 
   private collect(shards: LoadedShard[], tokens: lunr.Token[], presence: lunr.Query.presence): Candidate[] {

@@ -1,9 +1,10 @@
 import lunr from 'lunr';
-import { DOCS_PER_SHARD, TEXT_PER_SHARD, TITLE_BOOST, useLanguage, type ShardFile } from './shard.js';
+import { DOCS_PER_SHARD, HEADINGS_BOOST, TEXT_PER_SHARD, TITLE_BOOST, useLanguage, type ShardFile } from './shard.js';
 
 export interface SearchDocument {
   path: string;
   title: string;
+  headings: string;
   text: string;
 }
 
@@ -46,8 +47,11 @@ export class ShardBuilder {
       useLanguage(this, language);
       this.ref('id');
       this.field('title', { boost: TITLE_BOOST });
+      this.field('headings', { boost: HEADINGS_BOOST });
       this.field('body');
-      documents.forEach((document, id) => this.add({ id: String(id), title: document.title, body: document.text }));
+      documents.forEach((document, id) =>
+        this.add({ id: String(id), title: document.title, headings: document.headings, body: document.text }),
+      );
     });
     const file: ShardFile = {
       docs: documents.map((document) => [document.path, document.title]),

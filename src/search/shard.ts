@@ -1,5 +1,8 @@
 import lunr from 'lunr';
+import { identifierParts, useDocumentationTokens } from './identifiers.js';
 import { languagePlugin } from './language.js';
+
+useDocumentationTokens();
 
 /** One search shard as stored in `search/shard-NNNN.json` (FORMAT.md §5). */
 export interface ShardFile {
@@ -11,6 +14,7 @@ export const DOCS_PER_SHARD = 1000;
 /** Text per shard: lunr's memory grows with it, so big pages make smaller shards. */
 export const TEXT_PER_SHARD = 2_000_000;
 export const TITLE_BOOST = 10;
+export const HEADINGS_BOOST = 3;
 
 export function shardName(number: number): string {
   return `search/shard-${String(number).padStart(4, '0')}.json`;
@@ -26,6 +30,17 @@ export function useLanguage(builder: lunr.Builder, language: string): void {
     builder.searchPipeline.reset();
     builder.pipeline.add(lunr.trimmer);
   }
+  // Identifiers are split after trimming, before stop words and stemming: at index and query time.
+  insertAt(builder.pipeline, 1, identifierParts);
+  insertAt(builder.searchPipeline, 0, identifierParts);
+}
+
+/** lunr's Pipeline offers add/before/after by neighbour only; its step list is `_stack`. */
+function insertAt(pipeline: lunr.Pipeline, position: number, step: lunr.PipelineFunction): void {
+  const stack = (pipeline as unknown as { _stack: lunr.PipelineFunction[] })._stack;
+  const neighbour = stack[position];
+  if (neighbour) pipeline.before(neighbour, step);
+  else pipeline.add(step);
 }
 
 /** Loads a stored shard; the language's pipeline functions must be registered first. */

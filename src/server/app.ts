@@ -9,8 +9,13 @@ import { contentUrl, layout, viewerUrl } from './pages/layout.js';
 import { libraryPage } from './pages/library-page.js';
 import { searchPage } from './pages/search-page.js';
 import { viewerPage } from './pages/viewer-page.js';
+import { EntryCache } from './entry-cache.js';
 import { sendEntry } from './send-entry.js';
 import { loadViewerAssets } from './viewer-assets.js';
+
+/** Memory for hot pages: small enough for a Raspberry Pi, large enough for a school's favourites. */
+const ENTRY_CACHE_BYTES = 32 * 1024 * 1024;
+const ENTRY_CACHE_ITEM_BYTES = 4 * 1024 * 1024;
 
 /** An HTTP error with the status to answer and a message fit to show. */
 export class HttpError extends Error {
@@ -58,6 +63,7 @@ export function createApp(library: Library): express.Express {
   app.disable('x-powered-by');
   app.set('etag', false);
   const assets = loadViewerAssets();
+  const cache = new EntryCache(ENTRY_CACHE_BYTES, ENTRY_CACHE_ITEM_BYTES);
 
   const bundleOf = (name: unknown): LibraryBundle => {
     const item = library.get(single(name) ?? '');
@@ -84,7 +90,7 @@ export function createApp(library: Library): express.Express {
     const item = bundleOf(request.params.bundle);
     const record = await item.bundle.resolve(ILLUSTRATION_NAME);
     if (!record) throw new HttpError(404, 'This bundle has no illustration.');
-    await sendEntry(request, response, item.bundle, record);
+    await sendEntry(request, response, item.bundle, record, cache);
   });
 
   app.get('/content/:bundle/{*path}', async (request, response) => {
@@ -93,7 +99,7 @@ export function createApp(library: Library): express.Express {
     if (path === '') return void response.redirect(302, contentUrl(item.name, item.bundle.manifest.mainPage));
     const wanted = path.endsWith('/') ? path + 'index.html' : path;
     const record = await item.bundle.resolveContent(wanted);
-    if (record) return sendEntry(request, response, item.bundle, record);
+    if (record) return sendEntry(request, response, item.bundle, record, cache);
     // A folder asked without its slash: send the browser to the slash so relative links work.
     if (!path.endsWith('/') && (await item.bundle.resolveContent(path + '/index.html'))) {
       const last = path.split('/').pop()!;

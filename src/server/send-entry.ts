@@ -2,6 +2,7 @@ import type { Request, Response } from 'express';
 import { pipeline } from 'node:stream/promises';
 import type { Bundle, StoredRecord } from '../bundle/reader.js';
 import { contentTypeHeader } from '../pack/media-type.js';
+import type { EntryCache } from './entry-cache.js';
 
 /** The fixed 10-byte gzip header: deflate, no flags, no time, unknown OS (RFC 1952). */
 const GZIP_HEADER = Buffer.from([0x1f, 0x8b, 0x08, 0x00, 0, 0, 0, 0, 0x00, 0xff]);
@@ -18,6 +19,9 @@ function gzipTrailer(record: StoredRecord): Buffer {
   return trailer;
 }
 
+/** Entries up to this size are sent from memory (and cached); larger ones are streamed. */
+const BUFFERED_LIMIT = 4 * 1024 * 1024;
+
 /**
  * Sends an entry with its stored media type and an ETag from its SHA-256. A deflated entry goes
  * out as gzip straight from the file: header, the stored deflate stream, then CRC and size.
@@ -27,6 +31,7 @@ export async function sendEntry(
   response: Response,
   bundle: Bundle,
   record: StoredRecord,
+  cache: EntryCache,
 ): Promise<void> {
   const etag = `"${record.locator.sha256.toString('base64url').slice(0, 27)}"`;
   response.setHeader('ETag', etag);
@@ -50,10 +55,17 @@ export async function sendEntry(
     response.end();
     return;
   }
-  if (gzip) {
+  const key = `${bundle.label}\0${record.name}\0${gzip ? 'gzip' : 'plain'}`;
+  if (gzip && record.locator.compressedSize <= BUFFERED_LIMIT) {
+    response.end(
+      await cache.get(key, async () => Buffer.concat([GZIP_HEADER, await bundle.readRaw(record), gzipTrailer(record)])),
+    );
+  } else if (gzip) {
     response.write(GZIP_HEADER);
     await pipeline(await bundle.openRawStream(record), response, { end: false });
     response.end(gzipTrailer(record));
+  } else if (record.locator.size <= BUFFERED_LIMIT) {
+    response.end(await cache.get(key, () => bundle.read(record)));
   } else {
     await pipeline(await bundle.openStream(record), response);
   }

@@ -65,6 +65,29 @@ describe('the reader refuses bad bundles with a clear error', () => {
     expect(error.message).toContain('path index');
   });
 
+  it('stops inflating an entry at its recorded size (a decompression bomb)', async () => {
+    const path = join(folder, 'small-claim.ferry');
+    const bytes = await readFile(good);
+    // In the path index, the record of content/index.html: length, name, kind 1 (page).
+    const name = Buffer.from('content/index.html');
+    const length = Buffer.alloc(2);
+    length.writeUInt16LE(name.length);
+    const record = bytes.lastIndexOf(Buffer.concat([length, name, Buffer.from([1])]));
+    expect(record).toBeGreaterThan(0);
+    const sizeField = record + 2 + name.length + 1 + 2 + 8 + 8;
+    bytes.writeBigUInt64LE(100n, sizeField);
+    await writeFile(path, bytes);
+    const bundle = await Bundle.open(path);
+    const entry = (await bundle.resolveContent('index.html'))!;
+    expect(entry.locator.size).toBe(100);
+    await expect(bundle.read(entry)).rejects.toThrow(/index\.html/);
+    const stream = await bundle.openStream(entry);
+    await expect(async () => {
+      for await (const chunk of stream) expect(chunk).toBeDefined();
+    }).rejects.toThrow();
+    await bundle.close();
+  });
+
   it('refuses an entry whose data does not inflate to its recorded size', async () => {
     const path = join(folder, 'bomb.ferry');
     const bytes = await readFile(good);

@@ -1,0 +1,44 @@
+import { execFileSync, spawnSync } from 'node:child_process';
+
+const NEEDED: [command: string, debianPackage: string][] = [
+  ['zimwriterfs', 'zim-tools'],
+  ['kiwix-serve', 'kiwix-tools'],
+  ['wrk', 'wrk'],
+  ['/usr/bin/time', 'time'],
+  ['dpkg-deb', 'dpkg'],
+];
+
+function present(command: string): boolean {
+  return spawnSync('sh', ['-c', `command -v ${command}`]).status === 0;
+}
+
+/** Installs the anchor (Kiwix) and the load tools from Debian when they are missing. */
+export function ensureTools(log: (line: string) => void): void {
+  const missing = NEEDED.filter(([command]) => !present(command)).map(([, name]) => name);
+  if (missing.length === 0) return;
+  if (process.getuid?.() !== 0) {
+    throw new Error(`missing ${missing.join(', ')}: run "sudo apt-get install ${missing.join(' ')}" and try again`);
+  }
+  log(`installing ${missing.join(', ')} from Debian`);
+  execFileSync('apt-get', ['update', '-qq'], { stdio: 'inherit' });
+  execFileSync('apt-get', ['install', '-y', '-qq', ...missing], {
+    stdio: 'inherit',
+    env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' },
+  });
+}
+
+export function toolVersions(): Record<string, string> {
+  const version = (pkg: string) => {
+    try {
+      return execFileSync('dpkg-query', ['-W', '-f', '${Version}', pkg], { encoding: 'utf8' });
+    } catch {
+      return 'unknown';
+    }
+  };
+  return {
+    'zim-tools': version('zim-tools'),
+    'kiwix-tools': version('kiwix-tools'),
+    wrk: version('wrk'),
+    node: process.version,
+  };
+}

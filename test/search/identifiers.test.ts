@@ -1,0 +1,46 @@
+import { describe, expect, it } from 'vitest';
+import { ShardBuilder } from '../../src/search/shard-builder.js';
+import { loadShard, type ShardFile } from '../../src/search/shard.js';
+
+/** Builds one shard the way pack does, and returns the paths that a query finds, best first. */
+function searchShard(
+  documents: { path: string; title: string; headings?: string; text: string }[],
+  query: string,
+): string[] {
+  const builder = new ShardBuilder('eng');
+  for (const document of documents) builder.add({ headings: '', ...document });
+  const file = JSON.parse(builder.finish()!.toString()) as ShardFile;
+  const index = loadShard(file, 'eng');
+  return index.search(query).map((result) => file.docs[Number(result.ref)]![0]);
+}
+
+const pages = [
+  {
+    path: 'json.html',
+    title: 'json — JSON encoder',
+    headings: 'json.dumps(obj, *, indent=None)',
+    text: 'Serialize obj with json.dumps(obj).',
+  },
+  {
+    path: 'pickle.html',
+    title: 'pickle — serialization',
+    text: 'Unlike json, pickle dumps objects; see pickle.dumps().',
+  },
+  { path: 'os.html', title: 'os — operating system', text: 'Use os.path.join(a, b) to join paths.' },
+];
+
+describe('search for identifiers', () => {
+  it('finds a dotted name whole, even next to parentheses', () => {
+    expect(searchShard(pages, 'json.dumps')[0]).toBe('json.html');
+  });
+
+  it('finds a dotted name by its last part', () => {
+    expect(searchShard(pages, 'join')).toEqual(['os.html']);
+  });
+
+  it('ranks the page that defines a name in a heading above one that mentions its parts', () => {
+    const found = searchShard(pages, 'dumps');
+    expect(found[0]).toBe('json.html');
+    expect(found).toContain('pickle.html');
+  });
+});
