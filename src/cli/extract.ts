@@ -1,5 +1,4 @@
 import type { Command } from 'commander';
-import { Bundle } from '../bundle/reader.js';
 import { FerryError } from '../errors.js';
 import type { CliIO } from './io.js';
 
@@ -11,6 +10,7 @@ export function registerExtract(program: Command, io: CliIO): void {
     .argument('<path>', 'a path of the collection (such as index.html), or an entry name (such as ferry.json)')
     .addHelpText('after', '\nExample:\n  ferry extract site.ferry guide/intro.html > intro.html')
     .action(async (file: string, path: string) => {
+      const { Bundle } = await import('../bundle/reader.js');
       const bundle = await Bundle.open(file);
       try {
         const record = (await bundle.resolveContent(path.replace(/^\/+/, ''))) ?? (await bundle.resolve(path));

@@ -1,5 +1,4 @@
 import type { Command } from 'commander';
-import { Bundle } from '../bundle/reader.js';
 import { formatBytes, type CliIO } from './io.js';
 
 export function registerInfo(program: Command, io: CliIO): void {
@@ -9,6 +8,7 @@ export function registerInfo(program: Command, io: CliIO): void {
     .argument('<file>', 'a .ferry bundle')
     .option('--json', 'print JSON')
     .action(async (file: string, flags: { json?: boolean }) => {
+      const { Bundle } = await import('../bundle/reader.js');
       const bundle = await Bundle.open(file);
       try {
         const manifest = bundle.manifest;

@@ -1,6 +1,5 @@
 import type { Command } from 'commander';
-import { packSite } from '../pack/pack-site.js';
-import { readMetadataFile, type MetadataInput } from '../pack/metadata.js';
+import type { MetadataInput } from '../pack/metadata.js';
 import { FerryError } from '../errors.js';
 import { formatBytes, type CliIO } from './io.js';
 import { progressLine } from './progress.js';
@@ -51,6 +50,9 @@ export function registerPack(program: Command, io: CliIO): void {
       if (flags.kind !== 'site') {
         throw new FerryError('USAGE', `--kind "${flags.kind}" is not supported yet; this ferry packs "site" folders.`);
       }
+      // Loaded here so that other commands start without the packer's modules.
+      const { packSite } = await import('../pack/pack-site.js');
+      const { readMetadataFile } = await import('../pack/metadata.js');
       const fromFile = flags.metadata ? await readMetadataFile(flags.metadata) : {};
       const keys = [
         'name',

@@ -1,7 +1,5 @@
 import type { Command } from 'commander';
 import { FerryError } from '../errors.js';
-import { searchAll } from '../search/searcher.js';
-import { Library } from '../server/library.js';
 import type { CliIO } from './io.js';
 
 function count(value: string, name: string): number {
@@ -19,6 +17,8 @@ export function registerSearch(program: Command, io: CliIO): void {
     .option('--limit <n>', 'how many results', '10')
     .option('--offset <n>', 'skip this many results first', '0')
     .action(async (file: string, words: string[], flags: { json?: boolean; limit: string; offset: string }) => {
+      const { searchAll } = await import('../search/searcher.js');
+      const { Library } = await import('../server/library.js');
       const library = await Library.open([file], (message) => io.stderr.write(`warning: ${message}\n`));
       try {
         const searchers = library.list().map((item) => item.searcher);

@@ -1,9 +1,6 @@
 import type { Command } from 'commander';
 import { createServer, type Server } from 'node:http';
 import { FerryError } from '../errors.js';
-import { serverUrls } from '../server/addresses.js';
-import { createApp } from '../server/app.js';
-import { Library } from '../server/library.js';
 import type { CliIO } from './io.js';
 
 function listen(server: Server, port: number, host: string): Promise<number> {
@@ -33,6 +30,9 @@ export function registerServe(program: Command, io: CliIO): void {
       if (!/^\d+$/.test(flags.port) || Number(flags.port) > 65535) {
         throw new FerryError('USAGE', `--port "${flags.port}" is not a port number (0-65535).`);
       }
+      const { serverUrls } = await import('../server/addresses.js');
+      const { createApp } = await import('../server/app.js');
+      const { Library } = await import('../server/library.js');
       const library = await Library.open(paths, (message) => io.stderr.write(`warning: ${message}\n`));
       const httpServer = createServer(createApp(library));
       const port = await listen(httpServer, Number(flags.port), flags.host);

@@ -1,0 +1,38 @@
+import { describe, expect, it } from 'vitest';
+import { EntryCache } from '../../src/server/entry-cache.js';
+
+describe('the entry cache', () => {
+  it('loads an entry once for many concurrent readers and counts its bytes once', async () => {
+    const cache = new EntryCache(100, 50);
+    let loads = 0;
+    const load = async () => {
+      loads++;
+      await new Promise((resolve) => setTimeout(resolve, 5));
+      return Buffer.alloc(40);
+    };
+    const bodies = await Promise.all(Array.from({ length: 16 }, () => cache.get('page', load)));
+    expect(loads).toBe(1);
+    expect(bodies.every((body) => body.length === 40)).toBe(true);
+    expect(cache.size).toBe(40);
+    await cache.get('page', load);
+    expect(loads).toBe(1);
+  });
+
+  it('evicts the least recently used entries past its byte budget, and skips oversized ones', async () => {
+    const cache = new EntryCache(100, 50);
+    const loaded: string[] = [];
+    const loader = (key: string, size: number) => async () => {
+      loaded.push(key);
+      return Buffer.alloc(size);
+    };
+    await cache.get('a', loader('a', 40));
+    await cache.get('b', loader('b', 40));
+    await cache.get('a', loader('a', 40)); // a is now the most recent
+    await cache.get('c', loader('c', 40)); // over budget: b goes
+    await cache.get('huge', loader('huge', 60));
+    expect(cache.size).toBe(80);
+    await cache.get('a', loader('a', 40));
+    await cache.get('b', loader('b', 40));
+    expect(loaded).toEqual(['a', 'b', 'c', 'huge', 'b']);
+  });
+});
