@@ -162,8 +162,9 @@ async function measureServer(
       continue;
     }
     side.loads[label] = result;
+    // The highest RSS after any load, read while the process that took it is still alive.
+    side.loadedRssMB = Math.max(side.loadedRssMB, rssMB(server.process.pid!));
   }
-  side.loadedRssMB = rssMB(server.process.pid!);
   log(`${tool.name}: ${queries.length} quality queries`);
   side.quality = await evaluate(queries, (query) => tool.search(server.base, corpus, query));
   await server.stop();
