@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
-import { formatBytes, type CliIO } from './io.js';
+import { formatBytes } from '../format.js';
+import type { CliIO } from './io.js';
 
 export function registerInfo(program: Command, io: CliIO): void {
   program

@@ -1,7 +1,8 @@
 import type { Command } from 'commander';
 import type { MetadataInput } from '../pack/metadata.js';
 import { FerryError } from '../errors.js';
-import { formatBytes, type CliIO } from './io.js';
+import { formatBytes } from '../format.js';
+import type { CliIO } from './io.js';
 import { progressLine } from './progress.js';
 
 interface PackFlags extends MetadataInput {

@@ -1,4 +1,5 @@
-import { formatBytes, type CliIO } from './io.js';
+import { formatBytes } from '../format.js';
+import type { CliIO } from './io.js';
 
 const REDRAW_MS = 100;
 

@@ -9,8 +9,9 @@ import { contentUrl, layout, viewerUrl } from './pages/layout.js';
 import { libraryPage } from './pages/library-page.js';
 import { searchPage } from './pages/search-page.js';
 import { viewerPage } from './pages/viewer-page.js';
+import { sendBundleFile } from './download.js';
 import { EntryCache } from './entry-cache.js';
-import { sendEntry } from './send-entry.js';
+import { acceptsGzip, sendEntry } from './send-entry.js';
 import { loadViewerAssets } from './viewer-assets.js';
 
 /** Memory for hot pages: small enough for a Raspberry Pi, large enough for a school's favourites. */
@@ -49,7 +50,7 @@ function sendHtml(request: Request, response: Response, html: string, status = 2
   response.status(status).setHeader('Content-Type', 'text/html; charset=utf-8');
   response.setHeader('Cache-Control', 'no-cache');
   response.setHeader('Vary', 'Accept-Encoding');
-  if (/\bgzip\b/.test(request.headers['accept-encoding'] ?? '') && html.length > 1024) {
+  if (acceptsGzip(request) && html.length > 1024) {
     response.setHeader('Content-Encoding', 'gzip');
     response.end(gzipSync(html));
   } else {
@@ -81,7 +82,7 @@ export function createApp(library: Library): express.Express {
     response.setHeader('Cache-Control', 'public, max-age=86400');
     response.setHeader('Vary', 'Accept-Encoding');
     if (request.headers['if-none-match'] === asset.etag) return void response.status(304).end();
-    const gzip = /\bgzip\b/.test(request.headers['accept-encoding'] ?? '');
+    const gzip = acceptsGzip(request);
     if (gzip) response.setHeader('Content-Encoding', 'gzip');
     response.end(gzip ? asset.gzip : asset.body);
   });
@@ -179,11 +180,11 @@ export function createApp(library: Library): express.Express {
     response.json(library.list().map((item) => ({ name: item.name, bytes: item.bytes, ...item.bundle.manifest })));
   });
 
-  app.get('/download/:bundle', (request, response, next) => {
+  app.get('/download/:bundle', async (request, response) => {
     const item = bundleOf(request.params.bundle);
-    response.download(item.file, `${item.name}.ferry`, { dotfiles: 'allow' }, (error) => {
-      if (error && !response.headersSent) next(error);
-    });
+    // The content digest names the bytes served, whether the bundle is one file or parts.
+    const etag = `"${item.bundle.manifest.contentDigest.slice(7, 39)}-${item.bytes}"`;
+    await sendBundleFile(request, response, item.bundle.source, `${item.name}.ferry`, etag);
   });
 
   app.use((_request, _response) => {

@@ -7,7 +7,8 @@ import type { EntryCache } from './entry-cache.js';
 /** The fixed 10-byte gzip header: deflate, no flags, no time, unknown OS (RFC 1952). */
 const GZIP_HEADER = Buffer.from([0x1f, 0x8b, 0x08, 0x00, 0, 0, 0, 0, 0x00, 0xff]);
 
-function acceptsGzip(request: Request): boolean {
+/** Whether the client takes gzip (and has not refused it with q=0). */
+export function acceptsGzip(request: Request): boolean {
   const header = request.headers['accept-encoding'];
   return typeof header === 'string' && /\bgzip\b(?!\s*;\s*q=0(\.0+)?\b)/i.test(header);
 }

@@ -1,17 +1,7 @@
+import { formatBytes } from '../../format.js';
 import { escapeHtml } from '../../search/snippet.js';
 import type { LibraryBundle } from '../library.js';
 import { layout, viewerUrl } from './layout.js';
-
-function formatBytes(bytes: number): string {
-  const units = ['B', 'KB', 'MB', 'GB', 'TB'];
-  let value = bytes;
-  let unit = 0;
-  while (value >= 1000 && unit < units.length - 1) {
-    value /= 1000;
-    unit++;
-  }
-  return `${value.toFixed(value < 10 && unit > 0 ? 1 : 0)} ${units[unit]}`;
-}
 
 function card(item: LibraryBundle): string {
   const { metadata, counts, mainPage } = item.bundle.manifest;
