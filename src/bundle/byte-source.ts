@@ -87,3 +87,43 @@ export function rangeStream(source: ByteSource, start: number, end: number): Rea
     },
   });
 }
+
+/**
+ * Serves small reads from whole chunks read ahead, for sequential scans such as walking the
+ * central directory, where yauzl asks for each 46-byte record and each name separately.
+ */
+export class ReadAheadByteSource implements ByteSource {
+  private chunkStart = -1;
+  private chunk: Buffer = Buffer.alloc(0);
+
+  constructor(
+    private readonly source: ByteSource,
+    private readonly chunkSize = 1024 * 1024,
+  ) {}
+
+  get label(): string {
+    return this.source.label;
+  }
+
+  get size(): number {
+    return this.source.size;
+  }
+
+  async read(position: number, length: number): Promise<Buffer> {
+    if (length > this.chunkSize) return this.source.read(position, length);
+    const end = position + length;
+    if (this.chunkStart < 0 || position < this.chunkStart || end > this.chunkStart + this.chunk.length) {
+      this.chunkStart = position;
+      this.chunk = await this.source.read(position, Math.min(this.chunkSize, this.size - position));
+    }
+    return this.chunk.subarray(position - this.chunkStart, end - this.chunkStart);
+  }
+
+  createReadStream(start: number, end: number): Readable {
+    return this.source.createReadStream(start, end);
+  }
+
+  close(): Promise<void> {
+    return this.source.close();
+  }
+}

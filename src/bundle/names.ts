@@ -38,6 +38,23 @@ export function compareNames(a: Buffer, b: Buffer): number {
   return Buffer.compare(a, b);
 }
 
+/**
+ * The same order for strings, without encoding them: UTF-8 byte order is code point order,
+ * which differs from UTF-16 unit order only where surrogates meet U+E000–U+FFFF.
+ */
+export function compareNameStrings(a: string, b: string): number {
+  const length = Math.min(a.length, b.length);
+  for (let i = 0; i < length; i++) {
+    let x = a.charCodeAt(i);
+    let y = b.charCodeAt(i);
+    if (x === y) continue;
+    if (x >= 0xd800) x = x < 0xe000 ? x + 0x2000 : x - 0x800;
+    if (y >= 0xd800) y = y < 0xe000 ? y + 0x2000 : y - 0x800;
+    return x - y;
+  }
+  return a.length - b.length;
+}
+
 /** Bundle names in URLs and file names: lower case letters, digits, `_`, `.`, `-`. */
 export function isValidBundleName(name: string): boolean {
   return /^[a-z0-9][a-z0-9_.-]{0,63}$/.test(name);

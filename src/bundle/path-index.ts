@@ -1,5 +1,5 @@
 import { FerryError } from '../errors.js';
-import { compareNames, nameProblem } from './names.js';
+import { compareNames, compareNameStrings, nameProblem } from './names.js';
 
 /** Encoding and decoding of the path index, `ferry/index` (FORMAT.md §4). */
 
@@ -69,14 +69,13 @@ function writeRecord(record: IndexRecord, out: Buffer, at: number, mediaTypes: M
 
 /** Sorts records into index order; throws on duplicate names. */
 export function sortRecords<T extends { name: string }>(records: T[]): T[] {
-  const keyed = records.map((record) => ({ record, key: Buffer.from(record.name, 'utf8') }));
-  keyed.sort((a, b) => compareNames(a.key, b.key));
-  for (let i = 1; i < keyed.length; i++) {
-    if (keyed[i - 1]!.key.equals(keyed[i]!.key)) {
-      throw new FerryError('INPUT_INVALID', `Two entries have the same name "${keyed[i]!.record.name}".`);
+  const sorted = records.slice().sort((a, b) => compareNameStrings(a.name, b.name));
+  for (let i = 1; i < sorted.length; i++) {
+    if (sorted[i - 1]!.name === sorted[i]!.name) {
+      throw new FerryError('INPUT_INVALID', `Two entries have the same name "${sorted[i]!.name}".`);
     }
   }
-  return keyed.map((item) => item.record);
+  return sorted;
 }
 
 function encodeMediaTypes(records: IndexRecord[]): { table: Buffer; numbers: Map<string, number> } {

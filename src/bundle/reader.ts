@@ -2,8 +2,10 @@ import type { Readable } from 'node:stream';
 import { inflateRaw } from 'node:zlib';
 import yauzl from 'yauzl';
 import { FerryError } from '../errors.js';
-import { FileByteSource, type ByteSource } from './byte-source.js';
+import type { ByteSource } from './byte-source.js';
+import { SourceReader } from './central-directory.js';
 import { parseManifest, type Manifest } from './manifest.js';
+import { openByteSource } from './parts.js';
 import { CONTENT_PREFIX, INDEX_NAME, MANIFEST_NAME } from './names.js';
 import {
   EntryKind,
@@ -36,33 +38,6 @@ function inflate(raw: Buffer, size: number): Promise<Buffer> {
 }
 const BLOCK_CACHE_SIZE = 256;
 
-/** Lets yauzl read through our ByteSource: its documented seam for custom storage. */
-class SourceReader extends yauzl.RandomAccessReader {
-  constructor(private readonly source: ByteSource) {
-    super();
-  }
-
-  override _readStreamForRange(start: number, end: number): Readable {
-    return this.source.createReadStream(start, end);
-  }
-
-  override read(
-    buffer: Buffer,
-    offset: number,
-    length: number,
-    position: number,
-    callback: (err: Error | null) => void,
-  ): void {
-    this.source.read(position, length).then(
-      (bytes) => {
-        bytes.copy(buffer, offset);
-        callback(null);
-      },
-      (error: Error) => callback(error),
-    );
-  }
-}
-
 /**
  * An open bundle. Opening reads the ZIP tail, the path index header and its block table,
  * and the manifest; it never walks the central directory, so it costs the same at any size.
@@ -81,8 +56,9 @@ export class Bundle {
     private readonly mediaTypes: string[],
   ) {}
 
+  /** Opens a .ferry file, or a split bundle from its first part or base name. */
   static async open(path: string): Promise<Bundle> {
-    const source = await FileByteSource.open(path);
+    const source = await openByteSource(path);
     try {
       return await Bundle.fromSource(source);
     } catch (error) {

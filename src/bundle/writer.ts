@@ -5,9 +5,10 @@ import { open, rename, stat, unlink } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { crc32 } from 'node:zlib';
 import archiver from 'archiver';
-import yauzl from 'yauzl';
 import { FerryError } from '../errors.js';
 import { FileByteSource } from './byte-source.js';
+import { forEachCentralRecord } from './central-directory.js';
+import { contentDigest, type DigestLine } from './digest.js';
 import { assertValidName, INDEX_NAME } from './names.js';
 import { EntryKind, encodeIndex, sortRecords, type IndexRecord, type StoredKind } from './path-index.js';
 import { localDataOffset, readLastCentralRecord, readZipTail } from './zip-tail.js';
@@ -15,13 +16,16 @@ import { localDataOffset, readLastCentralRecord, readZipTail } from './zip-tail.
 /** zlib level 6: the usual balance; fixed so that output is deterministic (FORMAT.md §6). */
 const DEFLATE_LEVEL = 6;
 const MAX_PENDING_ENTRIES = 32;
+const OUTPUT_BUFFER_BYTES = 4 * 1024 * 1024;
 const DOS_EPOCH = Date.UTC(1980, 0, 1, 0, 0, 2);
 
+type RedirectRecord = Extract<IndexRecord, { kind: EntryKind.Redirect }>;
+
+/** An entry added but not yet located; its SHA-256 is at the same position in the hash pool. */
 interface PendingRecord {
   name: string;
   kind: StoredKind;
   mediaType: string;
-  sha256: Buffer;
 }
 
 export interface NewEntry {
@@ -46,7 +50,9 @@ export class BundleWriter {
   private readonly archive = archiver('zip', { zlib: { level: DEFLATE_LEVEL }, forceLocalTime: false });
   private readonly output: WriteStream;
   private readonly stored: PendingRecord[] = [];
-  private readonly redirects: IndexRecord[] = [];
+  /** SHA-256 of every stored entry, 32 bytes each in adding order: one buffer, not a million. */
+  private hashes = Buffer.alloc(32 * 1024);
+  private readonly redirects: RedirectRecord[] = [];
   private readonly names = new Set<string>();
   private readonly done: Promise<void>;
   private appended = 0;
@@ -61,7 +67,8 @@ export class BundleWriter {
     options: WriterOptions,
   ) {
     this.mtime = new Date(Math.max(options.mtime.getTime(), DOS_EPOCH));
-    this.output = createWriteStream(tempPath, { flags: 'wx' });
+    // A large buffer lets the archiver run ahead of the disk instead of stalling every few entries.
+    this.output = createWriteStream(tempPath, { flags: 'wx', highWaterMark: OUTPUT_BUFFER_BYTES });
     this.done = new Promise((resolve, reject) => {
       this.output.on('close', resolve);
       const fail = (error: Error) => {
@@ -118,7 +125,8 @@ export class BundleWriter {
     if (this.failure) throw this.failure;
     const { name, data, kind, mediaType, compress } = entry;
     this.claim(name);
-    this.stored.push({ name, kind, mediaType, sha256: createHash('sha256').update(data).digest() });
+    this.keepHash(createHash('sha256').update(data).digest());
+    this.stored.push({ name, kind, mediaType });
     this.archive.append(data, { name, date: this.mtime, mode: 0o644, store: !compress });
     this.appended++;
     while (this.appended - this.processed > MAX_PENDING_ENTRIES && !this.failure) {
@@ -138,12 +146,22 @@ export class BundleWriter {
    * call it just before adding ferry.json.
    */
   contentDigest(): string {
-    const lines = sortRecords<PendingRecord | IndexRecord>([...this.stored, ...this.redirects]).map((record) =>
-      'target' in record
-        ? `${record.name}\t->${record.target}\n`
-        : `${record.name}\t${'sha256' in record ? record.sha256.toString('hex') : ''}\n`,
-    );
-    return 'sha256:' + createHash('sha256').update(lines.join('')).digest('hex');
+    const lines: DigestLine[] = this.stored.map((entry, i) => ({ name: entry.name, sha256: this.hashOf(i) }));
+    return contentDigest(sortRecords<DigestLine>([...lines, ...this.redirects]));
+  }
+
+  private keepHash(digest: Buffer): void {
+    const at = this.stored.length * 32;
+    if (at + 32 > this.hashes.length) {
+      const grown = Buffer.alloc(this.hashes.length * 2);
+      this.hashes.copy(grown);
+      this.hashes = grown;
+    }
+    digest.copy(this.hashes, at);
+  }
+
+  private hashOf(position: number): Buffer {
+    return this.hashes.subarray(position * 32, position * 32 + 32);
   }
 
   /** The index records as they will be written, with locators still empty. */
@@ -182,26 +200,47 @@ export class BundleWriter {
 
   /** Fills the placeholder with the real locators read back from the finished ZIP, and fixes its CRC. */
   private async writeIndex(expectedLength: number): Promise<number> {
-    const locators = await readCentralDirectory(this.tempPath);
-    const sha = new Map(this.stored.map((entry) => [entry.name, entry]));
-    const records: IndexRecord[] = [...this.redirects];
-    for (const [name, entry] of sha) {
-      const locator = locators.get(name);
-      if (!locator) throw new Error(`internal: "${name}" is missing from the written archive`);
-      records.push({
-        name,
-        kind: entry.kind,
-        locator: { ...locator, mediaType: entry.mediaType, sha256: entry.sha256 },
-      });
+    const source = await FileByteSource.open(this.tempPath);
+    try {
+      return await this.patchIndex(source, expectedLength);
+    } finally {
+      await source.close();
     }
+  }
+
+  private async patchIndex(source: FileByteSource, expectedLength: number): Promise<number> {
+    // The archiver writes the central directory in the order entries were added.
+    const records: IndexRecord[] = [...this.redirects];
+    let position = 0;
+    await forEachCentralRecord(source, (written) => {
+      const entry = this.stored[position];
+      if (!entry) return; // The last record is the index itself.
+      if (written.name !== entry.name || (written.method !== 0 && written.method !== 8)) {
+        throw new Error(
+          `internal: the archive holds "${written.name}" (method ${written.method}) where "${entry.name}" was added`,
+        );
+      }
+      const { offset, compressedSize, size, crc32 } = written;
+      const method = written.method === 8 ? 8 : 0;
+      const locator = {
+        offset,
+        compressedSize,
+        size,
+        crc32,
+        method,
+        mediaType: entry.mediaType,
+        sha256: this.hashOf(position),
+      } as const;
+      records.push({ name: entry.name, kind: entry.kind, locator });
+      position++;
+    });
+    if (position !== this.stored.length) throw new Error('internal: the archive holds fewer entries than were added');
     const index = encodeIndex(sortRecords(records));
     if (index.length !== expectedLength) throw new Error('internal: the path index changed size');
 
-    const source = await FileByteSource.open(this.tempPath);
     const tail = await readZipTail(source);
     const last = await readLastCentralRecord(source, tail, INDEX_NAME);
     const dataOffset = await localDataOffset(source, last.localHeaderOffset);
-    await source.close();
 
     const checksum = Buffer.alloc(4);
     checksum.writeUInt32LE(crc32(index) >>> 0);
@@ -216,28 +255,4 @@ export class BundleWriter {
       await handle.close();
     }
   }
-}
-
-type RawLocator = { offset: number; compressedSize: number; size: number; crc32: number; method: 0 | 8 };
-
-/** Reads every central-directory record once; done at pack time only. */
-async function readCentralDirectory(path: string): Promise<Map<string, RawLocator>> {
-  const zip = await yauzl.openPromise(path, { lazyEntries: true, autoClose: true, decodeStrings: true });
-  const locators = new Map<string, RawLocator>();
-  await new Promise<void>((resolve, reject) => {
-    zip.on('entry', (entry: yauzl.Entry) => {
-      locators.set(entry.fileName, {
-        offset: entry.relativeOffsetOfLocalHeader,
-        compressedSize: entry.compressedSize,
-        size: entry.uncompressedSize,
-        crc32: entry.crc32,
-        method: entry.compressionMethod === 8 ? 8 : 0,
-      });
-      zip.readEntry();
-    });
-    zip.on('end', resolve);
-    zip.on('error', reject);
-    zip.readEntry();
-  });
-  return locators;
 }

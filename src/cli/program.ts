@@ -7,6 +7,8 @@ import type { CliIO } from './io.js';
 import { registerPack } from './pack.js';
 import { registerSearch } from './search.js';
 import { registerServe } from './serve.js';
+import { registerSplit } from './split.js';
+import { registerVerify } from './verify.js';
 
 export const EXIT_OK = 0;
 export const EXIT_FAILURE = 1;
@@ -24,6 +26,8 @@ function buildProgram(io: CliIO): Command {
   registerSearch(program, io);
   registerExtract(program, io);
   registerServe(program, io);
+  registerSplit(program, io);
+  registerVerify(program, io);
   program.commands.forEach((command) => command.exitOverride());
   return program;
 }

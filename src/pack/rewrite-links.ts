@@ -4,6 +4,32 @@
  */
 const LINK_ATTRIBUTE = /(\s(?:href|src|action|poster)\s*=\s*)(?:"([^"]*)"|'([^']*)'|([^\s"'>]+))/gi;
 
+/** Every link target in a page's href, src, action and poster attributes, as written. */
+export function linksOf(html: string): string[] {
+  return [...html.matchAll(LINK_ATTRIBUTE)].map((match) => match[2] ?? match[3] ?? match[4] ?? '');
+}
+
+/**
+ * The collection path a relative link points at from `pagePath`, or undefined for links that
+ * leave the collection (with a scheme, protocol-relative, or fragment-only).
+ */
+export function resolveLink(pagePath: string, link: string): string | undefined {
+  const value = link.trim().replace(/&amp;/g, '&');
+  if (value === '' || value.startsWith('#') || value.startsWith('//') || /^[a-z][a-z0-9+.-]*:/i.test(value))
+    return undefined;
+  let url: URL;
+  try {
+    url = new URL(value, `http://bundle.invalid/${pagePath.split('/').map(encodeURIComponent).join('/')}`);
+  } catch {
+    return undefined;
+  }
+  try {
+    return decodeURIComponent(url.pathname.slice(1));
+  } catch {
+    return url.pathname.slice(1);
+  }
+}
+
 export interface LinkRewriter {
   rewrite(html: string, pagePath: string): string;
 }

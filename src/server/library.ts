@@ -13,6 +13,15 @@ export interface LibraryBundle {
   searcher: BundleSearcher;
 }
 
+/** The bundles in a folder: .ferry files, and split bundles by their first part when whole ones are absent. */
+export function bundleFileNames(names: string[]): string[] {
+  const whole = new Set(names.filter((name) => name.endsWith('.ferry')));
+  const split = names
+    .filter((name) => name.endsWith('.ferry.part001'))
+    .filter((name) => !whole.has(name.slice(0, -'.part001'.length)));
+  return [...whole, ...split].sort();
+}
+
 /** Every bundle the server offers, opened once and kept open. */
 export class Library {
   private constructor(private readonly byName: Map<string, LibraryBundle>) {}
@@ -37,7 +46,7 @@ export class Library {
         await add(resolve(path));
         continue;
       }
-      const names = (await readdir(path)).filter((name) => name.endsWith('.ferry')).sort();
+      const names = bundleFileNames(await readdir(path));
       for (const name of names) {
         await add(resolve(join(path, name))).catch((error: unknown) =>
           onWarning(`skipped ${join(path, name)}: ${describeError(error)}`),

@@ -137,6 +137,14 @@ describe('pack, serve over a real socket, fetch', () => {
     expect(response.headers['content-disposition']).toContain('click_docs_en.ferry');
     const resumed = await get('/download/click_docs_en', { Range: 'bytes=4-' });
     expect(resumed.status).toBe(206);
+    expect(resumed.headers['content-range']).toBe(`bytes 4-${response.body.length - 1}/${response.body.length}`);
     expect(resumed.body.equals(response.body.subarray(4))).toBe(true);
+    const tail = await get('/download/click_docs_en', { Range: 'bytes=-10' });
+    expect(tail.body.equals(response.body.subarray(-10))).toBe(true);
+    const beyond = await get('/download/click_docs_en', { Range: `bytes=${response.body.length}-` });
+    expect(beyond.status).toBe(416);
+    expect(beyond.headers['content-range']).toBe(`bytes */${response.body.length}`);
+    const stale = await get('/download/click_docs_en', { Range: 'bytes=4-', 'If-Range': '"another-version"' });
+    expect(stale.status).toBe(200);
   });
 });

@@ -1,0 +1,94 @@
+/**
+ * `npm run bench:zip64`: proves that offsets past 4 GiB work in the writer and the reader. It
+ * writes a bundle of eight stored 600 MiB entries (4.7 GiB), opens it, checks the last entry's
+ * offset is past 4 GiB, streams that entry back and compares its SHA-256, runs `unzip -t`, and
+ * deletes the file. Needs about 10 GB of free disk.
+ */
+import { execFileSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { mkdirSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { fileURLToPath } from 'node:url';
+import { FORMAT_VERSION, type Manifest } from '../src/bundle/manifest.js';
+import { EntryKind } from '../src/bundle/path-index.js';
+import { Bundle } from '../src/bundle/reader.js';
+import { BundleWriter } from '../src/bundle/writer.js';
+
+const REPO = fileURLToPath(new URL('../../', import.meta.url));
+const ENTRY_BYTES = 600 * 2 ** 20;
+const ENTRIES = 8;
+const FOUR_GIB = 4 * 2 ** 30;
+
+async function main(): Promise<void> {
+  const folder = join(REPO, 'bench/work/zip64');
+  mkdirSync(folder, { recursive: true });
+  const path = join(folder, 'large.ferry');
+  // One buffer, never changed, shared by every entry: the offsets grow, the memory does not.
+  const data = Buffer.alloc(ENTRY_BYTES);
+  for (let i = 0; i < data.length; i += 4) data.writeUInt32LE((i * 2654435761) >>> 0, i);
+  const expected = createHash('sha256').update(data).digest('hex');
+  const started = performance.now();
+  const writer = await BundleWriter.create(path, { mtime: new Date(Date.UTC(2024, 0, 1)) });
+  for (let i = 0; i < ENTRIES; i++) {
+    await writer.add({
+      name: `content/blob-${i}.bin`,
+      data,
+      kind: EntryKind.Asset,
+      mediaType: 'application/octet-stream',
+      compress: false,
+    });
+  }
+  const manifest: Manifest = {
+    format: 'ferry',
+    version: FORMAT_VERSION,
+    generator: 'bench/zip64-large',
+    metadata: {
+      name: 'large',
+      title: 'Large',
+      description: '',
+      language: 'eng',
+      creator: '',
+      publisher: '',
+      date: '2024-01-01',
+      license: '',
+      source: '',
+      tags: [],
+    },
+    mainPage: 'blob-0.bin',
+    illustration: null,
+    counts: { pages: 0, assets: ENTRIES, redirects: 0 },
+    search: { shards: 0, documents: 0, language: 'eng' },
+    contentDigest: writer.contentDigest(),
+  };
+  await writer.add({
+    name: 'ferry.json',
+    data: Buffer.from(JSON.stringify(manifest)),
+    kind: EntryKind.Data,
+    mediaType: 'application/json',
+    compress: true,
+  });
+  const { bytes } = await writer.finish();
+  const writeSeconds = (performance.now() - started) / 1000;
+
+  const bundle = await Bundle.open(path);
+  const last = (await bundle.resolve(`content/blob-${ENTRIES - 1}.bin`))!;
+  const hash = createHash('sha256');
+  for await (const chunk of await bundle.openStream(last)) hash.update(chunk as Buffer);
+  await bundle.close();
+  const unzip = execFileSync('unzip', ['-t', '-qq', path], { encoding: 'utf8' }).trim();
+  rmSync(path);
+
+  const checks = {
+    fileBytes: bytes,
+    lastEntryOffset: last.locator.offset,
+    offsetPastFourGiB: last.locator.offset > FOUR_GIB,
+    lastEntryReadsBack: hash.digest('hex') === expected,
+    unzipTest: unzip === '' ? 'no errors' : unzip,
+    writeSeconds,
+  };
+  process.stdout.write(JSON.stringify(checks, null, 2) + '\n');
+  if (!checks.offsetPastFourGiB || !checks.lastEntryReadsBack || unzip !== '') process.exitCode = 1;
+}
+
+await main();

@@ -1,0 +1,259 @@
+import { createHash } from 'node:crypto';
+import { crc32 } from 'node:zlib';
+import { describeError } from '../errors.js';
+import { decodeHtml } from '../pack/html-text.js';
+import { linksOf, resolveLink } from '../pack/rewrite-links.js';
+import { readCentralDirectory, type CentralRecord } from './central-directory.js';
+import { contentDigest, type DigestLine } from './digest.js';
+import { CONTENT_PREFIX, INDEX_NAME, nameProblem } from './names.js';
+import { EntryKind, type IndexRecord } from './path-index.js';
+import { Bundle, type StoredRecord } from './reader.js';
+import { localDataOffset } from './zip-tail.js';
+
+/** One finding of `ferry verify`: which check, which entry, what is wrong. */
+export interface Finding {
+  check: string;
+  entry?: string;
+  message: string;
+}
+
+export interface VerifyReport {
+  file: string;
+  ok: boolean;
+  entries: number;
+  bytes: number;
+  errors: Finding[];
+  warnings: Finding[];
+}
+
+const REQUIRED_METADATA = ['name', 'title', 'language', 'date'] as const;
+const RECOMMENDED_METADATA = ['description', 'creator', 'publisher', 'license', 'source'] as const;
+const MAX_REDIRECT_HOPS = 8;
+
+/**
+ * Checks a bundle the way zimcheck checks a ZIM: ZIP structure against the path index,
+ * every entry's CRC-32 and SHA-256, the manifest and its digest, redirects and internal links.
+ */
+export async function verifyBundle(
+  path: string,
+  onProgress?: (done: number, total: number) => void,
+): Promise<VerifyReport> {
+  const report: VerifyReport = { file: path, ok: false, entries: 0, bytes: 0, errors: [], warnings: [] };
+  let bundle: Bundle;
+  try {
+    bundle = await Bundle.open(path);
+  } catch (error) {
+    report.errors.push({ check: 'structure', message: describeError(error) });
+    return report;
+  }
+  try {
+    report.bytes = bundle.source.size;
+    const records: IndexRecord[] = [];
+    for await (const record of bundle.records()) records.push(record);
+    report.entries = records.length;
+    const byName = new Map(records.map((record) => [record.name, record]));
+    await checkStructure(bundle, records, report);
+    await checkContent(bundle, records, report, onProgress);
+    checkManifest(bundle, byName, records, report);
+    checkRedirects(byName, report);
+    await checkLinks(bundle, records, byName, report);
+  } catch (error) {
+    report.errors.push({ check: 'structure', message: describeError(error) });
+  } finally {
+    await bundle.close();
+  }
+  report.ok = report.errors.length === 0;
+  return report;
+}
+
+function stored(record: IndexRecord): record is StoredRecord {
+  return record.kind !== EntryKind.Redirect;
+}
+
+/** The central directory and the path index must describe the same entries, without overlaps. */
+async function checkStructure(bundle: Bundle, records: IndexRecord[], report: VerifyReport): Promise<void> {
+  const central = await readCentralDirectory(bundle.source);
+  const seen = new Map<string, CentralRecord>();
+  for (const entry of central) {
+    const problem = nameProblem(entry.name);
+    if (problem) report.errors.push({ check: 'names', entry: entry.name, message: `name not allowed: ${problem}` });
+    if (seen.has(entry.name))
+      report.errors.push({ check: 'names', entry: entry.name, message: 'two ZIP entries have this name' });
+    if (entry.flags & 0x1)
+      report.errors.push({ check: 'structure', entry: entry.name, message: 'the entry is encrypted' });
+    seen.set(entry.name, entry);
+  }
+  for (const record of records.filter(stored)) {
+    const entry = seen.get(record.name);
+    const locator = record.locator;
+    if (!entry) {
+      report.errors.push({ check: 'structure', entry: record.name, message: 'in the path index but not in the ZIP' });
+    } else if (
+      entry.offset !== locator.offset ||
+      entry.compressedSize !== locator.compressedSize ||
+      entry.size !== locator.size ||
+      entry.crc32 !== locator.crc32 ||
+      entry.method !== locator.method
+    ) {
+      report.errors.push({
+        check: 'structure',
+        entry: record.name,
+        message: 'the path index and the ZIP disagree about this entry',
+      });
+    }
+  }
+  const indexed = new Set(records.map((record) => record.name));
+  for (const entry of central) {
+    if (entry.name !== INDEX_NAME && !indexed.has(entry.name)) {
+      report.errors.push({ check: 'structure', entry: entry.name, message: 'in the ZIP but not in the path index' });
+    }
+  }
+  const spans = central.slice().sort((a, b) => a.offset - b.offset);
+  for (let i = 0; i < spans.length; i++) {
+    const entry = spans[i]!;
+    const end = (await localDataOffset(bundle.source, entry.offset)) + entry.compressedSize;
+    const limit = spans[i + 1]?.offset ?? bundle.source.size;
+    if (end > limit)
+      report.errors.push({ check: 'structure', entry: entry.name, message: 'its data overlaps the next entry' });
+  }
+}
+
+/** Reads every entry: its inflated size, CRC-32 and SHA-256 must match what was recorded. */
+async function checkContent(
+  bundle: Bundle,
+  records: IndexRecord[],
+  report: VerifyReport,
+  onProgress?: (done: number, total: number) => void,
+): Promise<void> {
+  const entries = records.filter(stored);
+  for (const [done, record] of entries.entries()) {
+    onProgress?.(done, entries.length);
+    try {
+      const hash = createHash('sha256');
+      let checksum = 0;
+      for await (const chunk of await bundle.openStream(record)) {
+        hash.update(chunk as Buffer);
+        checksum = crc32(chunk as Buffer, checksum);
+      }
+      if (checksum >>> 0 !== record.locator.crc32 >>> 0) {
+        report.errors.push({
+          check: 'checksums',
+          entry: record.name,
+          message: 'CRC-32 does not match: the data is damaged',
+        });
+      } else if (!hash.digest().equals(record.locator.sha256)) {
+        report.errors.push({
+          check: 'checksums',
+          entry: record.name,
+          message: 'SHA-256 does not match the path index',
+        });
+      }
+    } catch (error) {
+      report.errors.push({ check: 'checksums', entry: record.name, message: describeError(error) });
+    }
+  }
+  onProgress?.(entries.length, entries.length);
+}
+
+function checkManifest(
+  bundle: Bundle,
+  byName: Map<string, IndexRecord>,
+  records: IndexRecord[],
+  report: VerifyReport,
+): void {
+  const manifest = bundle.manifest;
+  for (const field of REQUIRED_METADATA) {
+    if (!manifest.metadata[field]) report.errors.push({ check: 'metadata', message: `metadata "${field}" is empty` });
+  }
+  for (const field of RECOMMENDED_METADATA) {
+    if (!manifest.metadata[field]) report.warnings.push({ check: 'metadata', message: `metadata "${field}" is empty` });
+  }
+  const main = byName.get(CONTENT_PREFIX + manifest.mainPage);
+  if (!main) report.errors.push({ check: 'main page', entry: manifest.mainPage, message: 'the main page is missing' });
+  if (manifest.illustration && !byName.has(manifest.illustration)) {
+    report.errors.push({ check: 'metadata', entry: manifest.illustration, message: 'the illustration is missing' });
+  }
+  const count = (kind: EntryKind) =>
+    records.filter((record) => record.kind === kind && record.name.startsWith(CONTENT_PREFIX)).length;
+  const counted = {
+    pages: count(EntryKind.Page),
+    assets: count(EntryKind.Asset),
+    redirects: count(EntryKind.Redirect),
+  };
+  if (JSON.stringify(counted) !== JSON.stringify(manifest.counts)) {
+    report.errors.push({
+      check: 'metadata',
+      entry: 'ferry.json',
+      message: `counts say ${JSON.stringify(manifest.counts)}, the index holds ${JSON.stringify(counted)}`,
+    });
+  }
+  for (let shard = 0; shard < manifest.search.shards; shard++) {
+    const name = `search/shard-${String(shard).padStart(4, '0')}.json`;
+    if (!byName.has(name)) report.errors.push({ check: 'search', entry: name, message: 'a search shard is missing' });
+  }
+  const digest = contentDigest(
+    records.map((record): DigestLine =>
+      stored(record) ? { name: record.name, sha256: record.locator.sha256 } : record,
+    ),
+  );
+  if (digest !== manifest.contentDigest) {
+    report.errors.push({
+      check: 'checksums',
+      entry: 'ferry.json',
+      message: 'the content digest does not match the entries',
+    });
+  }
+}
+
+function checkRedirects(byName: Map<string, IndexRecord>, report: VerifyReport): void {
+  for (const record of byName.values()) {
+    if (record.kind !== EntryKind.Redirect) continue;
+    let current: IndexRecord | undefined = record;
+    let hops = 0;
+    while (current?.kind === EntryKind.Redirect && hops <= MAX_REDIRECT_HOPS) {
+      current = byName.get(current.target);
+      hops++;
+    }
+    if (!current)
+      report.errors.push({
+        check: 'redirects',
+        entry: record.name,
+        message: `points at "${record.target}", which is missing`,
+      });
+    else if (current.kind === EntryKind.Redirect)
+      report.errors.push({
+        check: 'redirects',
+        entry: record.name,
+        message: 'is in a redirect loop or chain longer than 8',
+      });
+  }
+}
+
+/** Internal links to entries that are not there: warnings, since they are often the source site's own. */
+async function checkLinks(
+  bundle: Bundle,
+  records: IndexRecord[],
+  byName: Map<string, IndexRecord>,
+  report: VerifyReport,
+): Promise<void> {
+  const exists = (path: string) =>
+    byName.has(CONTENT_PREFIX + path) ||
+    byName.has(CONTENT_PREFIX + (path === '' || path.endsWith('/') ? path : path + '/') + 'index.html');
+  for (const record of records) {
+    if (record.kind !== EntryKind.Page) continue;
+    const page = record.name.slice(CONTENT_PREFIX.length);
+    const html = decodeHtml(await bundle.read(record));
+    const missing = new Set<string>();
+    for (const link of linksOf(html)) {
+      const target = resolveLink(page, link);
+      if (target !== undefined && !exists(target)) missing.add(target);
+    }
+    for (const target of missing) {
+      report.warnings.push({
+        check: 'links',
+        entry: record.name,
+        message: `links to "${target}", which is not in the bundle`,
+      });
+    }
+  }
+}

@@ -1,0 +1,84 @@
+import { randomBytes } from 'node:crypto';
+import { createReadStream, createWriteStream } from 'node:fs';
+import { rename, stat, unlink } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
+import { pipeline } from 'node:stream/promises';
+import { Bundle } from '../bundle/reader.js';
+import { findParts, partName } from '../bundle/parts.js';
+import { FerryError } from '../errors.js';
+
+/** 4095 MiB: the largest whole number of MiB a FAT32 file can hold. */
+export const FAT32_PART_SIZE = 4095 * 1024 * 1024;
+
+const UNITS: Record<string, number> = { '': 1, b: 1, k: 1024, m: 1024 ** 2, g: 1024 ** 3 };
+
+/** Parses sizes as people write them: 4095m, 700M, 2g, 1048576. */
+export function parseSize(text: string): number {
+  const match = /^(\d+(?:\.\d+)?)\s*([bkmg]?)(?:i?b)?$/i.exec(text.trim());
+  const size = match ? Math.floor(Number(match[1]) * UNITS[match[2]!.toLowerCase()]!) : NaN;
+  if (!Number.isFinite(size) || size < 1) {
+    throw new FerryError('USAGE', `"${text}" is not a size. Use bytes or a number with k, m or g, such as 4095m.`);
+  }
+  return size;
+}
+
+function tempBeside(path: string): string {
+  return join(dirname(path), `.${basename(path)}.${process.pid}-${randomBytes(4).toString('hex')}.tmp`);
+}
+
+/** Copies [start, end) of `source` into `target` through a temporary file, then renames it. */
+async function copyRange(source: string, start: number, end: number, target: string): Promise<void> {
+  const temp = tempBeside(target);
+  try {
+    await pipeline(createReadStream(source, { start, end: end - 1 }), createWriteStream(temp, { flags: 'wx' }));
+    await rename(temp, target);
+  } catch (error) {
+    await unlink(temp).catch(() => undefined);
+    throw error;
+  }
+}
+
+/**
+ * Cuts a bundle into parts of `partSize` bytes (the last one shorter), each written atomically,
+ * and removes parts left from an earlier split into more pieces. The bundle itself stays.
+ */
+export async function splitBundle(file: string, partSize: number, onPart?: (path: string) => void): Promise<string[]> {
+  const bundle = await Bundle.open(file); // Only real bundles are split: a damaged one would stay damaged.
+  const size = bundle.source.size;
+  await bundle.close();
+  const count = Math.max(1, Math.ceil(size / partSize));
+  const written: string[] = [];
+  for (let number = 1; number <= count; number++) {
+    const target = partName(file, number);
+    await copyRange(file, (number - 1) * partSize, Math.min(number * partSize, size), target);
+    written.push(target);
+    onPart?.(target);
+  }
+  for (const stale of (await findParts(file).catch(() => [])).slice(count)) await unlink(stale);
+  return written;
+}
+
+/** Joins the parts of a bundle back into one file, atomically, and checks that it opens. */
+export async function joinParts(firstPartOrBase: string, output: string): Promise<number> {
+  const parts = await findParts(firstPartOrBase);
+  if (parts.length === 0) {
+    throw new FerryError(
+      'INPUT_MISSING',
+      `No parts of "${firstPartOrBase}" were found (looked for ${partName(firstPartOrBase, 1)}).`,
+    );
+  }
+  const temp = tempBeside(output);
+  try {
+    const out = createWriteStream(temp, { flags: 'wx' });
+    for (const part of parts) await pipeline(createReadStream(part), out, { end: false });
+    await new Promise<void>((resolve, reject) =>
+      out.end((error?: Error | null) => (error ? reject(error) : resolve())),
+    );
+    await (await Bundle.open(temp)).close();
+    await rename(temp, output);
+  } catch (error) {
+    await unlink(temp).catch(() => undefined);
+    throw error;
+  }
+  return (await stat(output)).size;
+}

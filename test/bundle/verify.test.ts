@@ -1,0 +1,74 @@
+import { readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { Bundle } from '../../src/bundle/reader.js';
+import { packSample, runCli, tempFolder } from '../helpers.js';
+
+/** Flips one byte inside an entry's stored data, the way a bad USB stick does. */
+async function damageEntry(source: string, target: string, path: string): Promise<void> {
+  const bundle = await Bundle.open(source);
+  const record = (await bundle.resolveContent(path))!;
+  await bundle.close();
+  const bytes = await readFile(source);
+  const dataStart =
+    record.locator.offset +
+    30 +
+    bytes.readUInt16LE(record.locator.offset + 26) +
+    bytes.readUInt16LE(record.locator.offset + 28);
+  bytes[dataStart + 100] = bytes[dataStart + 100]! ^ 0xff;
+  await writeFile(target, bytes);
+}
+
+describe('ferry verify', () => {
+  let folder: string;
+  let good: string;
+  beforeAll(async () => {
+    folder = await tempFolder();
+    good = await packSample(folder);
+  });
+
+  it('passes a good bundle and reports its size and entry count', async () => {
+    const run = await runCli(['verify', good]);
+    expect(run.code).toBe(0);
+    expect(run.stdout.toString()).toMatch(/click\.ferry: 78 entries, .*: OK/);
+  });
+
+  it('lists links to pages the bundle lacks as warnings, and fails on them with --strict', async () => {
+    const report = JSON.parse((await runCli(['verify', good, '--json'])).stdout.toString());
+    expect(report.ok).toBe(true);
+    expect(report.warnings).toContainEqual({
+      check: 'links',
+      entry: 'content/api.html',
+      message: 'links to "usr/share/doc/python3-doc/html/library/typing.html", which is not in the bundle',
+    });
+    const strict = await runCli(['verify', good, '--strict']);
+    expect(strict.code).toBe(1);
+  });
+
+  it('names the damaged entry and exits non-zero', async () => {
+    const damaged = join(folder, 'damaged.ferry');
+    await damageEntry(good, damaged, '_static/click-logo.png');
+    const run = await runCli(['verify', damaged]);
+    expect(run.code).toBe(1);
+    expect(run.stdout.toString()).toContain(
+      'error: content/_static/click-logo.png: CRC-32 does not match: the data is damaged',
+    );
+    expect(run.stderr).toContain('verification failed at content/_static/click-logo.png');
+  });
+
+  it('finds damage inside a deflated page too', async () => {
+    const damaged = join(folder, 'damaged-page.ferry');
+    await damageEntry(good, damaged, 'api.html');
+    const report = JSON.parse((await runCli(['verify', damaged, '--json'])).stdout.toString());
+    expect(report.ok).toBe(false);
+    expect(report.errors[0].entry).toBe('content/api.html');
+  });
+
+  it('reports a file that is not a bundle as a structure failure', async () => {
+    const path = join(folder, 'not.ferry');
+    await writeFile(path, 'hello');
+    const run = await runCli(['verify', path]);
+    expect(run.code).toBe(1);
+    expect(run.stdout.toString()).toContain('FAILED');
+  });
+});

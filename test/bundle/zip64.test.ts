@@ -1,0 +1,78 @@
+import { execFileSync } from 'node:child_process';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { FORMAT_VERSION, type Manifest } from '../../src/bundle/manifest.js';
+import { EntryKind } from '../../src/bundle/path-index.js';
+import { Bundle } from '../../src/bundle/reader.js';
+import { BundleWriter } from '../../src/bundle/writer.js';
+import { tempFolder } from '../helpers.js';
+
+const ENTRIES = 70_000; // More than a classic ZIP's 65,535: only zip64 records can count them.
+
+const pageName = (i: number) => `content/page-${String(i).padStart(6, '0')}.txt`;
+
+describe('bundles past the classic ZIP limits', () => {
+  let path: string;
+  beforeAll(async () => {
+    path = join(await tempFolder(), 'many.ferry');
+    const writer = await BundleWriter.create(path, { mtime: new Date(Date.UTC(2024, 0, 1)) });
+    for (let i = 0; i < ENTRIES; i++) {
+      await writer.add({
+        name: pageName(i),
+        data: Buffer.from(`page ${i}\n`),
+        kind: EntryKind.Asset,
+        mediaType: 'text/plain',
+        compress: false,
+      });
+    }
+    const manifest: Manifest = {
+      format: 'ferry',
+      version: FORMAT_VERSION,
+      generator: 'test',
+      metadata: {
+        name: 'many',
+        title: 'Many',
+        description: '',
+        language: 'eng',
+        creator: '',
+        publisher: '',
+        date: '2024-01-01',
+        license: '',
+        source: '',
+        tags: [],
+      },
+      mainPage: 'page-000000.txt',
+      illustration: null,
+      counts: { pages: 0, assets: ENTRIES, redirects: 0 },
+      search: { shards: 0, documents: 0, language: 'eng' },
+      contentDigest: writer.contentDigest(),
+    };
+    await writer.add({
+      name: 'ferry.json',
+      data: Buffer.from(JSON.stringify(manifest)),
+      kind: EntryKind.Data,
+      mediaType: 'application/json',
+      compress: true,
+    });
+    await writer.finish();
+  }, 120_000);
+
+  it('opens and finds the first, a middle and the last of 70,000 entries', async () => {
+    const bundle = await Bundle.open(path);
+    expect(bundle.indexHeader.recordCount).toBe(ENTRIES + 1);
+    for (const i of [0, 34_567, ENTRIES - 1]) {
+      const record = (await bundle.resolve(pageName(i)))!;
+      expect((await bundle.read(record)).toString()).toBe(`page ${i}\n`);
+    }
+    expect(await bundle.resolve('content/page-070000.txt')).toBeUndefined();
+    await bundle.close();
+  });
+
+  it('is read by unzip and by Python as a zip64 archive', () => {
+    expect(execFileSync('unzip', ['-t', '-qq', path], { encoding: 'utf8' })).toBe('');
+    const script =
+      'import sys, zipfile\nz = zipfile.ZipFile(sys.argv[1])\nprint(len(z.infolist()), z.read(sys.argv[2]).decode().strip())';
+    const output = execFileSync('python3', ['-c', script, path, pageName(ENTRIES - 1)], { encoding: 'utf8' }).trim();
+    expect(output).toBe(`${ENTRIES + 2} page ${ENTRIES - 1}`);
+  });
+});
