@@ -6,7 +6,7 @@
  */
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { mkdirSync, rmSync } from 'node:fs';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
@@ -88,6 +88,12 @@ async function main(): Promise<void> {
     writeSeconds,
   };
   process.stdout.write(JSON.stringify(checks, null, 2) + '\n');
+  const results = join(REPO, 'bench/results');
+  mkdirSync(results, { recursive: true });
+  writeFileSync(
+    join(results, `${new Date().toISOString().slice(0, 10)}-zip64.json`),
+    JSON.stringify(checks, null, 2) + '\n',
+  );
   if (!checks.offsetPastFourGiB || !checks.lastEntryReadsBack || unzip !== '') process.exitCode = 1;
 }
 

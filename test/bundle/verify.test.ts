@@ -72,3 +72,60 @@ describe('ferry verify', () => {
     expect(run.stdout.toString()).toContain('FAILED');
   });
 });
+
+describe('ferry verify on redirects', () => {
+  it('reports a redirect loop and a redirect to a missing entry', async () => {
+    const { BundleWriter } = await import('../../src/bundle/writer.js');
+    const { EntryKind } = await import('../../src/bundle/path-index.js');
+    const { FORMAT_VERSION } = await import('../../src/bundle/manifest.js');
+    const path = join(await tempFolder(), 'loops.ferry');
+    const writer = await BundleWriter.create(path, { mtime: new Date(Date.UTC(2024, 0, 1)) });
+    await writer.add({
+      name: 'content/index.html',
+      data: Buffer.from('<p>home'),
+      kind: EntryKind.Page,
+      mediaType: 'text/html',
+      compress: true,
+    });
+    writer.addRedirect('content/a.html', 'content/b.html');
+    writer.addRedirect('content/b.html', 'content/a.html');
+    writer.addRedirect('content/gone.html', 'content/nowhere.html');
+    const manifest = {
+      format: 'ferry',
+      version: FORMAT_VERSION,
+      generator: 'test',
+      metadata: {
+        name: 'loops',
+        title: 'Loops',
+        description: 'd',
+        language: 'eng',
+        creator: 'c',
+        publisher: 'p',
+        date: '2024-01-01',
+        license: 'l',
+        source: 's',
+        tags: [],
+      },
+      mainPage: 'index.html',
+      illustration: null,
+      counts: { pages: 1, assets: 0, redirects: 3 },
+      search: { shards: 0, documents: 0, language: 'eng' },
+      contentDigest: writer.contentDigest(),
+    };
+    await writer.add({
+      name: 'ferry.json',
+      data: Buffer.from(JSON.stringify(manifest)),
+      kind: EntryKind.Data,
+      mediaType: 'application/json',
+      compress: true,
+    });
+    await writer.finish();
+
+    const report = JSON.parse((await runCli(['verify', path, '--json'])).stdout.toString());
+    expect(report.errors).toEqual([
+      { check: 'redirects', entry: 'content/a.html', message: 'is in a redirect loop or chain longer than 8' },
+      { check: 'redirects', entry: 'content/b.html', message: 'is in a redirect loop or chain longer than 8' },
+      { check: 'redirects', entry: 'content/gone.html', message: 'points at "content/nowhere.html", which is missing' },
+    ]);
+  });
+});
