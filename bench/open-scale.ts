@@ -8,7 +8,7 @@ import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
-import { FORMAT_VERSION, type Manifest } from '../src/bundle/manifest.js';
+import { basicMetadata, createManifest } from '../src/bundle/manifest.js';
 import { EntryKind } from '../src/bundle/path-index.js';
 import { Bundle } from '../src/bundle/reader.js';
 import { BundleWriter } from '../src/bundle/writer.js';
@@ -35,35 +35,16 @@ async function build(count: number, path: string): Promise<void> {
     });
     if (i % 100_000 === 99_999) process.stderr.write(`  ${i + 1} entries\n`);
   }
-  const manifest: Manifest = {
-    format: 'ferry',
-    version: FORMAT_VERSION,
-    generator: 'bench/open-scale',
-    metadata: {
-      name: `scale-${count}`,
-      title: `${count} entries`,
-      description: '',
-      language: 'eng',
-      creator: '',
-      publisher: '',
-      date: '2024-01-01',
-      license: '',
-      source: '',
-      tags: [],
-    },
-    mainPage: nameOf(0).slice('content/'.length),
-    illustration: null,
-    counts: { pages: count, assets: 0, redirects: 0 },
-    search: { shards: 0, documents: 0, language: 'eng' },
-    contentDigest: writer.contentDigest(),
-  };
-  await writer.add({
-    name: 'ferry.json',
-    data: Buffer.from(JSON.stringify(manifest)),
-    kind: EntryKind.Data,
-    mediaType: 'application/json',
-    compress: true,
-  });
+  await writer.addManifest(
+    createManifest({
+      metadata: basicMetadata(`scale-${count}`, `${count} entries`, '2024-01-01'),
+      mainPage: nameOf(0).slice('content/'.length),
+      illustration: null,
+      counts: { pages: count, assets: 0, redirects: 0 },
+      search: { shards: 0, documents: 0, language: 'eng' },
+      contentDigest: writer.contentDigest(),
+    }),
+  );
   await writer.finish();
 }
 

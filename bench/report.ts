@@ -66,8 +66,9 @@ export function saveResult(result: BenchResult, repo: string): string {
   for (const name of readdirSync(folder)
     .filter((entry) => entry.endsWith('.json'))
     .sort()) {
-    const saved = JSON.parse(readFileSync(join(folder, name), 'utf8')) as BenchResult;
-    latest.set(saved.corpus.id, saved);
+    const saved = JSON.parse(readFileSync(join(folder, name), 'utf8')) as Partial<BenchResult>;
+    // The folder also holds other benchmarks' results (open-scale, zip64): only corpus runs count.
+    if (saved.corpus && saved.rows) latest.set(saved.corpus.id, saved as BenchResult);
   }
   const sections = [...latest.values()].map(markdownTable);
   writeFileSync(

@@ -10,7 +10,7 @@ import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
-import { FORMAT_VERSION, type Manifest } from '../src/bundle/manifest.js';
+import { basicMetadata, createManifest } from '../src/bundle/manifest.js';
 import { EntryKind } from '../src/bundle/path-index.js';
 import { Bundle } from '../src/bundle/reader.js';
 import { BundleWriter } from '../src/bundle/writer.js';
@@ -39,35 +39,16 @@ async function main(): Promise<void> {
       compress: false,
     });
   }
-  const manifest: Manifest = {
-    format: 'ferry',
-    version: FORMAT_VERSION,
-    generator: 'bench/zip64-large',
-    metadata: {
-      name: 'large',
-      title: 'Large',
-      description: '',
-      language: 'eng',
-      creator: '',
-      publisher: '',
-      date: '2024-01-01',
-      license: '',
-      source: '',
-      tags: [],
-    },
-    mainPage: 'blob-0.bin',
-    illustration: null,
-    counts: { pages: 0, assets: ENTRIES, redirects: 0 },
-    search: { shards: 0, documents: 0, language: 'eng' },
-    contentDigest: writer.contentDigest(),
-  };
-  await writer.add({
-    name: 'ferry.json',
-    data: Buffer.from(JSON.stringify(manifest)),
-    kind: EntryKind.Data,
-    mediaType: 'application/json',
-    compress: true,
-  });
+  await writer.addManifest(
+    createManifest({
+      metadata: basicMetadata('large', 'Large', '2024-01-01'),
+      mainPage: 'blob-0.bin',
+      illustration: null,
+      counts: { pages: 0, assets: ENTRIES, redirects: 0 },
+      search: { shards: 0, documents: 0, language: 'eng' },
+      contentDigest: writer.contentDigest(),
+    }),
+  );
   const { bytes } = await writer.finish();
   const writeSeconds = (performance.now() - started) / 1000;
 

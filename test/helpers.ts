@@ -2,9 +2,13 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { afterAll } from 'vitest';
 import type { CliIO } from '../src/cli/io.js';
 import { main } from '../src/cli/program.js';
+import { createApp } from '../src/server/app.js';
+import { Library } from '../src/server/library.js';
 
 export const REPO = fileURLToPath(new URL('..', import.meta.url));
 export const SAMPLE_SITE = join(REPO, 'samples/click-docs/site');
@@ -46,4 +50,18 @@ export async function packSample(folder: string, extra: string[] = []): Promise<
   });
   if (run.code !== 0) throw new Error(`pack failed: ${run.stderr}`);
   return output;
+}
+
+/** Serves the bundles of `folder` on a real socket on 127.0.0.1, as `ferry serve` would. */
+export async function serveLibrary(folder: string): Promise<{ base: string; close: () => Promise<void> }> {
+  const library = await Library.open([folder]);
+  const server = createServer(createApp(library));
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return {
+    base: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    close: async () => {
+      await new Promise((resolve) => server.close(resolve));
+      await library.close();
+    },
+  };
 }

@@ -1,4 +1,5 @@
 import { FerryError } from '../errors.js';
+import { VERSION } from '../version.js';
 
 export const FORMAT_VERSION = 1;
 
@@ -27,7 +28,8 @@ export interface Manifest {
   contentDigest: string;
 }
 
-export const METADATA_FIELDS = [
+/** The metadata fields that are plain text, in the order people read them. */
+export const TEXT_METADATA_FIELDS = [
   'name',
   'title',
   'description',
@@ -38,6 +40,27 @@ export const METADATA_FIELDS = [
   'license',
   'source',
 ] as const;
+
+/** Metadata with only what every bundle must have; the rest empty, to be filled by the caller. */
+export function basicMetadata(name: string, title: string, date: string): BundleMetadata {
+  return {
+    name,
+    title,
+    description: '',
+    language: 'eng',
+    creator: '',
+    publisher: '',
+    date,
+    license: '',
+    source: '',
+    tags: [],
+  };
+}
+
+/** A manifest of the current format version, made by this ferry. */
+export function createManifest(fields: Omit<Manifest, 'format' | 'version' | 'generator'>): Manifest {
+  return { format: 'ferry', version: FORMAT_VERSION, generator: `ferry ${VERSION}`, ...fields };
+}
 
 /** Parses ferry.json and checks the fields a reader relies on (FORMAT.md §3). */
 export function parseManifest(bytes: Buffer, bundleLabel: string): Manifest {

@@ -9,7 +9,8 @@ import { FerryError } from '../errors.js';
 import { FileByteSource } from './byte-source.js';
 import { forEachCentralRecord } from './central-directory.js';
 import { contentDigest, type DigestLine } from './digest.js';
-import { assertValidName, INDEX_NAME } from './names.js';
+import type { Manifest } from './manifest.js';
+import { assertValidName, INDEX_NAME, MANIFEST_NAME } from './names.js';
 import { EntryKind, encodeIndex, sortRecords, type IndexRecord, type StoredKind } from './path-index.js';
 import { localDataOffset, readLastCentralRecord, readZipTail } from './zip-tail.js';
 
@@ -133,6 +134,12 @@ export class BundleWriter {
       await new Promise<void>((resolve) => this.waiters.push(resolve));
     }
     if (this.failure) throw this.failure;
+  }
+
+  /** Adds ferry.json: call it last, after contentDigest() has been taken for it. */
+  addManifest(manifest: Manifest): Promise<void> {
+    const data = Buffer.from(JSON.stringify(manifest, null, 2) + '\n');
+    return this.add({ name: MANIFEST_NAME, data, kind: EntryKind.Data, mediaType: 'application/json', compress: true });
   }
 
   addRedirect(name: string, target: string): void {

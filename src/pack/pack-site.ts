@@ -1,8 +1,8 @@
 import { readFile } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { FORMAT_VERSION, type Manifest } from '../bundle/manifest.js';
-import { contentName, ILLUSTRATION_NAME, MANIFEST_NAME } from '../bundle/names.js';
+import { createManifest } from '../bundle/manifest.js';
+import { contentName, ILLUSTRATION_NAME } from '../bundle/names.js';
 import { EntryKind } from '../bundle/path-index.js';
 import { BundleWriter, type NewEntry } from '../bundle/writer.js';
 import { FerryError } from '../errors.js';
@@ -11,7 +11,6 @@ import { ShardBuilder } from '../search/shard-builder.js';
 import { sortTitles, TITLES_NAME, type TitleEntry } from '../search/titles.js';
 import { listSite, type SiteListing } from '../sources/static-site/list-site.js';
 import type { SkippedInput } from '../sources/types.js';
-import { VERSION } from '../version.js';
 import { decodeHtml, extractPageText } from './html-text.js';
 import { checkIllustration, defaultIllustration } from './illustration.js';
 import { isHtml, isPrecompressed, mediaTypeOf } from './media-type.js';
@@ -153,25 +152,16 @@ export async function packSite(options: PackSiteOptions): Promise<PackSummary> {
       compress: false,
     });
 
-    const manifest: Manifest = {
-      format: 'ferry',
-      version: FORMAT_VERSION,
-      generator: `ferry ${VERSION}`,
-      metadata,
-      mainPage,
-      illustration: ILLUSTRATION_NAME,
-      counts,
-      search: { shards: shards.shards, documents: shards.documents, language: metadata.language },
-      contentDigest: writer.contentDigest(),
-    };
-    const manifestData = Buffer.from(JSON.stringify(manifest, null, 2) + '\n');
-    await writer.add({
-      name: MANIFEST_NAME,
-      data: manifestData,
-      kind: EntryKind.Data,
-      mediaType: 'application/json',
-      compress: true,
-    });
+    await writer.addManifest(
+      createManifest({
+        metadata,
+        mainPage,
+        illustration: ILLUSTRATION_NAME,
+        counts,
+        search: { shards: shards.shards, documents: shards.documents, language: metadata.language },
+        contentDigest: writer.contentDigest(),
+      }),
+    );
     const { bytes: bytesOut } = await writer.finish();
     return {
       output: options.output,

@@ -77,7 +77,7 @@ describe('ferry verify on redirects', () => {
   it('reports a redirect loop and a redirect to a missing entry', async () => {
     const { BundleWriter } = await import('../../src/bundle/writer.js');
     const { EntryKind } = await import('../../src/bundle/path-index.js');
-    const { FORMAT_VERSION } = await import('../../src/bundle/manifest.js');
+    const { basicMetadata, createManifest } = await import('../../src/bundle/manifest.js');
     const path = join(await tempFolder(), 'loops.ferry');
     const writer = await BundleWriter.create(path, { mtime: new Date(Date.UTC(2024, 0, 1)) });
     await writer.add({
@@ -90,35 +90,24 @@ describe('ferry verify on redirects', () => {
     writer.addRedirect('content/a.html', 'content/b.html');
     writer.addRedirect('content/b.html', 'content/a.html');
     writer.addRedirect('content/gone.html', 'content/nowhere.html');
-    const manifest = {
-      format: 'ferry',
-      version: FORMAT_VERSION,
-      generator: 'test',
-      metadata: {
-        name: 'loops',
-        title: 'Loops',
-        description: 'd',
-        language: 'eng',
-        creator: 'c',
-        publisher: 'p',
-        date: '2024-01-01',
-        license: 'l',
-        source: 's',
-        tags: [],
-      },
-      mainPage: 'index.html',
-      illustration: null,
-      counts: { pages: 1, assets: 0, redirects: 3 },
-      search: { shards: 0, documents: 0, language: 'eng' },
-      contentDigest: writer.contentDigest(),
+    const metadata = {
+      ...basicMetadata('loops', 'Loops', '2024-01-01'),
+      description: 'd',
+      creator: 'c',
+      publisher: 'p',
+      license: 'l',
+      source: 's',
     };
-    await writer.add({
-      name: 'ferry.json',
-      data: Buffer.from(JSON.stringify(manifest)),
-      kind: EntryKind.Data,
-      mediaType: 'application/json',
-      compress: true,
-    });
+    await writer.addManifest(
+      createManifest({
+        metadata,
+        mainPage: 'index.html',
+        illustration: null,
+        counts: { pages: 1, assets: 0, redirects: 3 },
+        search: { shards: 0, documents: 0, language: 'eng' },
+        contentDigest: writer.contentDigest(),
+      }),
+    );
     await writer.finish();
 
     const report = JSON.parse((await runCli(['verify', path, '--json'])).stdout.toString());

@@ -1,7 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { FORMAT_VERSION, type Manifest } from '../../src/bundle/manifest.js';
+import { basicMetadata, createManifest } from '../../src/bundle/manifest.js';
 import { EntryKind } from '../../src/bundle/path-index.js';
 import { Bundle } from '../../src/bundle/reader.js';
 import { BundleWriter } from '../../src/bundle/writer.js';
@@ -25,35 +25,16 @@ describe('bundles past the classic ZIP limits', () => {
         compress: false,
       });
     }
-    const manifest: Manifest = {
-      format: 'ferry',
-      version: FORMAT_VERSION,
-      generator: 'test',
-      metadata: {
-        name: 'many',
-        title: 'Many',
-        description: '',
-        language: 'eng',
-        creator: '',
-        publisher: '',
-        date: '2024-01-01',
-        license: '',
-        source: '',
-        tags: [],
-      },
-      mainPage: 'page-000000.txt',
-      illustration: null,
-      counts: { pages: 0, assets: ENTRIES, redirects: 0 },
-      search: { shards: 0, documents: 0, language: 'eng' },
-      contentDigest: writer.contentDigest(),
-    };
-    await writer.add({
-      name: 'ferry.json',
-      data: Buffer.from(JSON.stringify(manifest)),
-      kind: EntryKind.Data,
-      mediaType: 'application/json',
-      compress: true,
-    });
+    await writer.addManifest(
+      createManifest({
+        metadata: basicMetadata('many', 'Many', '2024-01-01'),
+        mainPage: 'page-000000.txt',
+        illustration: null,
+        counts: { pages: 0, assets: ENTRIES, redirects: 0 },
+        search: { shards: 0, documents: 0, language: 'eng' },
+        contentDigest: writer.contentDigest(),
+      }),
+    );
     await writer.finish();
   }, 120_000);
 

@@ -1,31 +1,24 @@
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createApp } from '../../src/server/app.js';
-import { Library } from '../../src/server/library.js';
-import { packSample, tempFolder } from '../helpers.js';
+import { packSample, serveLibrary, tempFolder } from '../helpers.js';
 import { launchChromium } from './browser.js';
 
 describe('the viewer in Chromium', () => {
-  let server: Server;
-  let library: Library;
+  let stopServer: () => Promise<void>;
   let base: string;
   let browser: Browser;
 
   beforeAll(async () => {
     const folder = await tempFolder();
     await packSample(folder);
-    library = await Library.open([folder]);
-    server = createServer(createApp(library));
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    const served = await serveLibrary(folder);
+    stopServer = served.close;
+    base = served.base;
     browser = await launchChromium();
   });
   afterAll(async () => {
     await browser?.close();
-    await new Promise((resolve) => server.close(resolve));
-    await library.close();
+    await stopServer?.();
   });
 
   it('opens a bundle from the library, follows a link, and keeps a shareable address', async () => {

@@ -1,12 +1,9 @@
 import { readFile } from 'node:fs/promises';
-import { createServer, request as httpRequest, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { request as httpRequest } from 'node:http';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createApp } from '../../src/server/app.js';
-import { Library } from '../../src/server/library.js';
-import { packSample, SAMPLE_SITE, tempFolder } from '../helpers.js';
+import { packSample, serveLibrary, SAMPLE_SITE, tempFolder } from '../helpers.js';
 
 interface RawResponse {
   status: number;
@@ -15,8 +12,7 @@ interface RawResponse {
 }
 
 describe('pack, serve over a real socket, fetch', () => {
-  let server: Server;
-  let library: Library;
+  let stopServer: () => Promise<void>;
   let base: string;
 
   /** A request with exact headers (fetch would decompress and hide Content-Encoding). */
@@ -37,14 +33,12 @@ describe('pack, serve over a real socket, fetch', () => {
   beforeAll(async () => {
     const folder = await tempFolder();
     await packSample(folder);
-    library = await Library.open([folder]);
-    server = createServer(createApp(library));
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}/`;
+    const served = await serveLibrary(folder);
+    stopServer = served.close;
+    base = served.base + '/';
   });
   afterAll(async () => {
-    await new Promise((resolve) => server.close(resolve));
-    await library.close();
+    await stopServer?.();
   });
 
   it('lists the bundle on the library page', async () => {
