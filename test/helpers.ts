@@ -53,13 +53,18 @@ export async function packSample(folder: string, extra: string[] = []): Promise<
 }
 
 /** Serves the bundles of `folder` on a real socket on 127.0.0.1, as `ferry serve` would. */
-export async function serveLibrary(folder: string): Promise<{ base: string; close: () => Promise<void> }> {
+export async function serveLibrary(
+  folder: string,
+  options: { watch?: boolean } = {},
+): Promise<{ base: string; close: () => Promise<void> }> {
   const library = await Library.open([folder]);
+  const stopWatching = options.watch ? library.watch(() => undefined) : () => undefined;
   const server = createServer(createApp(library));
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   return {
     base: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
     close: async () => {
+      stopWatching();
       await new Promise((resolve) => server.close(resolve));
       await library.close();
     },

@@ -190,14 +190,16 @@ export class Bundle {
     });
   }
 
-  /** The stored bytes as they are in the file: for deflated entries, a raw deflate stream. */
-  async openRawStream(record: StoredRecord): Promise<Readable> {
+  /**
+   * The stored bytes as they are in the file (for deflated entries, a raw deflate stream), or
+   * the part [from, to) of them, which for a stored entry is that part of its content.
+   */
+  async openRawStream(record: StoredRecord, from = 0, to = record.locator.compressedSize): Promise<Readable> {
     const start = await localDataOffset(this.source, record.locator.offset);
-    const end = start + record.locator.compressedSize;
-    if (end > this.source.size) {
+    if (start + record.locator.compressedSize > this.source.size) {
       throw new FerryError('BUNDLE_CORRUPT', `${this.label}: "${record.name}" runs past the end of the file.`);
     }
-    return this.source.createReadStream(start, end);
+    return this.source.createReadStream(start + from, start + to);
   }
 
   /** The stored bytes in one read; for entries small enough to hold in memory. */

@@ -19,21 +19,30 @@ function listen(server: Server, port: number, host: string): Promise<number> {
   });
 }
 
+/** A QR code of the LAN address, drawn with block characters, for phones to scan. */
+async function qrCode(url: string): Promise<string> {
+  const { default: QRCode } = await import('qrcode');
+  return QRCode.toString(url, { type: 'utf8', errorCorrectionLevel: 'L', margin: 2 });
+}
+
 export function registerServe(program: Command, io: CliIO): void {
   program
     .command('serve')
     .description('serve bundles to browsers on this machine and the local network')
-    .argument('<paths...>', 'bundle files, or folders that hold them')
+    .argument('<paths...>', 'bundle files (or first parts), or folders that hold them')
     .option('-p, --port <port>', 'port to listen on', '8080')
     .option('--host <address>', 'address to listen on (0.0.0.0: every network)', '0.0.0.0')
-    .action(async (paths: string[], flags: { port: string; host: string }) => {
+    .option('--watch', 'pick up bundles added to, replaced in or removed from the folders, without a restart')
+    .option('--no-qr', 'do not print a QR code of the LAN address')
+    .action(async (paths: string[], flags: { port: string; host: string; watch?: boolean; qr: boolean }) => {
       if (!/^\d+$/.test(flags.port) || Number(flags.port) > 65535) {
         throw new FerryError('USAGE', `--port "${flags.port}" is not a port number (0-65535).`);
       }
       const { serverUrls } = await import('../server/addresses.js');
       const { createApp } = await import('../server/app.js');
       const { Library } = await import('../server/library.js');
-      const library = await Library.open(paths, (message) => io.stderr.write(`warning: ${message}\n`));
+      const warn = (message: string) => io.stderr.write(`warning: ${message}\n`);
+      const library = await Library.open(paths, warn);
       const httpServer = createServer(createApp(library));
       const port = await listen(httpServer, Number(flags.port), flags.host);
       const urls = serverUrls(flags.host, port);
@@ -44,10 +53,18 @@ export function registerServe(program: Command, io: CliIO): void {
           .map((item) => item.name)
           .join(', ')}\n` +
           `  Open ${urls.local}\n` +
-          urls.lan.map((url) => `  On the local network: ${url}\n`).join('') +
-          'Press Ctrl+C to stop.\n',
+          urls.lan.map((url) => `  On the local network: ${url}\n`).join(''),
       );
+      if (flags.qr && urls.lan[0])
+        io.stdout.write(`\nScan with a phone to open ${urls.lan[0]}\n${await qrCode(urls.lan[0])}\n`);
+      const stopWatching = flags.watch
+        ? library.watch((changes) => {
+            for (const change of changes) io.stdout.write(`${change.kind} ${change.name} (${change.file})\n`);
+          })
+        : () => undefined;
+      io.stdout.write(`${flags.watch ? 'Watching for bundles. ' : ''}Press Ctrl+C to stop.\n`);
       await io.stopSignal();
+      stopWatching();
       await new Promise((resolve) => httpServer.close(resolve));
       httpServer.closeAllConnections();
       await library.close();

@@ -2,6 +2,7 @@ import type { Request, Response } from 'express';
 import { pipeline } from 'node:stream/promises';
 import type { Bundle, StoredRecord } from '../bundle/reader.js';
 import { contentTypeHeader } from '../pack/media-type.js';
+import { parseRange } from './download.js';
 import type { EntryCache } from './entry-cache.js';
 
 /** The fixed 10-byte gzip header: deflate, no flags, no time, unknown OS (RFC 1952). */
@@ -45,7 +46,18 @@ export async function sendEntry(
     response.status(304).end();
     return;
   }
-  const gzip = record.locator.method === 8 && acceptsGzip(request);
+  response.setHeader('Accept-Ranges', 'bytes');
+  const range = parseRange(request.headers.range, record.locator.size);
+  if (range === null) {
+    response.status(416).setHeader('Content-Range', `bytes */${record.locator.size}`);
+    return void response.end();
+  }
+  if (range && (record.locator.method === 0 || record.locator.size <= BUFFERED_LIMIT)) {
+    return sendRange(request, response, bundle, record, cache, range);
+  }
+  // A client asking for a range wants the identity bytes; it gets them whole if the range cannot be cut.
+  const gzip = record.locator.method === 8 && acceptsGzip(request) && !range;
+  const key = cacheKey(bundle, record, gzip);
   if (gzip) {
     response.setHeader('Content-Encoding', 'gzip');
     response.setHeader('Content-Length', GZIP_HEADER.length + record.locator.compressedSize + 8);
@@ -56,7 +68,6 @@ export async function sendEntry(
     response.end();
     return;
   }
-  const key = `${bundle.label}\0${record.name}\0${gzip ? 'gzip' : 'plain'}`;
   if (gzip && record.locator.compressedSize <= BUFFERED_LIMIT) {
     response.end(
       await cache.get(key, async () => Buffer.concat([GZIP_HEADER, await bundle.readRaw(record), gzipTrailer(record)])),
@@ -69,5 +80,31 @@ export async function sendEntry(
     response.end(await cache.get(key, () => bundle.read(record)));
   } else {
     await pipeline(await bundle.openStream(record), response);
+  }
+}
+
+function cacheKey(bundle: Bundle, record: StoredRecord, gzip: boolean): string {
+  // The digest, not the file name: a bundle replaced under the same name must not hit old entries.
+  return `${bundle.manifest.contentDigest}\0${record.name}\0${gzip ? 'gzip' : 'plain'}`;
+}
+
+/** 206 with the bytes asked for: read straight from the file when stored, cut from memory when small. */
+async function sendRange(
+  request: Request,
+  response: Response,
+  bundle: Bundle,
+  record: StoredRecord,
+  cache: EntryCache,
+  range: { start: number; end: number },
+): Promise<void> {
+  response.status(206);
+  response.setHeader('Content-Range', `bytes ${range.start}-${range.end - 1}/${record.locator.size}`);
+  response.setHeader('Content-Length', range.end - range.start);
+  if (request.method === 'HEAD') return void response.end();
+  if (record.locator.method === 0) {
+    await pipeline(await bundle.openRawStream(record, range.start, range.end), response);
+  } else {
+    const whole = await cache.get(cacheKey(bundle, record, false), () => bundle.read(record));
+    response.end(whole.subarray(range.start, range.end));
   }
 }

@@ -89,6 +89,20 @@ describe('the viewer in Chromium', () => {
     await page.close();
   });
 
+  it("keeps the viewer's own script and style under 30 KB gzipped", async () => {
+    const page = await browser.newPage();
+    const ownFiles: number[] = [];
+    page.on('response', async (response) => {
+      if (new URL(response.url()).pathname.startsWith('/_ferry/viewer.'))
+        ownFiles.push((await response.request().sizes()).responseBodySize);
+    });
+    await page.goto(`${base}/viewer/click_docs_en/index.html`);
+    await page.waitForLoadState('networkidle');
+    expect(ownFiles).toHaveLength(2);
+    expect(ownFiles.reduce((sum, size) => sum + size, 0)).toBeLessThan(30 * 1024);
+    await page.close();
+  });
+
   it('works without JavaScript: library, reading, search and random page', async () => {
     const context = await browser.newContext({ javaScriptEnabled: false });
     const page = await context.newPage();

@@ -1,22 +1,57 @@
 import { formatBytes } from '../../format.js';
 import { escapeHtml } from '../../search/snippet.js';
+import { fill } from '../i18n/strings.js';
 import type { LibraryBundle } from '../library.js';
-import { layout, viewerUrl } from './layout.js';
+import { layout, viewerUrl, type LayoutOptions } from './layout.js';
 
-function card(item: LibraryBundle): string {
+export interface LibraryFilters {
+  language?: string | undefined;
+  tag?: string | undefined;
+}
+
+export function matchesFilters(item: LibraryBundle, filters: LibraryFilters): boolean {
+  const { metadata } = item.bundle.manifest;
+  if (filters.language && !metadata.language.split(',').includes(filters.language)) return false;
+  if (filters.tag && !metadata.tags.includes(filters.tag)) return false;
+  return true;
+}
+
+function card(item: LibraryBundle, options: PageOptions): string {
   const { metadata, counts, mainPage } = item.bundle.manifest;
   const name = encodeURIComponent(item.name);
+  const t = options.ui.t;
   return `<li class="card">
 <a href="${viewerUrl(item.name, mainPage)}"><img src="/_ferry/illustration/${name}" width="48" height="48" alt=""><h2>${escapeHtml(metadata.title)}</h2></a>
 <p>${escapeHtml(metadata.description)}</p>
-<p class="facts"><span lang="">${escapeHtml(metadata.language)}</span> · ${counts.pages} pages · ${formatBytes(item.bytes)} · ${escapeHtml(metadata.date)}</p>
-<p class="actions"><a href="/download/${name}" download>Download</a></p>
+<p class="facts">${escapeHtml(metadata.language)} · ${escapeHtml(fill(t.pages, { count: counts.pages }))} · ${formatBytes(item.bytes)} · ${escapeHtml(metadata.date)}</p>
+<p class="actions"><a href="/download/${name}" download>${escapeHtml(t.download)}</a></p>
 </li>`;
 }
 
-export function libraryPage(bundles: LibraryBundle[]): string {
+function select(name: string, label: string, values: string[], chosen: string | undefined): string {
+  const options = values.map(
+    (value) =>
+      `<option value="${escapeHtml(value)}"${value === chosen ? ' selected' : ''}>${escapeHtml(value)}</option>`,
+  );
+  return `<select name="${name}" aria-label="${escapeHtml(label)}"><option value="">${escapeHtml(label)}</option>${options.join('')}</select>`;
+}
+
+type PageOptions = Pick<LayoutOptions, 'ui' | 'assetVersions'>;
+
+/** The library home: a card per bundle, and filters by language and tag that work as a plain form. */
+export function libraryPage(bundles: LibraryBundle[], filters: LibraryFilters, options: PageOptions): string {
+  const t = options.ui.t;
+  const languages = [...new Set(bundles.flatMap((item) => item.bundle.manifest.metadata.language.split(',')))].sort();
+  const tags = [...new Set(bundles.flatMap((item) => item.bundle.manifest.metadata.tags))].sort();
+  const shown = bundles.filter((item) => matchesFilters(item, filters));
+  const form = `<form class="filters" action="/" method="get">${select('lang', t.allLanguages, languages, filters.language)} ${select('tag', t.allTags, tags, filters.tag)} <button type="submit">${escapeHtml(t.filter)}</button></form>`;
+  const cards =
+    shown.length > 0
+      ? `<ul class="cards">${shown.map((item) => card(item, options)).join('\n')}</ul>`
+      : `<p>${escapeHtml(t.noBundlesMatch)}</p>`;
   return layout({
-    title: 'ferry library',
-    body: `<main class="library-page"><h1>Library</h1><ul class="cards">${bundles.map(card).join('\n')}</ul></main>`,
+    ...options,
+    title: `ferry — ${t.library}`,
+    body: `<main class="library-page"><h1>${escapeHtml(t.library)}</h1>${form}${cards}<p class="catalog"><a href="/catalog/entries.xml">${escapeHtml(t.catalog)}</a></p></main>`,
   });
 }

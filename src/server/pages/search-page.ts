@@ -1,8 +1,9 @@
 import type { SearchResults } from '../../search/searcher.js';
 import { escapeHtml, snippetHtml } from '../../search/snippet.js';
-import { layout, viewerUrl } from './layout.js';
+import { fill } from '../i18n/strings.js';
+import { layout, viewerUrl, type LayoutOptions } from './layout.js';
 
-export interface SearchPageOptions {
+export interface SearchPageOptions extends Pick<LayoutOptions, 'ui' | 'assetVersions'> {
   results: SearchResults;
   limit: number;
   bundle?: { name: string; title: string } | undefined;
@@ -12,10 +13,11 @@ export interface SearchPageOptions {
 function pageLink(results: SearchResults, offset: number, label: string, bundle: string | undefined): string {
   const query = new URLSearchParams({ q: results.query, offset: String(offset) });
   if (bundle) query.set('bundle', bundle);
-  return `<a href="/search?${escapeHtml(query.toString())}">${label}</a>`;
+  return `<a href="/search?${escapeHtml(query.toString())}">${escapeHtml(label)}</a>`;
 }
 
-export function searchPage({ results, limit, bundle, labelBundles }: SearchPageOptions): string {
+export function searchPage(options: SearchPageOptions): string {
+  const { results, limit, bundle, labelBundles, ui } = options;
   const items = results.hits
     .map(
       (hit) =>
@@ -27,16 +29,18 @@ export function searchPage({ results, limit, bundle, labelBundles }: SearchPageO
   const first = results.total === 0 ? 0 : results.offset + 1;
   const last = results.offset + results.hits.length;
   const previous =
-    results.offset > 0 ? pageLink(results, Math.max(0, results.offset - limit), '&larr; Previous', bundle?.name) : '';
-  const next = last < results.total ? pageLink(results, last, 'Next &rarr;', bundle?.name) : '';
+    results.offset > 0 ? pageLink(results, Math.max(0, results.offset - limit), ui.t.previous, bundle?.name) : '';
+  const next = last < results.total ? pageLink(results, last, ui.t.next, bundle?.name) : '';
   const summary =
     results.total === 0
-      ? `No results for “${escapeHtml(results.query)}”.`
-      : `Results ${first}–${last} of ${results.total} for “${escapeHtml(results.query)}”.`;
+      ? fill(ui.t.noResults, { query: results.query })
+      : fill(ui.t.resultsSummary, { first, last, total: results.total, query: results.query });
   return layout({
-    title: `${results.query} — search`,
+    ui,
+    assetVersions: options.assetVersions,
+    title: `${results.query} — ${ui.t.search}`,
     bundle,
     query: results.query,
-    body: `<main class="search-page"><p class="summary">${summary}</p><ol class="results" start="${first}">${items}</ol><nav class="pages">${previous} ${next}</nav></main>`,
+    body: `<main class="search-page"><p class="summary">${escapeHtml(summary)}</p><ol class="results" start="${first}">${items}</ol><nav class="pages">${previous} ${next}</nav></main>`,
   });
 }

@@ -1,11 +1,16 @@
 import { escapeHtml } from '../../search/snippet.js';
 import type { LibraryBundle } from '../library.js';
-import { contentUrl, layout } from './layout.js';
+import { contentUrl, layout, type LayoutOptions } from './layout.js';
 
 /** The viewer: the top bar over the page in a frame. The address bar keeps a shareable URL. */
-export function viewerPage(item: LibraryBundle, path: string): string {
+export function viewerPage(
+  item: LibraryBundle,
+  path: string,
+  options: Pick<LayoutOptions, 'ui' | 'assetVersions'>,
+): string {
   const metadata = item.bundle.manifest.metadata;
   return layout({
+    ...options,
     title: metadata.title,
     bundle: { name: item.name, title: metadata.title },
     bodyClass: 'viewer',

@@ -1,0 +1,32 @@
+/** Every string the server's pages show, so each language is one complete catalog. */
+export interface UiStrings {
+  library: string;
+  search: string;
+  searchPlaceholderLibrary: string;
+  /** `{title}` is the bundle's title. */
+  searchPlaceholderBundle: string;
+  randomPage: string;
+  download: string;
+  /** `{count}` pages. */
+  pages: string;
+  allLanguages: string;
+  allTags: string;
+  filter: string;
+  noBundlesMatch: string;
+  /** `{query}` */
+  noResults: string;
+  /** `{first}`, `{last}`, `{total}`, `{query}` */
+  resultsSummary: string;
+  previous: string;
+  next: string;
+  notFound: string;
+  error: string;
+  backToLibrary: string;
+  catalog: string;
+}
+
+export type UiLanguage = 'en' | 'fr' | 'es' | 'ar';
+
+export function fill(template: string, values: Record<string, string | number>): string {
+  return template.replace(/\{(\w+)\}/g, (whole, key: string) => (key in values ? String(values[key]) : whole));
+}

@@ -1,0 +1,38 @@
+import type { Express } from 'express';
+import type { AppContext } from '../context.js';
+import { integer, single } from '../http.js';
+import { viewerUrl } from '../pages/layout.js';
+import { runSearch } from './pages.js';
+
+/** The JSON the viewer and other programs use. */
+export function apiRoutes(app: Express, context: AppContext): void {
+  app.get('/api/search', async (request, response) => {
+    const { results } = await runSearch(context, request, response);
+    response.setHeader('Cache-Control', 'no-cache');
+    response.json({ ...results, hits: results.hits.map((hit) => ({ ...hit, url: viewerUrl(hit.bundle, hit.path) })) });
+  });
+
+  app.get('/api/suggest', async (request, response) => {
+    const prefix = (single(request.query.q) ?? '').slice(0, 200);
+    const name = single(request.query.bundle);
+    const items = name ? [context.bundleOf(name, response)] : context.bundles(response);
+    const limit = integer(request.query.limit, 10, 50) || 10;
+    const lists = await Promise.all(
+      items.map(async (item) =>
+        (await item.searcher.suggest(prefix, limit)).map((found) => ({
+          ...found,
+          bundle: item.name,
+          url: viewerUrl(item.name, found.path),
+        })),
+      ),
+    );
+    response.setHeader('Cache-Control', 'public, max-age=300');
+    response.json(lists.flat().slice(0, limit));
+  });
+
+  app.get('/api/bundles', (_request, response) => {
+    response.json(
+      context.bundles(response).map((item) => ({ name: item.name, bytes: item.bytes, ...item.bundle.manifest })),
+    );
+  });
+}

@@ -1,0 +1,35 @@
+import type { Express } from 'express';
+import type { AppContext } from '../context.js';
+import { sendBundleFile } from '../download.js';
+import { entryPath, HttpError } from '../http.js';
+import { contentUrl, viewerUrl } from '../pages/layout.js';
+import { sendEntry } from '../send-entry.js';
+
+/** The bundles' own pages and assets, and the bundle files themselves. */
+export function contentRoutes(app: Express, context: AppContext): void {
+  app.get('/content/:bundle/{*path}', async (request, response) => {
+    const item = context.bundleOf(request.params.bundle, response);
+    const path = entryPath(request.params.path);
+    if (path === '') return void response.redirect(302, contentUrl(item.name, item.bundle.manifest.mainPage));
+    const wanted = path.endsWith('/') ? path + 'index.html' : path;
+    const record = await item.bundle.resolveContent(wanted);
+    if (record) return sendEntry(request, response, item.bundle, record, context.cache);
+    // A folder asked without its slash: send the browser to the slash so relative links work.
+    if (!path.endsWith('/') && (await item.bundle.resolveContent(path + '/index.html'))) {
+      return void response.redirect(301, encodeURIComponent(path.split('/').pop()!) + '/');
+    }
+    throw new HttpError(404, `"${path}" is not in ${item.bundle.manifest.metadata.title}.`);
+  });
+
+  app.get('/content/:bundle', (request, response) => {
+    const item = context.bundleOf(request.params.bundle, response);
+    response.redirect(302, viewerUrl(item.name, item.bundle.manifest.mainPage));
+  });
+
+  app.get('/download/:bundle', async (request, response) => {
+    const item = context.bundleOf(request.params.bundle, response);
+    // The content digest and size: cheap to know at open, and they change whenever a repack changes anything.
+    const etag = `"${item.bundle.manifest.contentDigest.slice(7, 39)}-${item.bytes}"`;
+    await sendBundleFile(request, response, item.bundle.source, `${item.name}.ferry`, etag);
+  });
+}

@@ -1,0 +1,63 @@
+import type { Express, Request, Response } from 'express';
+import { searchAll, type SearchResults } from '../../search/searcher.js';
+import type { AppContext } from '../context.js';
+import { entryPath, integer, sendHtml, single, uiOf } from '../http.js';
+import type { LibraryBundle } from '../library.js';
+import { viewerUrl } from '../pages/layout.js';
+import { libraryPage } from '../pages/library-page.js';
+import { searchPage } from '../pages/search-page.js';
+import { viewerPage } from '../pages/viewer-page.js';
+
+export interface SearchRequest {
+  results: SearchResults;
+  limit: number;
+  item?: LibraryBundle | undefined;
+}
+
+/** Reads q, bundle, limit and offset, and searches one bundle or the whole library. */
+export async function runSearch(context: AppContext, request: Request, response: Response): Promise<SearchRequest> {
+  const query = (single(request.query.q) ?? '').slice(0, 500);
+  const name = single(request.query.bundle);
+  const item = name ? context.bundleOf(name, response) : undefined;
+  const limit = integer(request.query.limit, 10, 100) || 10;
+  const offset = integer(request.query.offset, 0, 10_000);
+  const searchers = item ? [item.searcher] : context.bundles(response).map((each) => each.searcher);
+  return { results: await searchAll(searchers, query, { offset, limit }), limit, item };
+}
+
+/** The pages people read: library, viewer, search results, random page. All work without JavaScript. */
+export function pageRoutes(app: Express, context: AppContext): void {
+  const pageOptions = (request: Request) => ({ ui: uiOf(request), assetVersions: context.assetVersions });
+
+  app.get('/', (request, response) => {
+    const filters = { language: single(request.query.lang) || undefined, tag: single(request.query.tag) || undefined };
+    sendHtml(request, response, libraryPage(context.bundles(response), filters, pageOptions(request)));
+  });
+
+  app.get('/viewer/:bundle/{*path}', async (request, response) => {
+    const item = context.bundleOf(request.params.bundle, response);
+    const path = entryPath(request.params.path) || item.bundle.manifest.mainPage;
+    const record = await item.bundle.resolveContent(path.endsWith('/') ? path + 'index.html' : path);
+    sendHtml(request, response, viewerPage(item, path, pageOptions(request)), record ? 200 : 404);
+  });
+
+  app.get('/viewer/:bundle', (request, response) => {
+    const item = context.bundleOf(request.params.bundle, response);
+    response.redirect(302, viewerUrl(item.name, item.bundle.manifest.mainPage));
+  });
+
+  app.get('/search', async (request, response) => {
+    const { results, limit, item } = await runSearch(context, request, response);
+    const bundle = item && { name: item.name, title: item.bundle.manifest.metadata.title };
+    const labelBundles = !item && context.library.list().length > 1;
+    sendHtml(request, response, searchPage({ ...pageOptions(request), results, limit, bundle, labelBundles }));
+  });
+
+  app.get('/random', async (request, response) => {
+    const name = single(request.query.bundle);
+    const items = name ? [context.bundleOf(name, response)] : context.bundles(response);
+    const item = items[Math.floor(Math.random() * items.length)]!;
+    response.setHeader('Cache-Control', 'no-store');
+    response.redirect(302, viewerUrl(item.name, await item.searcher.randomPage()));
+  });
+}

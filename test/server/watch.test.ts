@@ -1,0 +1,68 @@
+import { copyFile, rename, rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { Library } from '../../src/server/library.js';
+import { packSample, runCli, SAMPLE_METADATA, SAMPLE_SITE, serveLibrary, tempFolder } from '../helpers.js';
+
+describe('a watched library', () => {
+  it('adds, replaces and removes bundles, keeping a replaced one readable while a request holds it', async () => {
+    const work = await tempFolder();
+    const shelf = join(work, 'shelf');
+    const original = await packSample(work);
+    const { mkdir } = await import('node:fs/promises');
+    await mkdir(shelf);
+    await copyFile(original, join(shelf, 'click.ferry'));
+    const library = await Library.open([shelf]);
+    expect(library.list().map((item) => item.name)).toEqual(['click_docs_en']);
+
+    // Added: the same site under another name.
+    const other = join(work, 'other.ferry');
+    const run = await runCli(['pack', SAMPLE_SITE, '--metadata', SAMPLE_METADATA, '--name', 'click_copy', '-o', other]);
+    expect(run.code, run.stderr).toBe(0);
+    await copyFile(other, join(shelf, 'copy.ferry'));
+    expect(await library.refresh()).toEqual([{ kind: 'added', name: 'click_copy', file: join(shelf, 'copy.ferry') }]);
+
+    // Replaced while a request holds the old bundle: the old one stays readable until released.
+    const old = library.get('click_docs_en')!;
+    library.acquire(old);
+    const retitled = join(work, 'retitled.ferry');
+    expect(
+      (await runCli(['pack', SAMPLE_SITE, '--metadata', SAMPLE_METADATA, '--title', 'Click, again', '-o', retitled]))
+        .code,
+    ).toBe(0);
+    await rename(retitled, join(shelf, 'click.ferry'));
+    expect(await library.refresh()).toEqual([
+      { kind: 'replaced', name: 'click_docs_en', file: join(shelf, 'click.ferry') },
+    ]);
+    expect(library.get('click_docs_en')!.bundle.manifest.metadata.title).toBe('Click, again');
+    const page = (await old.bundle.resolveContent('index.html'))!;
+    expect((await old.bundle.read(page)).length).toBeGreaterThan(1000);
+    library.release(old);
+
+    // Removed.
+    await rm(join(shelf, 'copy.ferry'));
+    expect(await library.refresh()).toEqual([{ kind: 'removed', name: 'click_copy', file: join(shelf, 'copy.ferry') }]);
+    await library.close();
+  });
+
+  it('serves a bundle dropped into a watched folder without a restart', async () => {
+    const work = await tempFolder();
+    const shelf = join(work, 'shelf');
+    const { mkdir } = await import('node:fs/promises');
+    await mkdir(shelf);
+    const first = await packSample(work);
+    await copyFile(first, join(shelf, 'click.ferry'));
+    const served = await serveLibrary(shelf, { watch: true });
+    const other = join(work, 'other.ferry');
+    await runCli(['pack', SAMPLE_SITE, '--metadata', SAMPLE_METADATA, '--name', 'late_arrival', '-o', other]);
+    await copyFile(other, join(shelf, '.late.tmp'));
+    await rename(join(shelf, '.late.tmp'), join(shelf, 'late.ferry'));
+    let status = 0;
+    for (let tries = 0; tries < 50 && status !== 200; tries++) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      status = (await fetch(`${served.base}/content/late_arrival/index.html`)).status;
+    }
+    expect(status).toBe(200);
+    await served.close();
+  });
+});
