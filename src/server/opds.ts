@@ -1,5 +1,6 @@
 import type { LibraryBundle } from './library.js';
 import { viewerUrl } from './pages/layout.js';
+import { illustrationUrl } from './pages/library-page.js';
 
 const XML_ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&apos;' };
 
@@ -25,7 +26,7 @@ function entry(item: LibraryBundle): string {
 ${languages}<dc:publisher>${xml(metadata.publisher)}</dc:publisher><dc:source>${xml(metadata.source)}</dc:source><dc:rights>${xml(metadata.license)}</dc:rights>
 <name>${xml(metadata.name)}</name><articleCount>${counts.pages}</articleCount>
 ${author}${categories}
-<link rel="http://opds-spec.org/image/thumbnail" type="image/png" href="/_ferry/illustration/${name}"/>
+<link rel="http://opds-spec.org/image/thumbnail" type="image/png" href="${xml(illustrationUrl(item))}"/>
 <link rel="alternate" type="text/html" href="${viewerUrl(item.name, item.bundle.manifest.mainPage)}"/>
 <link rel="http://opds-spec.org/acquisition/open-access" type="application/zip" length="${item.bytes}" href="/download/${name}"/>
 </entry>`;

@@ -34,10 +34,14 @@ export async function sendEntry(
   bundle: Bundle,
   record: StoredRecord,
   cache: EntryCache,
+  options: { immutable?: boolean } = {},
 ): Promise<void> {
   const etag = `"${record.locator.sha256.toString('base64url').slice(0, 27)}"`;
   response.setHeader('ETag', etag);
-  response.setHeader('Cache-Control', 'public, max-age=3600');
+  response.setHeader(
+    'Cache-Control',
+    options.immutable ? 'public, max-age=31536000, immutable' : 'public, max-age=3600',
+  );
   response.setHeader('Content-Type', contentTypeHeader(record.locator.mediaType));
   response.setHeader('X-Content-Type-Options', 'nosniff');
   if (record.locator.method === 8) response.setHeader('Vary', 'Accept-Encoding');

@@ -51,8 +51,8 @@ describe('the library server: languages, filters, catalog, ranges, caching', () 
     expect(feed).toMatch(
       /<link rel="http:\/\/opds-spec.org\/acquisition\/open-access" type="application\/zip" length="\d+" href="\/download\/click_docs_en"\/>/,
     );
-    expect(feed).toContain(
-      '<link rel="http://opds-spec.org/image/thumbnail" type="image/png" href="/_ferry/illustration/click_docs_en"/>',
+    expect(feed).toMatch(
+      /<link rel="http:\/\/opds-spec.org\/image\/thumbnail" type="image\/png" href="\/_ferry\/illustration\/click_docs_en\?v=[0-9a-f]{16}"\/>/,
     );
     expect(feed).toContain('<dc:language>eng</dc:language>');
     expect(await (await get('/catalog/entries.xml?lang=fra')).text()).not.toContain('<entry>');
@@ -78,5 +78,13 @@ describe('the library server: languages, filters, catalog, ranges, caching', () 
     const response = await get(script);
     expect(response.headers.get('cache-control')).toBe('public, max-age=31536000, immutable');
     expect((await get('/_ferry/viewer.js?v=old')).headers.get('cache-control')).toBe('no-cache');
+  });
+
+  it("lets browsers keep an illustration for good when its URL carries the bundle's digest", async () => {
+    const html = await (await get('/')).text();
+    const image = /<img src="([^"]+)"/.exec(html)![1]!.replace(/&amp;/g, '&');
+    expect(image).toMatch(/^\/_ferry\/illustration\/click_docs_en\?v=[0-9a-f]{16}$/);
+    expect((await get(image)).headers.get('cache-control')).toBe('public, max-age=31536000, immutable');
+    expect((await get('/_ferry/illustration/click_docs_en')).headers.get('cache-control')).toBe('public, max-age=3600');
   });
 });

@@ -16,13 +16,22 @@ export function matchesFilters(item: LibraryBundle, filters: LibraryFilters): bo
   return true;
 }
 
+/** The illustration's URL carries the bundle's digest, so browsers may keep it until the bundle changes. */
+export function illustrationUrl(item: LibraryBundle): string {
+  return `/_ferry/illustration/${encodeURIComponent(item.name)}?v=${bundleVersion(item)}`;
+}
+
+export function bundleVersion(item: LibraryBundle): string {
+  return item.bundle.manifest.contentDigest.slice(7, 23);
+}
+
 function card(item: LibraryBundle, options: PageOptions): string {
   const { metadata, counts, mainPage } = item.bundle.manifest;
   const name = encodeURIComponent(item.name);
   const t = options.ui.t;
   return `<li class="card">
-<a href="${viewerUrl(item.name, mainPage)}"><img src="/_ferry/illustration/${name}" width="48" height="48" alt=""><h2>${escapeHtml(metadata.title)}</h2></a>
-<p>${escapeHtml(metadata.description)}</p>
+<a href="${viewerUrl(item.name, mainPage)}"><img src="${illustrationUrl(item)}" width="48" height="48" alt=""><h2 dir="auto">${escapeHtml(metadata.title)}</h2></a>
+<p dir="auto">${escapeHtml(metadata.description)}</p>
 <p class="facts">${escapeHtml(metadata.language)} · ${escapeHtml(fill(t.pages, { count: counts.pages }))} · ${formatBytes(item.bytes)} · ${escapeHtml(metadata.date)}</p>
 <p class="actions"><a href="/download/${name}" download>${escapeHtml(t.download)}</a></p>
 </li>`;

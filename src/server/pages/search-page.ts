@@ -21,9 +21,9 @@ export function searchPage(options: SearchPageOptions): string {
   const items = results.hits
     .map(
       (hit) =>
-        `<li><a href="${viewerUrl(hit.bundle, hit.path)}">${escapeHtml(hit.title)}</a>${
+        `<li><a dir="auto" href="${viewerUrl(hit.bundle, hit.path)}">${escapeHtml(hit.title)}</a>${
           labelBundles ? ` <span class="bundle-label">${escapeHtml(hit.bundle)}</span>` : ''
-        }<p>${snippetHtml(hit.snippet)}</p></li>`,
+        }<p dir="auto">${snippetHtml(hit.snippet)}</p></li>`,
     )
     .join('\n');
   const first = results.total === 0 ? 0 : results.offset + 1;

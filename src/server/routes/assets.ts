@@ -2,6 +2,7 @@ import type { Express } from 'express';
 import { ILLUSTRATION_NAME } from '../../bundle/names.js';
 import type { AppContext } from '../context.js';
 import { HttpError } from '../http.js';
+import { bundleVersion } from '../pages/library-page.js';
 import { acceptsGzip, sendEntry } from '../send-entry.js';
 
 /** The viewer's own script and style, and each bundle's illustration. */
@@ -25,6 +26,7 @@ export function assetRoutes(app: Express, context: AppContext): void {
     const item = context.bundleOf(request.params.bundle, response);
     const record = await item.bundle.resolve(ILLUSTRATION_NAME);
     if (!record) throw new HttpError(404, 'This bundle has no illustration.');
-    await sendEntry(request, response, item.bundle, record, context.cache);
+    const immutable = request.query.v === bundleVersion(item);
+    await sendEntry(request, response, item.bundle, record, context.cache, { immutable });
   });
 }

@@ -3,6 +3,7 @@ import type { AppContext } from '../context.js';
 import { sendBundleFile } from '../download.js';
 import { entryPath, HttpError } from '../http.js';
 import { contentUrl, viewerUrl } from '../pages/layout.js';
+import { bundleVersion } from '../pages/library-page.js';
 import { sendEntry } from '../send-entry.js';
 
 /** The bundles' own pages and assets, and the bundle files themselves. */
@@ -13,7 +14,9 @@ export function contentRoutes(app: Express, context: AppContext): void {
     if (path === '') return void response.redirect(302, contentUrl(item.name, item.bundle.manifest.mainPage));
     const wanted = path.endsWith('/') ? path + 'index.html' : path;
     const record = await item.bundle.resolveContent(wanted);
-    if (record) return sendEntry(request, response, item.bundle, record, context.cache);
+    // ?v= with the bundle's version fingerprints the URL: its content can then be kept for good.
+    const immutable = request.query.v === bundleVersion(item);
+    if (record) return sendEntry(request, response, item.bundle, record, context.cache, { immutable });
     // A folder asked without its slash: send the browser to the slash so relative links work.
     if (!path.endsWith('/') && (await item.bundle.resolveContent(path + '/index.html'))) {
       return void response.redirect(301, encodeURIComponent(path.split('/').pop()!) + '/');
