@@ -64,7 +64,13 @@ const ferry: Tool = {
       join(corpus.html, ILLUSTRATION_FILE),
     ]),
   start: (output, port) =>
-    startServer('ferry', 'node', [CLI, 'serve', output, '--port', String(port), '--host', '127.0.0.1'], port, '/'),
+    startServer(
+      'ferry',
+      'node',
+      [CLI, 'serve', output, '--port', String(port), '--host', '127.0.0.1', '--no-qr', '--search-rate', '0'],
+      port,
+      '/',
+    ),
   urls: (corpus) => {
     const term = encodeURIComponent(corpus.searchTerm);
     return {

@@ -8,6 +8,7 @@ import { afterAll } from 'vitest';
 import type { CliIO } from '../src/cli/io.js';
 import { main } from '../src/cli/program.js';
 import { createApp } from '../src/server/app.js';
+import type { AppOptions } from '../src/server/context.js';
 import { Library } from '../src/server/library.js';
 
 export const REPO = fileURLToPath(new URL('..', import.meta.url));
@@ -55,11 +56,11 @@ export async function packSample(folder: string, extra: string[] = []): Promise<
 /** Serves the bundles of `folder` on a real socket on 127.0.0.1, as `ferry serve` would. */
 export async function serveLibrary(
   folder: string,
-  options: { watch?: boolean } = {},
+  options: { watch?: boolean; app?: AppOptions } = {},
 ): Promise<{ base: string; close: () => Promise<void> }> {
   const library = await Library.open([folder]);
   const stopWatching = options.watch ? library.watch(() => undefined) : () => undefined;
-  const server = createServer(createApp(library));
+  const server = createServer(createApp(library, options.app));
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   return {
     base: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,

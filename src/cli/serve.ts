@@ -34,39 +34,52 @@ export function registerServe(program: Command, io: CliIO): void {
     .option('--host <address>', 'address to listen on (0.0.0.0: every network)', '0.0.0.0')
     .option('--watch', 'pick up bundles added to, replaced in or removed from the folders, without a restart')
     .option('--no-qr', 'do not print a QR code of the LAN address')
-    .action(async (paths: string[], flags: { port: string; host: string; watch?: boolean; qr: boolean }) => {
-      if (!/^\d+$/.test(flags.port) || Number(flags.port) > 65535) {
-        throw new FerryError('USAGE', `--port "${flags.port}" is not a port number (0-65535).`);
-      }
-      const { serverUrls } = await import('../server/addresses.js');
-      const { createApp } = await import('../server/app.js');
-      const { Library } = await import('../server/library.js');
-      const warn = (message: string) => io.stderr.write(`warning: ${message}\n`);
-      const library = await Library.open(paths, warn);
-      const httpServer = createServer(createApp(library));
-      const port = await listen(httpServer, Number(flags.port), flags.host);
-      const urls = serverUrls(flags.host, port);
-      const count = library.list().length;
-      io.stdout.write(
-        `Serving ${count} bundle${count === 1 ? '' : 's'}: ${library
-          .list()
-          .map((item) => item.name)
-          .join(', ')}\n` +
-          `  Open ${urls.local}\n` +
-          urls.lan.map((url) => `  On the local network: ${url}\n`).join(''),
-      );
-      if (flags.qr && urls.lan[0])
-        io.stdout.write(`\nScan with a phone to open ${urls.lan[0]}\n${await qrCode(urls.lan[0])}\n`);
-      const stopWatching = flags.watch
-        ? library.watch((changes) => {
-            for (const change of changes) io.stdout.write(`${change.kind} ${change.name} (${change.file})\n`);
-          })
-        : () => undefined;
-      io.stdout.write(`${flags.watch ? 'Watching for bundles. ' : ''}Press Ctrl+C to stop.\n`);
-      await io.stopSignal();
-      stopWatching();
-      await new Promise((resolve) => httpServer.close(resolve));
-      httpServer.closeAllConnections();
-      await library.close();
-    });
+    .option(
+      '--search-rate <n>',
+      'searches per second one client may make, after a burst of twice that (0: no limit)',
+      '10',
+    )
+    .action(
+      async (
+        paths: string[],
+        flags: { port: string; host: string; watch?: boolean; qr: boolean; searchRate: string },
+      ) => {
+        if (!/^\d+(\.\d+)?$/.test(flags.searchRate)) {
+          throw new FerryError('USAGE', `--search-rate "${flags.searchRate}" is not a number of searches per second.`);
+        }
+        if (!/^\d+$/.test(flags.port) || Number(flags.port) > 65535) {
+          throw new FerryError('USAGE', `--port "${flags.port}" is not a port number (0-65535).`);
+        }
+        const { serverUrls } = await import('../server/addresses.js');
+        const { createApp } = await import('../server/app.js');
+        const { Library } = await import('../server/library.js');
+        const warn = (message: string) => io.stderr.write(`warning: ${message}\n`);
+        const library = await Library.open(paths, warn);
+        const httpServer = createServer(createApp(library, { searchRate: Number(flags.searchRate) }));
+        const port = await listen(httpServer, Number(flags.port), flags.host);
+        const urls = serverUrls(flags.host, port);
+        const count = library.list().length;
+        io.stdout.write(
+          `Serving ${count} bundle${count === 1 ? '' : 's'}: ${library
+            .list()
+            .map((item) => item.name)
+            .join(', ')}\n` +
+            `  Open ${urls.local}\n` +
+            urls.lan.map((url) => `  On the local network: ${url}\n`).join(''),
+        );
+        if (flags.qr && urls.lan[0])
+          io.stdout.write(`\nScan with a phone to open ${urls.lan[0]}\n${await qrCode(urls.lan[0])}\n`);
+        const stopWatching = flags.watch
+          ? library.watch((changes) => {
+              for (const change of changes) io.stdout.write(`${change.kind} ${change.name} (${change.file})\n`);
+            })
+          : () => undefined;
+        io.stdout.write(`${flags.watch ? 'Watching for bundles. ' : ''}Press Ctrl+C to stop.\n`);
+        await io.stopSignal();
+        stopWatching();
+        await new Promise((resolve) => httpServer.close(resolve));
+        httpServer.closeAllConnections();
+        await library.close();
+      },
+    );
 }

@@ -1,7 +1,7 @@
 import express, { type NextFunction, type Request, type Response } from 'express';
 import { describeError, FerryError } from '../errors.js';
 import { escapeHtml } from '../search/snippet.js';
-import { createContext } from './context.js';
+import { createContext, type AppOptions } from './context.js';
 import { HttpError, sendHtml, uiOf } from './http.js';
 import type { Library } from './library.js';
 import { layout } from './pages/layout.js';
@@ -13,12 +13,25 @@ import { pageRoutes } from './routes/pages.js';
 
 export { HttpError } from './http.js';
 
+/** Our own errors carry a status; express's (a bad %-encoding, say) carry `status` in 4xx. */
+function statusOf(error: unknown): number {
+  if (error instanceof HttpError) return error.status;
+  const status = (error as { status?: unknown } | null)?.status;
+  return typeof status === 'number' && status >= 400 && status < 500 ? status : 500;
+}
+
 /** The express app for a library, without listening: tests mount it, `ferry serve` listens. */
-export function createApp(library: Library): express.Express {
+export function createApp(library: Library, options: AppOptions = {}): express.Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('etag', false);
-  const context = createContext(library);
+  const context = createContext(library, options);
+  // The server only reads: anything but GET and HEAD is refused before any route sees it.
+  app.use((request, response, next) => {
+    if (request.method === 'GET' || request.method === 'HEAD') return next();
+    response.setHeader('Allow', 'GET, HEAD');
+    next(new HttpError(405, 'This server is read-only.'));
+  });
   assetRoutes(app, context);
   contentRoutes(app, context);
   pageRoutes(app, context);
@@ -30,7 +43,7 @@ export function createApp(library: Library): express.Express {
   });
 
   app.use((error: unknown, request: Request, response: Response, _next: NextFunction) => {
-    const status = error instanceof HttpError ? error.status : 500;
+    const status = statusOf(error);
     if (status >= 500) console.error(`ferry: ${request.method} ${request.originalUrl}: ${describeError(error)}`);
     if (response.headersSent) {
       response.destroy();
@@ -39,7 +52,9 @@ export function createApp(library: Library): express.Express {
     const message =
       error instanceof HttpError || error instanceof FerryError
         ? error.message
-        : 'The server failed to answer this request.';
+        : status < 500
+          ? 'This request is not valid.'
+          : 'The server failed to answer this request.';
     if (request.path.startsWith('/api/')) {
       response.status(status).json({ error: message });
       return;

@@ -1,5 +1,6 @@
 import type { Response } from 'express';
 import { EntryCache } from './entry-cache.js';
+import { RateLimiter } from './rate-limit.js';
 import { HttpError, single } from './http.js';
 import type { Library, LibraryBundle } from './library.js';
 import { loadViewerAssets, type ViewerAsset } from './viewer-assets.js';
@@ -7,10 +8,21 @@ import { loadViewerAssets, type ViewerAsset } from './viewer-assets.js';
 /** Memory for hot pages: small enough for a Raspberry Pi, large enough for a school's favourites. */
 const ENTRY_CACHE_BYTES = 32 * 1024 * 1024;
 const ENTRY_CACHE_ITEM_BYTES = 4 * 1024 * 1024;
+const DEFAULT_SEARCH_RATE = 10;
+const DEFAULT_SEARCH_TIMEOUT_MS = 10_000;
+
+export interface AppOptions {
+  /** Searches per second allowed to one client after a burst of twice as many; 0 turns the limit off. */
+  searchRate?: number;
+  /** A search that takes longer is answered 503. */
+  searchTimeoutMs?: number;
+}
 
 /** What every route group shares: the library, the entry cache and the viewer's files. */
 export interface AppContext {
   library: Library;
+  searchLimiter: RateLimiter;
+  searchTimeoutMs: number;
   cache: EntryCache;
   assets: Map<string, ViewerAsset>;
   assetVersions: Record<string, string>;
@@ -26,10 +38,12 @@ function holdUntilDone(library: Library, item: LibraryBundle, response: Response
   response.once('close', () => library.release(item));
 }
 
-export function createContext(library: Library): AppContext {
+export function createContext(library: Library, options: AppOptions = {}): AppContext {
   const assets = loadViewerAssets();
   return {
     library,
+    searchLimiter: new RateLimiter(options.searchRate ?? DEFAULT_SEARCH_RATE),
+    searchTimeoutMs: options.searchTimeoutMs ?? DEFAULT_SEARCH_TIMEOUT_MS,
     cache: new EntryCache(ENTRY_CACHE_BYTES, ENTRY_CACHE_ITEM_BYTES),
     assets,
     assetVersions: Object.fromEntries([...assets].map(([file, asset]) => [file, asset.etag.replace(/"/g, '')])),

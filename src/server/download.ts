@@ -7,9 +7,15 @@ export function parseRange(
   header: string | undefined,
   size: number,
 ): { start: number; end: number } | null | undefined {
-  if (!header) return undefined;
-  const match = /^bytes=(\d*)-(\d*)$/.exec(header.trim());
-  if (!match || (match[1] === '' && match[2] === '')) return undefined; // Several or odd ranges: send it whole.
+  if (!header || !/^\s*bytes=/i.test(header)) return undefined; // No range, or a unit we do not know: send it whole.
+  const specs = header
+    .trim()
+    .slice(6)
+    .split(',')
+    .map((spec) => spec.trim());
+  if (specs.some((spec) => !/^(\d+-\d*|-\d+)$/.test(spec))) return null; // Malformed: 416, as RFC 9110 allows.
+  if (specs.length > 1) return undefined; // Several ranges: the whole entity is a valid answer.
+  const match = /^(\d*)-(\d*)$/.exec(specs[0]!)!;
   if (match[1] === '') {
     const suffix = Number(match[2]);
     return suffix === 0 ? null : { start: Math.max(0, size - suffix), end: size };

@@ -3,13 +3,15 @@
  * page read in the frame (so the URL can be shared and reloaded), the tab shows the page's title,
  * and the search box suggests page titles as one types.
  */
+import { interceptExternalLinks } from './external-links.js';
+import { onFramePage } from './frame.js';
 import { attachSuggestions } from './suggest.js';
 
 const CONTENT_PREFIX = '/content/';
 
 function followFrame(frame: HTMLIFrameElement): void {
   const bundleTitle = document.title;
-  frame.addEventListener('load', () => {
+  onFramePage(frame, () => {
     let location: Location;
     let title: string;
     try {
@@ -28,6 +30,9 @@ function followFrame(frame: HTMLIFrameElement): void {
 }
 
 const frame = document.getElementById('content');
-if (frame instanceof HTMLIFrameElement) followFrame(frame);
+if (frame instanceof HTMLIFrameElement) {
+  followFrame(frame);
+  interceptExternalLinks(frame);
+}
 const form = document.querySelector('form.search');
 if (form instanceof HTMLFormElement) attachSuggestions(form);

@@ -20,4 +20,10 @@ export const ar: UiStrings = {
   error: 'خطأ',
   backToLibrary: 'العودة إلى المكتبة',
   catalog: 'الفهرس (OPDS)',
+  externalTitle: 'هذا الرابط يخرج من الشبكة المحلية',
+  externalExplanation: 'يشير إلى {url}، وهو خارج هذه المكتبة غير المتصلة. لن يفتح إلا على جهاز متصل بالإنترنت.',
+  externalOpenAnyway: 'حاول على أي حال',
+  goBack: 'رجوع',
+  tooManySearches: 'عمليات بحث كثيرة في وقت واحد. انتظر قليلاً ثم حاول مرة أخرى.',
+  searchTooSlow: 'استغرق البحث وقتاً طويلاً. جرّب كلمات أقل أو أدق.',
 };

@@ -20,4 +20,11 @@ export const en: UiStrings = {
   error: 'Error',
   backToLibrary: 'Back to the library',
   catalog: 'Catalog (OPDS)',
+  externalTitle: 'This link leaves the local network',
+  externalExplanation:
+    'It points to {url}, which is outside this offline library. It will only open on a device connected to the internet.',
+  externalOpenAnyway: 'Try it anyway',
+  goBack: 'Go back',
+  tooManySearches: 'Too many searches at once. Wait a moment and try again.',
+  searchTooSlow: 'The search took too long. Try fewer or more precise words.',
 };

@@ -20,4 +20,11 @@ export const es: UiStrings = {
   error: 'Error',
   backToLibrary: 'Volver a la biblioteca',
   catalog: 'Catálogo (OPDS)',
+  externalTitle: 'Este enlace sale de la red local',
+  externalExplanation:
+    'Lleva a {url}, fuera de esta biblioteca sin conexión. Solo se abrirá en un dispositivo conectado a internet.',
+  externalOpenAnyway: 'Intentarlo de todos modos',
+  goBack: 'Volver',
+  tooManySearches: 'Demasiadas búsquedas a la vez. Espere un momento y vuelva a intentarlo.',
+  searchTooSlow: 'La búsqueda tardó demasiado. Pruebe con menos palabras o más precisas.',
 };

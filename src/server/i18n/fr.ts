@@ -20,4 +20,11 @@ export const fr: UiStrings = {
   error: 'Erreur',
   backToLibrary: 'Retour à la bibliothèque',
   catalog: 'Catalogue (OPDS)',
+  externalTitle: 'Ce lien sort du réseau local',
+  externalExplanation:
+    'Il mène à {url}, en dehors de cette bibliothèque hors ligne. Il ne s’ouvrira que sur un appareil connecté à internet.',
+  externalOpenAnyway: 'Essayer quand même',
+  goBack: 'Revenir',
+  tooManySearches: 'Trop de recherches à la fois. Patientez un instant puis réessayez.',
+  searchTooSlow: 'La recherche a pris trop de temps. Essayez des mots moins nombreux ou plus précis.',
 };

@@ -23,6 +23,13 @@ export interface UiStrings {
   error: string;
   backToLibrary: string;
   catalog: string;
+  externalTitle: string;
+  /** `{url}` */
+  externalExplanation: string;
+  externalOpenAnyway: string;
+  goBack: string;
+  tooManySearches: string;
+  searchTooSlow: string;
 }
 
 export type UiLanguage = 'en' | 'fr' | 'es' | 'ar';

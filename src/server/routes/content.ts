@@ -1,10 +1,23 @@
-import type { Express } from 'express';
+import type { Express, Request } from 'express';
 import type { AppContext } from '../context.js';
 import { sendBundleFile } from '../download.js';
 import { entryPath, HttpError } from '../http.js';
 import { contentUrl, viewerUrl } from '../pages/layout.js';
 import { bundleVersion } from '../pages/library-page.js';
 import { sendEntry } from '../send-entry.js';
+
+/**
+ * A page may load and fetch only its own bundle's files (inline code and data: URLs included,
+ * as saved sites need them), nothing from another bundle, the API or the internet.
+ */
+function contentPolicy(request: Request, bundle: string): string {
+  const host = request.headers.host ?? '';
+  const own = /^[a-z0-9.:[\]-]+$/i.test(host)
+    ? `${request.protocol}://${host}/content/${encodeURIComponent(bundle)}/`
+    : "'self'";
+  const sources = `${own} 'unsafe-inline' 'unsafe-eval' data: blob:`;
+  return `default-src ${sources}; form-action ${own}; base-uri ${own}; frame-ancestors 'self'`;
+}
 
 /** The bundles' own pages and assets, and the bundle files themselves. */
 export function contentRoutes(app: Express, context: AppContext): void {
@@ -14,6 +27,7 @@ export function contentRoutes(app: Express, context: AppContext): void {
     if (path === '') return void response.redirect(302, contentUrl(item.name, item.bundle.manifest.mainPage));
     const wanted = path.endsWith('/') ? path + 'index.html' : path;
     const record = await item.bundle.resolveContent(wanted);
+    response.setHeader('Content-Security-Policy', contentPolicy(request, item.name));
     // ?v= with the bundle's version fingerprints the URL: its content can then be kept for good.
     const immutable = request.query.v === bundleVersion(item);
     if (record) return sendEntry(request, response, item.bundle, record, context.cache, { immutable });

@@ -1,9 +1,11 @@
 import type { Express, Request, Response } from 'express';
 import { searchAll, type SearchResults } from '../../search/searcher.js';
 import type { AppContext } from '../context.js';
-import { entryPath, integer, sendHtml, single, uiOf } from '../http.js';
+import { entryPath, HttpError, integer, sendHtml, single, uiOf } from '../http.js';
 import type { LibraryBundle } from '../library.js';
-import { viewerUrl } from '../pages/layout.js';
+import { escapeHtml } from '../../search/snippet.js';
+import { fill } from '../i18n/strings.js';
+import { layout, viewerUrl } from '../pages/layout.js';
 import { libraryPage } from '../pages/library-page.js';
 import { searchPage } from '../pages/search-page.js';
 import { viewerPage } from '../pages/viewer-page.js';
@@ -16,13 +18,26 @@ export interface SearchRequest {
 
 /** Reads q, bundle, limit and offset, and searches one bundle or the whole library. */
 export async function runSearch(context: AppContext, request: Request, response: Response): Promise<SearchRequest> {
+  const t = uiOf(request).t;
+  if (!context.searchLimiter.allow(request.ip ?? 'unknown')) {
+    response.setHeader('Retry-After', '1');
+    throw new HttpError(429, t.tooManySearches);
+  }
   const query = (single(request.query.q) ?? '').slice(0, 500);
   const name = single(request.query.bundle);
   const item = name ? context.bundleOf(name, response) : undefined;
   const limit = integer(request.query.limit, 10, 100) || 10;
   const offset = integer(request.query.offset, 0, 10_000);
   const searchers = item ? [item.searcher] : context.bundles(response).map((each) => each.searcher);
-  return { results: await searchAll(searchers, query, { offset, limit }), limit, item };
+  let timer: NodeJS.Timeout | undefined;
+  const tooSlow = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new HttpError(503, t.searchTooSlow)), context.searchTimeoutMs);
+  });
+  try {
+    return { results: await Promise.race([searchAll(searchers, query, { offset, limit }), tooSlow]), limit, item };
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 /** The pages people read: library, viewer, search results, random page. All work without JavaScript. */
@@ -51,6 +66,19 @@ export function pageRoutes(app: Express, context: AppContext): void {
     const bundle = item && { name: item.name, title: item.bundle.manifest.metadata.title };
     const labelBundles = !item && context.library.list().length > 1;
     sendHtml(request, response, searchPage({ ...pageOptions(request), results, limit, bundle, labelBundles }));
+  });
+
+  app.get('/external', (request, response) => {
+    const ui = uiOf(request);
+    const url = (single(request.query.url) ?? '').slice(0, 2000);
+    const safe = /^https?:\/\//i.test(url) ? url : '';
+    const t = ui.t;
+    const body = `<main class="external"><h1>${escapeHtml(t.externalTitle)}</h1><p dir="auto">${escapeHtml(fill(t.externalExplanation, { url: safe || url }))}</p>${
+      safe
+        ? `<p><a href="${escapeHtml(safe)}" rel="noreferrer noopener" target="_top">${escapeHtml(t.externalOpenAnyway)}</a></p>`
+        : ''
+    }<p><a href="javascript:history.back()">${escapeHtml(t.goBack)}</a> · <a href="/">${escapeHtml(t.backToLibrary)}</a></p></main>`;
+    sendHtml(request, response, layout({ ...pageOptions(request), title: t.externalTitle, body }));
   });
 
   app.get('/random', async (request, response) => {
