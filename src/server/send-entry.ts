@@ -2,7 +2,11 @@ import type { Request, Response } from 'express';
 import { pipeline } from 'node:stream/promises';
 import type { Bundle, StoredRecord } from '../bundle/reader.js';
 import { contentTypeHeader } from '../pack/media-type.js';
+import { gzipSync } from 'node:zlib';
+import { EntryKind } from '../bundle/path-index.js';
+import { isHtml } from '../pack/media-type.js';
 import { parseRange } from './download.js';
+import { isFrameRequest, withShim } from './frame-shim.js';
 import type { EntryCache } from './entry-cache.js';
 
 /** The fixed 10-byte gzip header: deflate, no flags, no time, unknown OS (RFC 1952). */
@@ -36,7 +40,8 @@ export async function sendEntry(
   cache: EntryCache,
   options: { immutable?: boolean } = {},
 ): Promise<void> {
-  const etag = `"${record.locator.sha256.toString('base64url').slice(0, 27)}"`;
+  const framed = record.kind === EntryKind.Page && isHtml(record.locator.mediaType) && isFrameRequest(request.headers);
+  const etag = `"${record.locator.sha256.toString('base64url').slice(0, 27)}${framed ? '-f' : ''}"`;
   response.setHeader('ETag', etag);
   response.setHeader(
     'Cache-Control',
@@ -44,12 +49,17 @@ export async function sendEntry(
   );
   response.setHeader('Content-Type', contentTypeHeader(record.locator.mediaType));
   response.setHeader('X-Content-Type-Options', 'nosniff');
-  if (record.locator.method === 8) response.setHeader('Vary', 'Accept-Encoding');
+  const vary = [
+    record.locator.method === 8 || framed ? 'Accept-Encoding' : '',
+    record.kind === EntryKind.Page ? 'Sec-Fetch-Dest' : '',
+  ];
+  if (vary.some(Boolean)) response.setHeader('Vary', vary.filter(Boolean).join(', '));
   const ifNoneMatch = request.headers['if-none-match'];
   if (ifNoneMatch && ifNoneMatch.split(',').some((tag) => tag.trim().replace(/^W\//, '') === etag)) {
     response.status(304).end();
     return;
   }
+  if (framed) return sendFramed(request, response, bundle, record, cache);
   response.setHeader('Accept-Ranges', 'bytes');
   const range = parseRange(request.headers.range, record.locator.size);
   if (range === null) {
@@ -61,7 +71,7 @@ export async function sendEntry(
   }
   // A client asking for a range wants the identity bytes; it gets them whole if the range cannot be cut.
   const gzip = record.locator.method === 8 && acceptsGzip(request) && !range;
-  const key = cacheKey(bundle, record, gzip);
+  const key = cacheKey(bundle, record, gzip ? 'gzip' : 'plain');
   if (gzip) {
     response.setHeader('Content-Encoding', 'gzip');
     response.setHeader('Content-Length', GZIP_HEADER.length + record.locator.compressedSize + 8);
@@ -87,9 +97,31 @@ export async function sendEntry(
   }
 }
 
-function cacheKey(bundle: Bundle, record: StoredRecord, gzip: boolean): string {
+function cacheKey(
+  bundle: Bundle,
+  record: StoredRecord,
+  variant: 'gzip' | 'plain' | 'frame-gzip' | 'frame-plain',
+): string {
   // The digest, not the file name: a bundle replaced under the same name must not hit old entries.
-  return `${bundle.manifest.contentDigest}\0${record.name}\0${gzip ? 'gzip' : 'plain'}`;
+  return `${bundle.manifest.contentDigest}\0${record.name}\0${variant}`;
+}
+
+/** A page for the viewer's sandboxed frame: with the shim, compressed once, then from the cache. */
+async function sendFramed(
+  request: Request,
+  response: Response,
+  bundle: Bundle,
+  record: StoredRecord,
+  cache: EntryCache,
+): Promise<void> {
+  const gzip = acceptsGzip(request);
+  const body = await cache.get(cacheKey(bundle, record, gzip ? 'frame-gzip' : 'frame-plain'), async () => {
+    const page = withShim(await bundle.read(record));
+    return gzip ? gzipSync(page) : page;
+  });
+  if (gzip) response.setHeader('Content-Encoding', 'gzip');
+  response.setHeader('Content-Length', body.length);
+  response.end(request.method === 'HEAD' ? undefined : body);
 }
 
 /** 206 with the bytes asked for: read straight from the file when stored, cut from memory when small. */
@@ -108,7 +140,7 @@ async function sendRange(
   if (record.locator.method === 0) {
     await pipeline(await bundle.openRawStream(record, range.start, range.end), response);
   } else {
-    const whole = await cache.get(cacheKey(bundle, record, false), () => bundle.read(record));
+    const whole = await cache.get(cacheKey(bundle, record, 'plain'), () => bundle.read(record));
     response.end(whole.subarray(range.start, range.end));
   }
 }

@@ -16,8 +16,10 @@ async function packHostileSite(folder: string): Promise<void> {
     `<!doctype html><html><head><title>Hostile</title></head><body>
 <p id="result">pending</p><a id="out" href="https://example.org/elsewhere">elsewhere</a>
 <script>
+var viewer = 'unreachable';
+try { viewer = parent.document.title; } catch (e) {}
 fetch('/api/bundles').then(() => 'leaked', () => 'blocked').then((result) => {
-  document.getElementById('result').textContent = result;
+  document.getElementById('result').textContent = result + ', viewer ' + viewer;
 });
 </script></body></html>`,
   );
@@ -51,11 +53,11 @@ describe('the viewer keeps bundles in their place', () => {
     await stop?.();
   });
 
-  it("stops a bundle's script from reading the server's API", async () => {
+  it("stops a bundle's script from reading the server's API or reaching into the viewer", async () => {
     const page = await browser.newPage();
     await page.goto(`${base}/viewer/hostile/index.html`);
     const result = page.frameLocator('#content').locator('#result');
-    await expect.poll(() => result.textContent()).toBe('blocked');
+    await expect.poll(() => result.textContent()).toBe('blocked, viewer unreachable');
     await page.close();
   });
 

@@ -92,6 +92,22 @@ describe('pack, serve over a real socket, fetch', () => {
     expect(html).toMatch(/<mark>surrogates?<\/mark>/i);
   });
 
+  it('adds the viewer shim only to pages loaded into a frame, and tells caches so', async () => {
+    const framed = await get('/content/click_docs_en/index.html', { 'Sec-Fetch-Dest': 'iframe' });
+    const plain = await get('/content/click_docs_en/index.html', { 'Sec-Fetch-Dest': 'document' });
+    const source = await readFile(join(SAMPLE_SITE, 'index.html'));
+    expect(plain.body.equals(source)).toBe(true);
+    expect(framed.body.subarray(0, source.length).equals(source)).toBe(true);
+    expect(framed.body.subarray(source.length).toString()).toContain("tell({ferry:'page'");
+    expect(framed.headers.vary).toContain('Sec-Fetch-Dest');
+    expect(framed.headers.etag).not.toBe(plain.headers.etag);
+    const gzipped = await get('/content/click_docs_en/index.html', {
+      'Sec-Fetch-Dest': 'iframe',
+      'Accept-Encoding': 'gzip',
+    });
+    expect(gunzipSync(gzipped.body).equals(framed.body)).toBe(true);
+  });
+
   it('suggests titles by prefix, ignoring case', async () => {
     const suggestions = JSON.parse((await get('/api/suggest?q=testing%20CLICK&bundle=click_docs_en')).body.toString());
     expect(suggestions[0]).toEqual({
@@ -105,7 +121,10 @@ describe('pack, serve over a real socket, fetch', () => {
 
   it('shows a page inside the viewer with the top bar', async () => {
     const html = (await get('/viewer/click_docs_en/testing.html')).body.toString();
-    expect(html).toContain('<iframe id="content" name="content" src="/content/click_docs_en/testing.html"');
+    expect(html).toMatch(
+      /<iframe id="content" name="content" sandbox="allow-scripts [^"]*" src="\/content\/click_docs_en\/testing\.html"/,
+    );
+    expect(html).not.toMatch(/sandbox="[^"]*allow-same-origin/);
     expect(html).toContain('action="/search"');
     expect(html).toContain('href="/random?bundle=click_docs_en"');
   });

@@ -1,38 +1,49 @@
 /**
  * The viewer's only script. Everything works without it; with it, the address bar follows the
  * page read in the frame (so the URL can be shared and reloaded), the tab shows the page's title,
- * and the search box suggests page titles as one types.
+ * links that leave the server open a page that says so, and the search box suggests titles.
+ * The frame is sandboxed, so the page tells us these things by message (see the server's frame shim).
  */
-import { interceptExternalLinks } from './external-links.js';
-import { onFramePage } from './frame.js';
 import { attachSuggestions } from './suggest.js';
 
 const CONTENT_PREFIX = '/content/';
 
+interface FrameMessage {
+  ferry?: string;
+  href?: string;
+  title?: string;
+}
+
 function followFrame(frame: HTMLIFrameElement): void {
   const bundleTitle = document.title;
-  onFramePage(frame, () => {
-    let location: Location;
-    let title: string;
+  window.addEventListener('message', (event: MessageEvent<FrameMessage>) => {
+    if (event.source !== frame.contentWindow || typeof event.data?.href !== 'string') return;
+    let url: URL;
     try {
-      location = frame.contentWindow!.location;
-      title = frame.contentDocument?.title ?? '';
+      url = new URL(event.data.href);
     } catch {
-      return; // A page of another origin: nothing to follow.
+      return;
     }
-    if (!location.pathname.startsWith(CONTENT_PREFIX)) return;
-    const viewerPath = '/viewer/' + location.pathname.slice(CONTENT_PREFIX.length) + location.search + location.hash;
+    if (event.data.ferry === 'external' && /^https?:$/.test(url.protocol)) {
+      window.location.href = `/external?url=${encodeURIComponent(url.href)}`;
+      return;
+    }
+    if (
+      event.data.ferry !== 'page' ||
+      url.origin !== window.location.origin ||
+      !url.pathname.startsWith(CONTENT_PREFIX)
+    )
+      return;
+    const viewerPath = '/viewer/' + url.pathname.slice(CONTENT_PREFIX.length) + url.search + url.hash;
     if (viewerPath !== window.location.pathname + window.location.search + window.location.hash) {
       history.replaceState(null, '', viewerPath);
     }
+    const title = typeof event.data.title === 'string' ? event.data.title : '';
     document.title = title ? `${title} — ${bundleTitle}` : bundleTitle;
   });
 }
 
 const frame = document.getElementById('content');
-if (frame instanceof HTMLIFrameElement) {
-  followFrame(frame);
-  interceptExternalLinks(frame);
-}
+if (frame instanceof HTMLIFrameElement) followFrame(frame);
 const form = document.querySelector('form.search');
 if (form instanceof HTMLFormElement) attachSuggestions(form);

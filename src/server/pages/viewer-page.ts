@@ -2,6 +2,9 @@ import { escapeHtml } from '../../search/snippet.js';
 import type { LibraryBundle } from '../library.js';
 import { contentUrl, layout, type LayoutOptions } from './layout.js';
 
+const FRAME_SANDBOX =
+  'allow-scripts allow-forms allow-popups allow-popups-to-escape-sandbox allow-downloads allow-modals';
+
 /** The viewer: the top bar over the page in a frame. The address bar keeps a shareable URL. */
 export function viewerPage(
   item: LibraryBundle,
@@ -14,6 +17,7 @@ export function viewerPage(
     title: metadata.title,
     bundle: { name: item.name, title: metadata.title },
     bodyClass: 'viewer',
-    body: `<iframe id="content" name="content" src="${contentUrl(item.name, path)}" title="${escapeHtml(metadata.title)}" data-bundle="${escapeHtml(item.name)}"></iframe>`,
+    // No allow-same-origin: the bundle's scripts run in an origin of their own, away from the viewer.
+    body: `<iframe id="content" name="content" sandbox="${FRAME_SANDBOX}" src="${contentUrl(item.name, path)}" title="${escapeHtml(metadata.title)}" data-bundle="${escapeHtml(item.name)}"></iframe>`,
   });
 }
