@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { TEXT_METADATA_FIELDS } from '../bundle/manifest.js';
 import type { MetadataInput } from '../pack/metadata.js';
 import { FerryError } from '../errors.js';
 import { formatBytes } from '../format.js';
@@ -55,20 +56,10 @@ export function registerPack(program: Command, io: CliIO): void {
       const { packSite } = await import('../pack/pack-site.js');
       const { readMetadataFile } = await import('../pack/metadata.js');
       const fromFile = flags.metadata ? await readMetadataFile(flags.metadata) : {};
-      const keys = [
-        'name',
-        'title',
-        'description',
-        'language',
-        'creator',
-        'publisher',
-        'license',
-        'source',
-        'date',
-        'tags',
-      ] as const;
       const metadata: MetadataInput = { ...fromFile };
-      for (const key of keys) if (flags[key] !== undefined) metadata[key] = flags[key] as string;
+      for (const key of [...TEXT_METADATA_FIELDS, 'tags'] as const) {
+        if (flags[key] !== undefined) metadata[key] = flags[key] as string;
+      }
       const progress = progressLine(io, 'packing');
       const summary = await packSite({
         folder,

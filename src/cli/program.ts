@@ -44,7 +44,13 @@ export async function main(args: string[], io: CliIO): Promise<number> {
     }
     io.stderr.write(`ferry: ${describeError(error)}\n`);
     if (error instanceof FerryError) return error.code === 'USAGE' ? EXIT_USAGE : EXIT_FAILURE;
-    if (!(error instanceof Error) || !('code' in error)) io.stderr.write(`${(error as Error).stack ?? ''}\n`);
+    // System errors (ENOSPC, EACCES, …) carry a code and say enough; anything else is a bug,
+    // and its stack is what a report needs.
+    const systemError = error instanceof Error && 'code' in error;
+    if (!systemError)
+      io.stderr.write(
+        `${error instanceof Error ? (error.stack ?? '') : ''}\nThis looks like a bug in ferry; please report it with the lines above.\n`,
+      );
     return EXIT_FAILURE;
   }
 }
