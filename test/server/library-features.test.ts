@@ -29,6 +29,21 @@ describe('the library server: languages, filters, catalog, ranges, caching', () 
     expect(await response.text()).toContain('Biblioteca');
   });
 
+  it('lists the bundles with their manifests as JSON', async () => {
+    const bundles = (await (await get('/api/bundles')).json()) as { name: string; bytes: number; mainPage: string }[];
+    expect(bundles).toHaveLength(1);
+    expect(bundles[0]).toMatchObject({ name: 'click_docs_en', mainPage: 'index.html' });
+    expect(bundles[0]!.bytes).toBeGreaterThan(100_000);
+  });
+
+  it('explains a link that leaves the network, and only links http(s) onward', async () => {
+    const page = await (await get('/external?url=' + encodeURIComponent('https://example.org/a?b=1&c=2'))).text();
+    expect(page).toContain('<h1>This link leaves the local network</h1>');
+    expect(page).toContain('href="https://example.org/a?b=1&amp;c=2" rel="noreferrer noopener"');
+    const hostile = await (await get('/external?url=' + encodeURIComponent('javascript:alert(1)'))).text();
+    expect(hostile).not.toContain('href="javascript:alert(1)"');
+  });
+
   it('filters the library by language and tag with a plain form', async () => {
     expect(await (await get('/?lang=eng')).text()).toContain('Click 8.1 documentation');
     expect(await (await get('/?tag=cli')).text()).toContain('Click 8.1 documentation');
