@@ -4,7 +4,7 @@ import lunr from 'lunr';
  * Word boundaries for documentation: white space and punctuation split words, but `.` and `_`
  * do not, so `json.dumps(obj)` yields the token `json.dumps`, which people search for whole.
  */
-export const SEPARATOR = /[\s\-()[\]{},;:=<>"'`!?*&|+/\\@#%^~$]+/;
+export const SEPARATOR = /[\s\-()[\]{},;:=<>"'`!?*&|+/\\@#%^~$\u3000-\u303f\uff01-\uff0f\uff1a-\uff20]+/;
 
 const PARTS = /[._]+/;
 

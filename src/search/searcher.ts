@@ -43,6 +43,8 @@ export interface Candidate {
 
 const EXACT_TITLE_BONUS = 1000;
 const TEXT_CACHE_SIZE = 128;
+/** Words past this add nothing to a ranking but cost time: a pasted paragraph is cut here. */
+const MAX_QUERY_WORDS = 32;
 
 /** Searches one bundle: shards load on first use and stay cached. */
 export class BundleSearcher {
@@ -76,7 +78,8 @@ export class BundleSearcher {
     const tokens = lunr
       .tokenizer(query)
       .map((token) => token.update((text) => text.replace(/^[^\p{L}\p{N}_]+|[^\p{L}\p{N}_]+$/gu, '')))
-      .filter((token) => token.toString() !== '');
+      .filter((token) => token.toString() !== '')
+      .slice(0, MAX_QUERY_WORDS);
     if (tokens.length === 0) return [];
     const shards = await Promise.all(
       Array.from({ length: this.bundle.manifest.search.shards }, (_, i) => this.shard(i)),

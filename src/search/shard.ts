@@ -1,6 +1,7 @@
 import lunr from 'lunr';
 import { identifierParts, useDocumentationTokens } from './identifiers.js';
 import { languagePlugin } from './language.js';
+import { unicodeTrimmer, unspacedBigrams, unspacedNgrams } from './scripts.js';
 
 useDocumentationTokens();
 
@@ -25,14 +26,20 @@ export function useLanguage(builder: lunr.Builder, language: string): void {
   const plugin = languagePlugin(language);
   if (plugin) {
     builder.use(plugin);
-  } else if (!language.startsWith('eng')) {
+  } else if (language.startsWith('eng')) {
+    builder.pipeline.before(lunr.trimmer, unicodeTrimmer);
+    builder.pipeline.remove(lunr.trimmer);
+  } else {
     builder.pipeline.reset();
     builder.searchPipeline.reset();
-    builder.pipeline.add(lunr.trimmer);
+    builder.pipeline.add(unicodeTrimmer);
   }
-  // Identifiers are split after trimming, before stop words and stemming: at index and query time.
+  // After trimming, before stop words and stemming, at index and query time: unspaced scripts
+  // become bigrams, then identifiers are split into their parts.
   insertAt(builder.pipeline, 1, identifierParts);
+  insertAt(builder.pipeline, 1, unspacedNgrams);
   insertAt(builder.searchPipeline, 0, identifierParts);
+  insertAt(builder.searchPipeline, 0, unspacedBigrams);
 }
 
 /** lunr's Pipeline offers add/before/after by neighbour only; its step list is `_stack`. */

@@ -1,18 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ShardBuilder } from '../../src/search/shard-builder.js';
-import { loadShard, type ShardFile } from '../../src/search/shard.js';
-
-/** Builds one shard the way pack does, and returns the paths that a query finds, best first. */
-function searchShard(
-  documents: { path: string; title: string; headings?: string; text: string }[],
-  query: string,
-): string[] {
-  const builder = new ShardBuilder('eng');
-  for (const document of documents) builder.add({ headings: '', ...document });
-  const file = JSON.parse(builder.finish()!.toString()) as ShardFile;
-  const index = loadShard(file, 'eng');
-  return index.search(query).map((result) => file.docs[Number(result.ref)]![0]);
-}
+import { searchShard } from './build-shard.js';
 
 const pages = [
   {
