@@ -20,10 +20,6 @@ export class FerryError extends Error {
   }
 }
 
-export function isFerryError(error: unknown): error is FerryError {
-  return error instanceof FerryError;
-}
-
 export function describeError(error: unknown): string {
   if (error instanceof Error) return error.message;
   return String(error);

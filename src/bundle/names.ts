@@ -5,7 +5,6 @@ export const CONTENT_PREFIX = 'content/';
 export const MANIFEST_NAME = 'ferry.json';
 export const INDEX_NAME = 'ferry/index';
 export const ILLUSTRATION_NAME = 'ferry/illustration.png';
-export const SEARCH_PREFIX = 'search/';
 export const MAX_NAME_BYTES = 4096;
 
 // eslint-disable-next-line no-control-regex

@@ -1,13 +1,10 @@
-import { createHash } from 'node:crypto';
 import { copyFile, readdir, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { EntryKind } from '../../src/bundle/path-index.js';
 import { Bundle } from '../../src/bundle/reader.js';
 import { Library } from '../../src/server/library.js';
-import { packSample, runCli, tempFolder } from '../helpers.js';
-
-const sha256 = (data: Buffer) => createHash('sha256').update(data).digest('hex');
+import { packSample, runCli, tempFolder, sha256 } from '../helpers.js';
 
 describe('split parts for FAT32 sticks', () => {
   let folder: string;

@@ -1,16 +1,13 @@
 import { execFileSync } from 'node:child_process';
-import { createHash } from 'node:crypto';
 import { readFile, readdir } from 'node:fs/promises';
 import { join, relative } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { packSample, SAMPLE_SITE, tempFolder } from '../helpers.js';
+import { packSample, SAMPLE_SITE, tempFolder, sha256 } from '../helpers.js';
 
 async function listFiles(folder: string): Promise<string[]> {
   const entries = await readdir(folder, { recursive: true, withFileTypes: true });
   return entries.filter((entry) => entry.isFile()).map((entry) => relative(folder, join(entry.parentPath, entry.name)));
 }
-
-const sha256 = (data: Buffer) => createHash('sha256').update(data).digest('hex');
 
 describe('a bundle is a standard ZIP', () => {
   let folder: string;
