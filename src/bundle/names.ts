@@ -7,6 +7,11 @@ export const INDEX_NAME = 'ferry/index';
 export const ILLUSTRATION_NAME = 'ferry/illustration.png';
 export const MAX_NAME_BYTES = 4096;
 
+/** The name of search shard `number` (FORMAT.md §5). */
+export function shardName(number: number): string {
+  return `search/shard-${String(number).padStart(4, '0')}.json`;
+}
+
 // eslint-disable-next-line no-control-regex
 const CONTROL_CHARACTER = /[\u0000-\u001f\u007f]/;
 

@@ -5,7 +5,7 @@ import { decodeHtml } from '../pack/html-text.js';
 import { linksOf, resolveLink } from '../pack/rewrite-links.js';
 import { readCentralDirectory, type CentralRecord } from './central-directory.js';
 import { contentDigest, type DigestLine } from './digest.js';
-import { CONTENT_PREFIX, INDEX_NAME, nameProblem } from './names.js';
+import { CONTENT_PREFIX, INDEX_NAME, nameProblem, shardName } from './names.js';
 import { EntryKind, type IndexRecord } from './path-index.js';
 import { Bundle, type StoredRecord } from './reader.js';
 import { localDataOffset } from './zip-tail.js';
@@ -188,7 +188,7 @@ function checkManifest(
     });
   }
   for (let shard = 0; shard < manifest.search.shards; shard++) {
-    const name = `search/shard-${String(shard).padStart(4, '0')}.json`;
+    const name = shardName(shard);
     if (!byName.has(name)) report.errors.push({ check: 'search', entry: name, message: 'a search shard is missing' });
   }
   const digest = contentDigest(

@@ -3,7 +3,8 @@ import { EntryKind } from '../bundle/path-index.js';
 import type { Bundle } from '../bundle/reader.js';
 import { FerryError } from '../errors.js';
 import { decodeHtml, extractPageText } from '../pack/html-text.js';
-import { loadShard, shardName, type ShardFile } from './shard.js';
+import { shardName } from '../bundle/names.js';
+import { loadShard, type ShardFile } from './shard.js';
 import { makeSnippet, type Snippet } from './snippet.js';
 import { TitleList, type Suggestion } from './titles.js';
 

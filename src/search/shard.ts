@@ -17,10 +17,6 @@ export const TEXT_PER_SHARD = 2_000_000;
 export const TITLE_BOOST = 10;
 export const HEADINGS_BOOST = 3;
 
-export function shardName(number: number): string {
-  return `search/shard-${String(number).padStart(4, '0')}.json`;
-}
-
 /** Sets the stemmer and stop words for the language; a language lunr cannot stem is matched word for word. */
 export function useLanguage(builder: lunr.Builder, language: string): void {
   const plugin = languagePlugin(language);

@@ -35,6 +35,19 @@ export function bundleFileNames(names: string[]): string[] {
   return [...whole, ...split].sort();
 }
 
+function libraryBundle(name: string, file: string, bundle: Bundle, stamp: string): LibraryBundle {
+  return {
+    name,
+    file,
+    bytes: bundle.source.size,
+    bundle,
+    searcher: new BundleSearcher(bundle),
+    stamp,
+    users: 0,
+    retired: false,
+  };
+}
+
 async function stampOf(file: string): Promise<string> {
   const files = baseOfPart(file) === undefined ? [file] : await findParts(file);
   const stats = await Promise.all(files.map((path) => stat(path)));
@@ -78,16 +91,7 @@ export class Library {
     const bundle = await Bundle.open(file);
     let name = bundle.name;
     for (let n = 2; this.byName.has(name); n++) name = `${bundle.name}-${n}`;
-    const item: LibraryBundle = {
-      name,
-      file,
-      bytes: bundle.source.size,
-      bundle,
-      searcher: new BundleSearcher(bundle),
-      stamp,
-      users: 0,
-      retired: false,
-    };
+    const item = libraryBundle(name, file, bundle, stamp);
     this.byName.set(name, item);
     return item;
   }
@@ -123,16 +127,7 @@ export class Library {
       try {
         const bundle = await Bundle.open(item.file);
         this.remove(item);
-        const replacement: LibraryBundle = {
-          ...item,
-          bundle,
-          bytes: bundle.source.size,
-          searcher: new BundleSearcher(bundle),
-          stamp,
-          users: 0,
-          retired: false,
-        };
-        this.byName.set(item.name, replacement);
+        this.byName.set(item.name, libraryBundle(item.name, item.file, bundle, stamp));
         changes.push({ kind: 'replaced', name: item.name, file: item.file });
       } catch (error) {
         this.onWarning(`kept the old ${item.file} for now: the new one does not open (${describeError(error)})`);

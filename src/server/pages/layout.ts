@@ -1,5 +1,6 @@
 import { escapeHtml } from '../../search/snippet.js';
 import type { Ui } from '../i18n/choose.js';
+import type { LibraryBundle } from '../library.js';
 import { fill } from '../i18n/strings.js';
 
 export interface LayoutOptions {
@@ -24,6 +25,15 @@ export function viewerUrl(bundle: string, path: string): string {
 
 export function contentUrl(bundle: string, path: string): string {
   return `/content/${encodeURIComponent(bundle)}/${urlPath(path)}`;
+}
+
+/** The illustration's URL carries the bundle's digest, so browsers may keep it until the bundle changes. */
+export function illustrationUrl(item: LibraryBundle): string {
+  return `/_ferry/illustration/${encodeURIComponent(item.name)}?v=${bundleVersion(item)}`;
+}
+
+export function bundleVersion(item: LibraryBundle): string {
+  return item.bundle.manifest.contentDigest.slice(7, 23);
 }
 
 /** The top bar every page shares: it works as plain links and a form, without JavaScript. */

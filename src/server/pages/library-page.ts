@@ -2,11 +2,17 @@ import { formatBytes } from '../../format.js';
 import { escapeHtml } from '../../search/snippet.js';
 import { fill } from '../i18n/strings.js';
 import type { LibraryBundle } from '../library.js';
-import { layout, viewerUrl, type LayoutOptions } from './layout.js';
+import { illustrationUrl, layout, viewerUrl, type LayoutOptions } from './layout.js';
 
 export interface LibraryFilters {
   language?: string | undefined;
   tag?: string | undefined;
+}
+
+/** The filters a request asks for with ?lang= and ?tag=. */
+export function filtersOf(query: Record<string, unknown>): LibraryFilters {
+  const text = (value: unknown) => (typeof value === 'string' && value !== '' ? value : undefined);
+  return { language: text(query.lang), tag: text(query.tag) };
 }
 
 export function matchesFilters(item: LibraryBundle, filters: LibraryFilters): boolean {
@@ -14,15 +20,6 @@ export function matchesFilters(item: LibraryBundle, filters: LibraryFilters): bo
   if (filters.language && !metadata.language.split(',').includes(filters.language)) return false;
   if (filters.tag && !metadata.tags.includes(filters.tag)) return false;
   return true;
-}
-
-/** The illustration's URL carries the bundle's digest, so browsers may keep it until the bundle changes. */
-export function illustrationUrl(item: LibraryBundle): string {
-  return `/_ferry/illustration/${encodeURIComponent(item.name)}?v=${bundleVersion(item)}`;
-}
-
-export function bundleVersion(item: LibraryBundle): string {
-  return item.bundle.manifest.contentDigest.slice(7, 23);
 }
 
 function card(item: LibraryBundle, options: PageOptions): string {

@@ -2,7 +2,7 @@ import type { Express } from 'express';
 import { ILLUSTRATION_NAME } from '../../bundle/names.js';
 import type { AppContext } from '../context.js';
 import { HttpError } from '../http.js';
-import { bundleVersion } from '../pages/library-page.js';
+import { bundleVersion } from '../pages/layout.js';
 import { acceptsGzip, sendEntry } from '../send-entry.js';
 
 /** The viewer's own script and style, and each bundle's illustration. */

@@ -1,13 +1,13 @@
 import type { Express } from 'express';
 import type { AppContext } from '../context.js';
-import { sendGenerated, single } from '../http.js';
+import { sendGenerated } from '../http.js';
 import { opdsFeed } from '../opds.js';
-import { matchesFilters } from '../pages/library-page.js';
+import { filtersOf, matchesFilters } from '../pages/library-page.js';
 
 /** The OPDS catalog, filtered like the library page by ?lang= and ?tag=. */
 export function catalogRoutes(app: Express, context: AppContext): void {
   app.get('/catalog/entries.xml', (request, response) => {
-    const filters = { language: single(request.query.lang) || undefined, tag: single(request.query.tag) || undefined };
+    const filters = filtersOf(request.query);
     const items = context.bundles(response).filter((item) => matchesFilters(item, filters));
     const feed = opdsFeed(items, request.originalUrl);
     sendGenerated(request, response, feed, 'application/atom+xml;profile=opds-catalog;kind=acquisition; charset=utf-8');

@@ -2,8 +2,7 @@ import type { Express, Request } from 'express';
 import type { AppContext } from '../context.js';
 import { sendBundleFile } from '../download.js';
 import { entryPath, HttpError } from '../http.js';
-import { contentUrl, viewerUrl } from '../pages/layout.js';
-import { bundleVersion } from '../pages/library-page.js';
+import { bundleVersion, contentUrl, viewerUrl } from '../pages/layout.js';
 import { sendEntry } from '../send-entry.js';
 
 /**

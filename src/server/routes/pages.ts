@@ -6,7 +6,7 @@ import type { LibraryBundle } from '../library.js';
 import { escapeHtml } from '../../search/snippet.js';
 import { fill } from '../i18n/strings.js';
 import { layout, viewerUrl } from '../pages/layout.js';
-import { libraryPage } from '../pages/library-page.js';
+import { filtersOf, libraryPage } from '../pages/library-page.js';
 import { searchPage } from '../pages/search-page.js';
 import { viewerPage } from '../pages/viewer-page.js';
 
@@ -45,8 +45,7 @@ export function pageRoutes(app: Express, context: AppContext): void {
   const pageOptions = (request: Request) => ({ ui: uiOf(request), assetVersions: context.assetVersions });
 
   app.get('/', (request, response) => {
-    const filters = { language: single(request.query.lang) || undefined, tag: single(request.query.tag) || undefined };
-    sendHtml(request, response, libraryPage(context.bundles(response), filters, pageOptions(request)));
+    sendHtml(request, response, libraryPage(context.bundles(response), filtersOf(request.query), pageOptions(request)));
   });
 
   app.get('/viewer/:bundle/{*path}', async (request, response) => {
