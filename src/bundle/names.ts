@@ -9,7 +9,7 @@ export const MAX_NAME_BYTES = 4096;
 
 /** The name of search shard `number` (FORMAT.md §5). */
 export function shardName(number: number): string {
-  return `search/shard-${String(number).padStart(4, '0')}.json`;
+  return `search/shard-${String(number).padStart(4, '0')}.bin`;
 }
 
 // eslint-disable-next-line no-control-regex

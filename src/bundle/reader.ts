@@ -38,6 +38,13 @@ function inflate(raw: Buffer, size: number): Promise<Buffer> {
 }
 const BLOCK_CACHE_SIZE = 256;
 
+/** Reads at any position of one entry's content. */
+export interface EntryReads {
+  size: number;
+  label: string;
+  read(offset: number, length: number): Promise<Buffer>;
+}
+
 /**
  * An open bundle. Opening reads the ZIP tail, the path index header and its block table,
  * and the manifest; it never walks the central directory, so it costs the same at any size.
@@ -200,6 +207,40 @@ export class Bundle {
       throw new FerryError('BUNDLE_CORRUPT', `${this.label}: "${record.name}" runs past the end of the file.`);
     }
     return this.source.createReadStream(start + from, start + to);
+  }
+
+  /**
+   * Positional reads inside an entry's content: straight from the file for a stored entry, from
+   * memory for a deflated one (which cannot be read from the middle).
+   */
+  async randomAccess(record: StoredRecord): Promise<EntryReads> {
+    const { size, compressedSize, method } = record.locator;
+    const label = `${this.label}: "${record.name}"`;
+    const outside = (offset: number, length: number) =>
+      new FerryError('BUNDLE_CORRUPT', `${label}: a read of ${length} bytes at ${offset} runs past its end.`);
+    if (method !== 0) {
+      const data = await this.read(record);
+      return {
+        size,
+        label,
+        read: async (offset, length) => {
+          if (offset < 0 || offset + length > size) throw outside(offset, length);
+          return data.subarray(offset, offset + length);
+        },
+      };
+    }
+    const start = await localDataOffset(this.source, record.locator.offset);
+    if (start + compressedSize > this.source.size) {
+      throw new FerryError('BUNDLE_CORRUPT', `${label} runs past the end of the file.`);
+    }
+    return {
+      size,
+      label,
+      read: (offset, length) => {
+        if (offset < 0 || offset + length > size) return Promise.reject(outside(offset, length));
+        return this.source.read(start + offset, length);
+      },
+    };
   }
 
   /** The stored bytes in one read; for entries small enough to hold in memory. */

@@ -45,8 +45,15 @@ function jsonEntry(name: string, data: Buffer): NewEntry {
   return { name, data, kind: EntryKind.Data, mediaType: 'application/json', compress: true };
 }
 
+/** Stored, not deflated, so a query can read just the parts of a shard it needs. */
 function shardEntry(number: number, data: Buffer): NewEntry {
-  return jsonEntry(shardName(number), data);
+  return {
+    name: shardName(number),
+    data,
+    kind: EntryKind.Data,
+    mediaType: 'application/octet-stream',
+    compress: false,
+  };
 }
 
 /** Step: pick the main page, as asked or by the usual names. */

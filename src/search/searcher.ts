@@ -1,10 +1,13 @@
-import lunr from 'lunr';
+import type lunr from 'lunr';
 import { EntryKind } from '../bundle/path-index.js';
 import type { Bundle } from '../bundle/reader.js';
 import { FerryError } from '../errors.js';
 import { decodeHtml, extractPageText } from '../pack/html-text.js';
 import { shardName } from '../bundle/names.js';
-import { loadShard, type ShardFile } from './shard.js';
+import { matchShard, parseQuery, type ShardMatch } from './query.js';
+import { searchPipeline } from './shard.js';
+import type { ShardDocument } from './shard-format.js';
+import { ShardReader } from './shard-reader.js';
 import { makeSnippet, type Snippet } from './snippet.js';
 import { TitleList, type Suggestion } from './titles.js';
 
@@ -28,69 +31,78 @@ export interface SearchOptions {
   limit?: number;
 }
 
-interface LoadedShard {
-  docs: ShardFile['docs'];
-  index: lunr.Index;
-}
-
-export interface Candidate {
+export interface Candidate extends ShardMatch {
   searcher: BundleSearcher;
-  path: string;
-  title: string;
-  score: number;
-  terms: Set<string>;
-  shard: LoadedShard;
+  shard: number;
 }
 
 const EXACT_TITLE_BONUS = 1000;
+/** Titles are read only for the best results whose title has every word; one of those is the exact title. */
+const EXACT_TITLE_CHECKS = 50;
 const TEXT_CACHE_SIZE = 128;
-/** Words past this add nothing to a ranking but cost time: a pasted paragraph is cut here. */
-const MAX_QUERY_WORDS = 32;
+/** Open shards hold their block tables (a few KB each); past this many, the least used are dropped. */
+const OPEN_SHARDS = 256;
 
-/** Searches one bundle: shards load on first use and stay cached. */
+/** Searches one bundle: a query reads only the terms it needs from each shard. */
 export class BundleSearcher {
-  private readonly shards = new Map<number, Promise<LoadedShard>>();
+  private readonly shards = new Map<number, Promise<ShardReader>>();
   private titles: Promise<TitleList> | undefined;
+  private pipeline: lunr.Pipeline | undefined;
   /** Page texts for snippets, most recently used last: popular results are not parsed again. */
   private readonly texts = new Map<string, string>();
 
   constructor(readonly bundle: Bundle) {}
 
-  private shard(number: number): Promise<LoadedShard> {
-    let loading = this.shards.get(number);
-    if (!loading) {
-      loading = this.loadShard(number);
-      loading.catch(() => this.shards.delete(number));
-      this.shards.set(number, loading);
-    }
-    return loading;
+  private get searchPipeline(): lunr.Pipeline {
+    return (this.pipeline ??= searchPipeline(this.bundle.manifest.search.language));
   }
 
-  private async loadShard(number: number): Promise<LoadedShard> {
+  private shard(number: number): Promise<ShardReader> {
+    let opening = this.shards.get(number);
+    if (opening) {
+      this.shards.delete(number);
+    } else {
+      opening = this.openShard(number);
+      opening.catch(() => this.shards.delete(number));
+    }
+    this.shards.set(number, opening);
+    if (this.shards.size > OPEN_SHARDS) this.shards.delete(this.shards.keys().next().value!);
+    return opening;
+  }
+
+  private async openShard(number: number): Promise<ShardReader> {
     const record = await this.bundle.resolve(shardName(number));
     if (!record) throw new FerryError('BUNDLE_CORRUPT', `${this.bundle.label}: search shard ${number} is missing.`);
-    const file = JSON.parse((await this.bundle.read(record)).toString('utf8')) as ShardFile;
-    return { docs: file.docs, index: loadShard(file, this.bundle.manifest.search.language) };
+    return ShardReader.open(await this.bundle.randomAccess(record));
+  }
+
+  private async matchAll(clauses: string[][], required: boolean): Promise<Candidate[]> {
+    const count = this.bundle.manifest.search.shards;
+    const perShard = await Promise.all(
+      Array.from({ length: count }, async (_, shard) =>
+        (await matchShard(await this.shard(shard), clauses, required)).map((match) => ({
+          ...match,
+          searcher: this as BundleSearcher,
+          shard,
+        })),
+      ),
+    );
+    return perShard.flat();
   }
 
   /** Candidates from every shard, best first; all words must match, else any word may. */
   async candidates(query: string): Promise<Candidate[]> {
-    // Edge punctuation goes ("os.path." is "os.path"); inner dots stay.
-    const tokens = lunr
-      .tokenizer(query)
-      .map((token) => token.update((text) => text.replace(/^[^\p{L}\p{N}_]+|[^\p{L}\p{N}_]+$/gu, '')))
-      .filter((token) => token.toString() !== '')
-      .slice(0, MAX_QUERY_WORDS);
-    if (tokens.length === 0) return [];
-    const shards = await Promise.all(
-      Array.from({ length: this.bundle.manifest.search.shards }, (_, i) => this.shard(i)),
-    );
-    let candidates = this.collect(shards, tokens, lunr.Query.presence.REQUIRED);
-    if (candidates.length === 0) candidates = this.collect(shards, tokens, lunr.Query.presence.OPTIONAL);
+    const clauses = parseQuery(query, this.searchPipeline);
+    if (clauses.length === 0) return [];
+    let candidates = await this.matchAll(clauses, true);
+    if (candidates.length === 0) candidates = await this.matchAll(clauses, false);
+    candidates.sort(byScore);
     const wanted = query.trim().toLowerCase();
-    for (const candidate of candidates) {
-      if (candidate.title.trim().toLowerCase() === wanted) candidate.score += EXACT_TITLE_BONUS;
-    }
+    const titled = candidates.filter((candidate) => candidate.titleHasAll).slice(0, EXACT_TITLE_CHECKS);
+    const titles = await Promise.all(titled.map((candidate) => this.pageOf(candidate)));
+    titled.forEach((candidate, i) => {
+      if (titles[i]!.title.trim().toLowerCase() === wanted) candidate.score += EXACT_TITLE_BONUS;
+    });
     return candidates.sort(byScore);
   }
 
@@ -112,25 +124,26 @@ export class BundleSearcher {
     const count = this.bundle.manifest.search.shards;
     if (count === 0) return this.bundle.manifest.mainPage;
     const shard = await this.shard(Math.floor(Math.random() * count));
-    return shard.docs[Math.floor(Math.random() * shard.docs.length)]?.[0] ?? this.bundle.manifest.mainPage;
+    if (shard.documentCount === 0) return this.bundle.manifest.mainPage;
+    return (await shard.document(Math.floor(Math.random() * shard.documentCount))).path;
+  }
+
+  /** The path and title of a candidate's page. */
+  async pageOf(candidate: Candidate): Promise<ShardDocument> {
+    return (await this.shard(candidate.shard)).document(candidate.doc);
   }
 
   /** A result with its snippet: made only for the results shown. */
   async hit(candidate: Candidate): Promise<SearchHit> {
+    const { path, title } = await this.pageOf(candidate);
+    const pipeline = this.searchPipeline;
     return {
       bundle: this.bundle.name,
-      path: candidate.path,
-      title: candidate.title,
+      path,
+      title,
       score: Math.round(candidate.score * 1000) / 1000,
-      snippet: await this.snippet(candidate),
+      snippet: makeSnippet(await this.pageText(path), candidate.terms, (word) => pipeline.runString(word)[0]),
     };
-  }
-
-  private async snippet(candidate: Candidate): Promise<Snippet> {
-    const text = await this.pageText(candidate.path);
-    // lunr keeps the search pipeline on the index; its types leave it out.
-    const pipeline = (candidate.shard.index as unknown as { pipeline: lunr.Pipeline }).pipeline;
-    return makeSnippet(text, candidate.terms, (word) => pipeline.runString(word)[0]);
   }
 
   private async pageText(path: string): Promise<string> {
@@ -144,14 +157,16 @@ export class BundleSearcher {
     if (this.texts.size > TEXT_CACHE_SIZE) this.texts.delete(this.texts.keys().next().value!);
     return text;
   }
-
-  private collect(shards: LoadedShard[], tokens: lunr.Token[], presence: lunr.Query.presence): Candidate[] {
-    return collect(this, shards, tokens, presence);
-  }
 }
 
+/** Best first; equal scores keep the bundles' and the shards' order, which is path order. */
 function byScore(a: Candidate, b: Candidate): number {
-  return b.score - a.score || a.path.localeCompare(b.path);
+  return (
+    b.score - a.score ||
+    a.searcher.bundle.name.localeCompare(b.searcher.bundle.name) ||
+    a.shard - b.shard ||
+    a.doc - b.doc
+  );
 }
 
 /** Runs a query over several bundles and merges their results into one ranking. */
@@ -166,30 +181,4 @@ export async function searchAll(
   const page = candidates.slice(offset, offset + limit);
   const hits = await Promise.all(page.map((candidate) => candidate.searcher.hit(candidate)));
   return { query, total: candidates.length, offset, hits };
-}
-
-function collect(
-  searcher: BundleSearcher,
-  shards: LoadedShard[],
-  tokens: lunr.Token[],
-  presence: lunr.Query.presence,
-): Candidate[] {
-  const candidates: Candidate[] = [];
-  for (const shard of shards) {
-    const results = shard.index.query((query) => {
-      for (const token of tokens) query.term(token.toString(), { presence });
-    });
-    for (const result of results) {
-      const [path, title] = shard.docs[Number(result.ref)] ?? ['', ''];
-      candidates.push({
-        searcher,
-        path,
-        title,
-        score: result.score,
-        terms: new Set(Object.keys(result.matchData.metadata)),
-        shard,
-      });
-    }
-  }
-  return candidates;
 }

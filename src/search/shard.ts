@@ -5,12 +5,6 @@ import { unicodeTrimmer, unspacedBigrams, unspacedNgrams } from './scripts.js';
 
 useDocumentationTokens();
 
-/** One search shard as stored in `search/shard-NNNN.json` (FORMAT.md §5). */
-export interface ShardFile {
-  docs: [path: string, title: string][];
-  index: object;
-}
-
 export const DOCS_PER_SHARD = 1000;
 /** Text per shard: lunr's memory grows with it, so big pages make smaller shards. */
 export const TEXT_PER_SHARD = 2_000_000;
@@ -46,8 +40,16 @@ function insertAt(pipeline: lunr.Pipeline, position: number, step: lunr.Pipeline
   else pipeline.add(step);
 }
 
-/** Loads a stored shard; the language's pipeline functions must be registered first. */
-export function loadShard(file: ShardFile, language: string): lunr.Index {
-  languagePlugin(language);
-  return lunr.Index.load(file.index);
+/** A lunr builder set up as lunr() sets one up, then for the language. */
+export function createBuilder(language: string): lunr.Builder {
+  const builder = new lunr.Builder();
+  builder.pipeline.add(lunr.trimmer, lunr.stopWordFilter, lunr.stemmer);
+  builder.searchPipeline.add(lunr.stemmer);
+  useLanguage(builder, language);
+  return builder;
+}
+
+/** The steps a query word goes through to become the terms it looks up (FORMAT.md §5). */
+export function searchPipeline(language: string): lunr.Pipeline {
+  return createBuilder(language).searchPipeline;
 }

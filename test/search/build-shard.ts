@@ -1,5 +1,7 @@
+import { matchShard, parseQuery } from '../../src/search/query.js';
+import { searchPipeline } from '../../src/search/shard.js';
 import { ShardBuilder } from '../../src/search/shard-builder.js';
-import { loadShard, type ShardFile } from '../../src/search/shard.js';
+import { ShardReader } from '../../src/search/shard-reader.js';
 
 export interface TestDocument {
   path: string;
@@ -8,11 +10,19 @@ export interface TestDocument {
   text: string;
 }
 
-/** Builds one shard the way pack does, and returns the paths a query finds, best first. */
-export function searchShard(documents: TestDocument[], query: string, language = 'eng'): string[] {
+/** Builds one shard the way pack does, reads it back, and returns the paths a query finds, best first. */
+export async function searchShard(documents: TestDocument[], query: string, language = 'eng'): Promise<string[]> {
   const builder = new ShardBuilder(language);
   for (const document of documents) builder.add({ headings: '', ...document });
-  const file = JSON.parse(builder.finish()!.toString()) as ShardFile;
-  const index = loadShard(file, language);
-  return index.search(query).map((result) => file.docs[Number(result.ref)]![0]);
+  const bytes = builder.finish()!;
+  const shard = await ShardReader.open({
+    size: bytes.length,
+    label: 'test shard',
+    read: async (offset, length) => bytes.subarray(offset, offset + length),
+  });
+  const clauses = parseQuery(query, searchPipeline(language));
+  let matches = await matchShard(shard, clauses, true);
+  if (matches.length === 0) matches = await matchShard(shard, clauses, false);
+  matches.sort((a, b) => b.score - a.score || a.doc - b.doc);
+  return matches.map((match) => documents[match.doc]!.path);
 }

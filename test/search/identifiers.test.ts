@@ -17,16 +17,16 @@ const pages = [
 ];
 
 describe('search for identifiers', () => {
-  it('finds a dotted name whole, even next to parentheses', () => {
-    expect(searchShard(pages, 'json.dumps')[0]).toBe('json.html');
+  it('finds a dotted name whole, even next to parentheses', async () => {
+    expect((await searchShard(pages, 'json.dumps'))[0]).toBe('json.html');
   });
 
-  it('finds a dotted name by its last part', () => {
-    expect(searchShard(pages, 'join')).toEqual(['os.html']);
+  it('finds a dotted name by its last part', async () => {
+    expect(await searchShard(pages, 'join')).toEqual(['os.html']);
   });
 
-  it('ranks the page that defines a name in a heading above one that mentions its parts', () => {
-    const found = searchShard(pages, 'dumps');
+  it('ranks the page that defines a name in a heading above one that mentions its parts', async () => {
+    const found = await searchShard(pages, 'dumps');
     expect(found[0]).toBe('json.html');
     expect(found).toContain('pickle.html');
   });

@@ -24,7 +24,11 @@ describe('search quality on the Python documentation', () => {
       queries: KnownQuery[];
     };
     result = await evaluate(fixture.queries, async (query) =>
-      (await searcher.candidates(query)).slice(0, 5).map((hit) => hit.path),
+      Promise.all(
+        (await searcher.candidates(query))
+          .slice(0, 5)
+          .map(async (candidate) => (await searcher.pageOf(candidate)).path),
+      ),
     );
   }, 180_000);
   afterAll(() => bundle?.close());

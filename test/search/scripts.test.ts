@@ -9,19 +9,19 @@ const pages = [
 ];
 
 describe('text in scripts written without spaces', () => {
-  it('finds Chinese and Japanese words inside unbroken runs of characters', () => {
-    expect(searchShard(pages, '新宿')).toEqual(['tokyo.html']);
-    expect(searchShard(pages, '寺')).toEqual(['kyoto.html']);
-    expect(searchShard(pages, '古い都')[0]).toBe('kyoto.html');
-    expect(searchShard(pages, '京都')[0]).toBe('kyoto.html');
+  it('finds Chinese and Japanese words inside unbroken runs of characters', async () => {
+    expect(await searchShard(pages, '新宿')).toEqual(['tokyo.html']);
+    expect(await searchShard(pages, '寺')).toEqual(['kyoto.html']);
+    expect((await searchShard(pages, '古い都'))[0]).toBe('kyoto.html');
+    expect((await searchShard(pages, '京都'))[0]).toBe('kyoto.html');
   });
 
-  it('finds Thai words inside a sentence with no spaces', () => {
-    expect(searchShard(pages, 'เมืองหลวง', 'tha')).toEqual(['thai.html']);
-    expect(searchShard(pages, 'เมืองหลวง')).toEqual(['thai.html']);
+  it('finds Thai words inside a sentence with no spaces', async () => {
+    expect(await searchShard(pages, 'เมืองหลวง', 'tha')).toEqual(['thai.html']);
+    expect(await searchShard(pages, 'เมืองหลวง')).toEqual(['thai.html']);
   });
 
-  it('keeps other non-Latin words whole instead of trimming them away', () => {
-    expect(searchShard(pages, 'عاصمة')).toEqual(['arabic.html']);
+  it('keeps other non-Latin words whole instead of trimming them away', async () => {
+    expect(await searchShard(pages, 'عاصمة')).toEqual(['arabic.html']);
   });
 });
