@@ -17,6 +17,8 @@ export interface BenchResult {
   machine: { cpus: number; memoryGB: number; node: string };
   tools: Record<string, string>;
   settings: { loadSeconds: number; connections: number; threads: number; queries: number; seed: number };
+  /** How the run was made, when it is not the corpus benchmark's load and quality runs. */
+  method?: string;
   rows: Row[];
 }
 
@@ -41,8 +43,9 @@ export function markdownTable(result: BenchResult): string {
     `### ${corpus.id} (${corpus.pages} pages, ${corpus.files} files, ${(corpus.bytes / 1e6).toFixed(1)} MB), ${result.date}`,
     '',
     `${machine.cpus} cores, ${machine.memoryGB} GB, Node ${machine.node}; zim-tools ${result.tools['zim-tools']}, kiwix-tools ${result.tools['kiwix-tools']}. ` +
-      `Loads: wrk, ${settings.threads} threads, ${settings.connections} connections, ${settings.loadSeconds} s each, on 127.0.0.1. ` +
-      `Quality: ${settings.queries} API names from objects.inv, seed ${settings.seed}.`,
+      (result.method ??
+        `Loads: wrk, ${settings.threads} threads, ${settings.connections} connections, ${settings.loadSeconds} s each, on 127.0.0.1. ` +
+          `Quality: ${settings.queries} API names from objects.inv, seed ${settings.seed}.`),
     '',
     '| measure | ferry | Kiwix | ferry/Kiwix | better |',
     '| --- | ---: | ---: | ---: | --- |',

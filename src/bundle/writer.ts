@@ -6,6 +6,7 @@ import { basename, dirname, join } from 'node:path';
 import { crc32 } from 'node:zlib';
 import archiver from 'archiver';
 import { FerryError } from '../errors.js';
+import { batchCentralDirectoryWrites } from './batch-central-directory.js';
 import { FileByteSource } from './byte-source.js';
 import { forEachCentralRecord } from './central-directory.js';
 import { contentDigest, type DigestLine } from './digest.js';
@@ -86,6 +87,7 @@ export class BundleWriter {
       this.processed++;
       this.wake();
     });
+    batchCentralDirectoryWrites(this.archive);
     this.archive.pipe(this.output);
   }
 

@@ -1,41 +1,40 @@
 import lunr from 'lunr';
 import { WEIGHT_SCALE } from './shard-format.js';
-import type { Posting, ShardReader, TermInfo } from './shard-reader.js';
+import type { ShardReader, TermInfo } from './shard-reader.js';
 
 /** Words past this add nothing to a ranking but cost time: a pasted paragraph is cut here. */
 export const MAX_QUERY_WORDS = 32;
+/** Terms a match remembers for its snippet; a clause bit set is 32 bits wide. */
+const MARKED_TERMS = 32;
 
-/**
- * A query as clauses, one per word: the terms the search pipeline makes of it (a stemmed word,
- * or an identifier and its parts). Words the pipeline drops, such as stop words, go.
- */
-export function parseQuery(query: string, pipeline: lunr.Pipeline): string[][] {
-  return (
-    lunr
-      .tokenizer(query)
-      // Edge punctuation goes ("os.path." is "os.path"); inner dots stay.
-      .map((token) => token.toString().replace(/^[^\p{L}\p{N}_]+|[^\p{L}\p{N}_]+$/gu, ''))
-      .filter((word) => word !== '')
-      .slice(0, MAX_QUERY_WORDS)
-      .map((word) => [...new Set(pipeline.runString(word))])
-      .filter((terms) => terms.length > 0)
-  );
+export interface ParsedQuery {
+  /** One clause per word: the terms the search pipeline makes of it (a stemmed word, or an identifier and its parts). */
+  clauses: string[][];
+  /** Every distinct term, in query order. */
+  terms: string[];
 }
 
-export interface ShardMatch {
-  doc: number;
-  score: number;
-  /** The query terms the document has, for its snippet. */
-  terms: Set<string>;
+/** Splits a query into words and runs each through the search pipeline; words it drops (stop words) go. */
+export function parseQuery(query: string, pipeline: lunr.Pipeline): ParsedQuery {
+  const clauses = lunr
+    .tokenizer(query)
+    // Edge punctuation goes ("os.path." is "os.path"); inner dots stay.
+    .map((token) => token.toString().replace(/^[^\p{L}\p{N}_]+|[^\p{L}\p{N}_]+$/gu, ''))
+    .filter((word) => word !== '')
+    .slice(0, MAX_QUERY_WORDS)
+    .map((word) => [...new Set(pipeline.runString(word))])
+    .filter((terms) => terms.length > 0);
+  return { clauses, terms: [...new Set(clauses.flat())] };
+}
+
+/** A shard's matching documents, in document order, as parallel arrays. */
+export interface ShardMatches {
+  docs: number[];
+  scores: number[];
+  /** Bit i: the document has `terms[i]` (for the first 32 terms), for its snippet. */
+  termBits: number[];
   /** Every clause matched in the title: only such a document can have the query as its title. */
-  titleHasAll: boolean;
-}
-
-interface Tally {
-  score: number;
-  clauses: number;
-  titleClauses: number;
-  terms: Set<string>;
+  titleHasAll: boolean[];
 }
 
 /**
@@ -44,47 +43,55 @@ interface Tally {
  * the vector's length. With `required`, a document must match every clause (any of its terms),
  * and a clause term the shard lacks leaves it with no results, as in lunr.
  */
-export async function matchShard(shard: ShardReader, clauses: string[][], required: boolean): Promise<ShardMatch[]> {
-  const uses = new Map<string, { count: number; clauseBits: number }>();
-  clauses.forEach((terms, clause) => {
+export async function matchShard(shard: ShardReader, query: ParsedQuery, required: boolean): Promise<ShardMatches> {
+  const none: ShardMatches = { docs: [], scores: [], termBits: [], titleHasAll: [] };
+  const counts = new Map<string, number>();
+  const clauseBits = new Map<string, number>();
+  query.clauses.forEach((terms, clause) => {
     for (const term of terms) {
-      const use = uses.get(term) ?? { count: 0, clauseBits: 0 };
-      use.count++;
-      use.clauseBits |= 1 << clause;
-      uses.set(term, use);
+      counts.set(term, (counts.get(term) ?? 0) + 1);
+      clauseBits.set(term, (clauseBits.get(term) ?? 0) | (1 << clause));
     }
   });
-  const infos = (await Promise.all([...uses.keys()].map((term) => shard.term(term)))).filter(
-    (info): info is TermInfo => info !== undefined,
-  );
-  if (infos.length === 0 || (required && infos.length < uses.size)) return [];
+  const found = await Promise.all(query.terms.map((term) => shard.term(term)));
+  const infos = found.filter((info): info is TermInfo => info !== undefined);
+  if (infos.length === 0 || (required && infos.length < query.terms.length)) return none;
 
-  const magnitude = Math.sqrt(infos.reduce((sum, info) => sum + uses.get(info.term)!.count ** 2, 0));
-  const postingLists: Posting[][] = await Promise.all(infos.map((info) => shard.postings(info)));
-  const tallies = new Map<number, Tally>();
-  infos.forEach((info, i) => {
-    const { count, clauseBits } = uses.get(info.term)!;
-    for (const posting of postingLists[i]!) {
-      let tally = tallies.get(posting.doc);
-      if (!tally) tallies.set(posting.doc, (tally = { score: 0, clauses: 0, titleClauses: 0, terms: new Set() }));
-      tally.score += count * posting.weight;
-      tally.clauses |= clauseBits;
-      if (posting.inTitle) tally.titleClauses |= clauseBits;
-      tally.terms.add(info.term);
-    }
-  });
+  const size = shard.documentCount;
+  const scores = new Float64Array(size);
+  const clauses = new Int32Array(size);
+  const titleClauses = new Int32Array(size);
+  const termBits = new Int32Array(size);
+  const magnitude = Math.sqrt(infos.reduce((sum, info) => sum + counts.get(info.term)! ** 2, 0));
+  await Promise.all(
+    infos.map((info) => {
+      const count = counts.get(info.term)!;
+      const bits = clauseBits.get(info.term)!;
+      const position = query.terms.indexOf(info.term);
+      const termBit = position < MARKED_TERMS ? 1 << position : 0;
+      return shard.postings(info, (doc, weight, inTitle) => {
+        scores[doc]! += count * weight;
+        clauses[doc]! |= bits;
+        if (inTitle) titleClauses[doc]! |= bits;
+        termBits[doc]! |= termBit;
+      });
+    }),
+  );
 
   // Clause bits as 32-bit integers, the way the bitwise operators above leave them.
-  const all = (2 ** clauses.length - 1) | 0;
-  const matches: ShardMatch[] = [];
-  for (const [doc, tally] of tallies) {
-    if (required && tally.clauses !== all) continue;
-    matches.push({
-      doc,
-      score: tally.score / WEIGHT_SCALE / magnitude,
-      terms: tally.terms,
-      titleHasAll: tally.titleClauses === all,
-    });
+  const all = (2 ** query.clauses.length - 1) | 0;
+  const matches: ShardMatches = { docs: [], scores: [], termBits: [], titleHasAll: [] };
+  for (let doc = 0; doc < size; doc++) {
+    if (clauses[doc] === 0 || (required && clauses[doc] !== all)) continue;
+    matches.docs.push(doc);
+    matches.scores.push(scores[doc]! / WEIGHT_SCALE / magnitude);
+    matches.termBits.push(termBits[doc]!);
+    matches.titleHasAll.push(titleClauses[doc] === all);
   }
   return matches;
+}
+
+/** The terms of a match, from its bits. */
+export function termsOf(query: ParsedQuery, bits: number): Set<string> {
+  return new Set(query.terms.slice(0, MARKED_TERMS).filter((_, i) => (bits & (1 << i)) !== 0));
 }

@@ -4,7 +4,7 @@ import type { Bundle } from '../bundle/reader.js';
 import { FerryError } from '../errors.js';
 import { decodeHtml, extractPageText } from '../pack/html-text.js';
 import { shardName } from '../bundle/names.js';
-import { matchShard, parseQuery, type ShardMatch } from './query.js';
+import { matchShard, parseQuery, termsOf, type ParsedQuery, type ShardMatches } from './query.js';
 import { searchPipeline } from './shard.js';
 import type { ShardDocument } from './shard-format.js';
 import { ShardReader } from './shard-reader.js';
@@ -31,15 +31,30 @@ export interface SearchOptions {
   limit?: number;
 }
 
-export interface Candidate extends ShardMatch {
+export interface Candidate {
   searcher: BundleSearcher;
   shard: number;
+  doc: number;
+  score: number;
+  /** The query terms the page has, for its snippet. */
+  terms: Set<string>;
 }
+
+/** How many pages match, and the best of them. */
+export interface Candidates {
+  total: number;
+  best: Candidate[];
+}
+
+/** A match by its shard and its position in that shard's arrays. */
+type MatchRef = [shard: number, at: number];
 
 const EXACT_TITLE_BONUS = 1000;
 /** Titles are read only for the best results whose title has every word; one of those is the exact title. */
 const EXACT_TITLE_CHECKS = 50;
 const TEXT_CACHE_SIZE = 128;
+/** Results past this are not ranked: nobody pages that far, and each one costs the query. */
+const MAX_OFFSET = 1000;
 /** Open shards hold their block tables (a few KB each); past this many, the least used are dropped. */
 const OPEN_SHARDS = 256;
 
@@ -76,34 +91,47 @@ export class BundleSearcher {
     return ShardReader.open(await this.bundle.randomAccess(record));
   }
 
-  private async matchAll(clauses: string[][], required: boolean): Promise<Candidate[]> {
+  private matchAll(query: ParsedQuery, required: boolean): Promise<ShardMatches[]> {
     const count = this.bundle.manifest.search.shards;
-    const perShard = await Promise.all(
-      Array.from({ length: count }, async (_, shard) =>
-        (await matchShard(await this.shard(shard), clauses, required)).map((match) => ({
-          ...match,
-          searcher: this as BundleSearcher,
-          shard,
-        })),
-      ),
+    return Promise.all(
+      Array.from({ length: count }, async (_, shard) => matchShard(await this.shard(shard), query, required)),
     );
-    return perShard.flat();
   }
 
-  /** Candidates from every shard, best first; all words must match, else any word may. */
-  async candidates(query: string): Promise<Candidate[]> {
-    const clauses = parseQuery(query, this.searchPipeline);
-    if (clauses.length === 0) return [];
-    let candidates = await this.matchAll(clauses, true);
-    if (candidates.length === 0) candidates = await this.matchAll(clauses, false);
-    candidates.sort(byScore);
+  /**
+   * How many pages match and the `wanted` best, best first: all words must match, else any word
+   * may. Only the best become objects, so a common word over many shards stays cheap.
+   */
+  async candidates(query: string, wanted: number): Promise<Candidates> {
+    const parsed = parseQuery(query, this.searchPipeline);
+    if (parsed.clauses.length === 0) return { total: 0, best: [] };
+    let shards = await this.matchAll(parsed, true);
+    let total = shards.reduce((sum, shard) => sum + shard.docs.length, 0);
+    if (total === 0) {
+      shards = await this.matchAll(parsed, false);
+      total = shards.reduce((sum, shard) => sum + shard.docs.length, 0);
+    }
+    await this.boostExactTitles(shards, query);
+    const best = bestMatches(shards, wanted).map(([shard, at]) => ({
+      searcher: this as BundleSearcher,
+      shard,
+      doc: shards[shard]!.docs[at]!,
+      score: shards[shard]!.scores[at]!,
+      terms: termsOf(parsed, shards[shard]!.termBits[at]!),
+    }));
+    return { total, best };
+  }
+
+  /** A page whose title is the query comes first. */
+  private async boostExactTitles(shards: ShardMatches[], query: string): Promise<void> {
     const wanted = query.trim().toLowerCase();
-    const titled = candidates.filter((candidate) => candidate.titleHasAll).slice(0, EXACT_TITLE_CHECKS);
-    const titles = await Promise.all(titled.map((candidate) => this.pageOf(candidate)));
-    titled.forEach((candidate, i) => {
-      if (titles[i]!.title.trim().toLowerCase() === wanted) candidate.score += EXACT_TITLE_BONUS;
+    const titled = bestMatches(shards, EXACT_TITLE_CHECKS, (shard, at) => shards[shard]!.titleHasAll[at]!);
+    const pages = await Promise.all(
+      titled.map(async ([shard, at]) => (await this.shard(shard)).document(shards[shard]!.docs[at]!)),
+    );
+    titled.forEach(([shard, at], i) => {
+      if (pages[i]!.title.trim().toLowerCase() === wanted) shards[shard]!.scores[at]! += EXACT_TITLE_BONUS;
     });
-    return candidates.sort(byScore);
   }
 
   search(query: string, options: SearchOptions = {}): Promise<SearchResults> {
@@ -159,14 +187,41 @@ export class BundleSearcher {
   }
 }
 
-/** Best first; equal scores keep the bundles' and the shards' order, which is path order. */
+/**
+ * The `wanted` best matches, best first; equal scores keep shard and document order, which is
+ * path order. A short sorted list takes each match that beats its last, so a common word's
+ * thousands of matches are never all sorted.
+ */
+function bestMatches(
+  shards: ShardMatches[],
+  wanted: number,
+  accept: (shard: number, at: number) => boolean = () => true,
+): MatchRef[] {
+  const best: MatchRef[] = [];
+  const scoreOf = ([shard, at]: MatchRef) => shards[shard]!.scores[at]!;
+  shards.forEach((matches, shard) => {
+    for (let at = 0; at < matches.docs.length; at++) {
+      const score = matches.scores[at]!;
+      if ((best.length >= wanted && score <= scoreOf(best[best.length - 1]!)) || !accept(shard, at)) continue;
+      let low = 0;
+      let high = best.length;
+      while (low < high) {
+        const middle = (low + high) >>> 1;
+        if (scoreOf(best[middle]!) >= score) low = middle + 1;
+        else high = middle;
+      }
+      best.splice(low, 0, [shard, at]);
+      if (best.length > wanted) best.pop();
+    }
+  });
+  return best;
+}
+
+/** Best first; equal scores keep the bundles' order, then the shards' and documents' (path order). */
 function byScore(a: Candidate, b: Candidate): number {
-  return (
-    b.score - a.score ||
-    a.searcher.bundle.name.localeCompare(b.searcher.bundle.name) ||
-    a.shard - b.shard ||
-    a.doc - b.doc
-  );
+  const nameA = a.searcher.bundle.name;
+  const nameB = b.searcher.bundle.name;
+  return b.score - a.score || (nameA < nameB ? -1 : nameA > nameB ? 1 : 0) || a.shard - b.shard || a.doc - b.doc;
 }
 
 /** Runs a query over several bundles and merges their results into one ranking. */
@@ -175,10 +230,13 @@ export async function searchAll(
   query: string,
   options: SearchOptions = {},
 ): Promise<SearchResults> {
-  const offset = Math.max(0, options.offset ?? 0);
+  const offset = Math.max(0, Math.min(options.offset ?? 0, MAX_OFFSET));
   const limit = Math.max(1, Math.min(options.limit ?? 10, 100));
-  const candidates = (await Promise.all(searchers.map((searcher) => searcher.candidates(query)))).flat().sort(byScore);
-  const page = candidates.slice(offset, offset + limit);
+  const lists = await Promise.all(searchers.map((searcher) => searcher.candidates(query, offset + limit)));
+  const page = lists
+    .flatMap((list) => list.best)
+    .sort(byScore)
+    .slice(offset, offset + limit);
   const hits = await Promise.all(page.map((candidate) => candidate.searcher.hit(candidate)));
-  return { query, total: candidates.length, offset, hits };
+  return { query, total: lists.reduce((sum, list) => sum + list.total, 0), offset, hits };
 }

@@ -14,13 +14,6 @@ export interface TermInfo {
   length: number;
 }
 
-/** One document that has a term: its weight for it (thousandths, fields summed), and whether its title has it. */
-export interface Posting {
-  doc: number;
-  weight: number;
-  inTitle: boolean;
-}
-
 /**
  * Reads a shard lazily: opening costs the header and the block table, a term lookup one block,
  * its postings one more read. Nothing else of the shard is held in memory.
@@ -102,19 +95,23 @@ export class ShardReader {
     return undefined;
   }
 
-  /** Every document that has the term, in document order. */
-  async postings(info: TermInfo): Promise<Posting[]> {
+  /** Visits every document that has the term, in document order, with its weight (fields summed). */
+  async postings(info: TermInfo, visit: (doc: number, weight: number, inTitle: boolean) => void): Promise<void> {
     const reader = new ByteReader(await this.source.read(info.offset, info.length), this.source.label);
-    const postings: Posting[] = [];
     let doc = 0;
     while (!reader.done) {
       doc += reader.varint();
+      if (doc >= this.documentCount) {
+        throw new FerryError(
+          'BUNDLE_CORRUPT',
+          `${this.source.label}: the postings of "${info.term}" name a missing document.`,
+        );
+      }
       const fieldMask = reader.byte();
       let weight = 0;
       for (let mask = fieldMask; mask !== 0; mask >>= 1) if (mask & 1) weight += reader.varint();
-      postings.push({ doc, weight, inTitle: (fieldMask & TITLE_FIELD_BIT) !== 0 });
+      visit(doc, weight, (fieldMask & TITLE_FIELD_BIT) !== 0);
     }
-    return postings;
   }
 
   /** A document's path and title. */

@@ -1,4 +1,4 @@
-import { matchShard, parseQuery } from '../../src/search/query.js';
+import { matchShard, parseQuery, type ShardMatches } from '../../src/search/query.js';
 import { searchPipeline } from '../../src/search/shard.js';
 import { ShardBuilder } from '../../src/search/shard-builder.js';
 import { ShardReader } from '../../src/search/shard-reader.js';
@@ -20,9 +20,15 @@ export async function searchShard(documents: TestDocument[], query: string, lang
     label: 'test shard',
     read: async (offset, length) => bytes.subarray(offset, offset + length),
   });
-  const clauses = parseQuery(query, searchPipeline(language));
-  let matches = await matchShard(shard, clauses, true);
-  if (matches.length === 0) matches = await matchShard(shard, clauses, false);
-  matches.sort((a, b) => b.score - a.score || a.doc - b.doc);
-  return matches.map((match) => documents[match.doc]!.path);
+  const parsed = parseQuery(query, searchPipeline(language));
+  let matches = await matchShard(shard, parsed, true);
+  if (matches.docs.length === 0) matches = await matchShard(shard, parsed, false);
+  return ranked(matches).map((match) => documents[match.doc]!.path);
+}
+
+/** A shard's matches best first. */
+export function ranked(matches: ShardMatches): { doc: number; score: number }[] {
+  return matches.docs
+    .map((doc, at) => ({ doc, score: matches.scores[at]! }))
+    .sort((a, b) => b.score - a.score || a.doc - b.doc);
 }

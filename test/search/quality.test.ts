@@ -25,9 +25,7 @@ describe('search quality on the Python documentation', () => {
     };
     result = await evaluate(fixture.queries, async (query) =>
       Promise.all(
-        (await searcher.candidates(query))
-          .slice(0, 5)
-          .map(async (candidate) => (await searcher.pageOf(candidate)).path),
+        (await searcher.candidates(query, 5)).best.map(async (candidate) => (await searcher.pageOf(candidate)).path),
       ),
     );
   }, 180_000);

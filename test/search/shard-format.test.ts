@@ -9,6 +9,7 @@ import { createBuilder, HEADINGS_BOOST, searchPipeline, TITLE_BOOST } from '../.
 import { ShardBuilder, type SearchDocument } from '../../src/search/shard-builder.js';
 import { ShardReader } from '../../src/search/shard-reader.js';
 import { SAMPLE_SITE } from '../helpers.js';
+import { ranked } from './build-shard.js';
 
 async function samplePages(): Promise<SearchDocument[]> {
   const names = (await readdir(SAMPLE_SITE)).filter((name) => name.endsWith('.html')).sort();
@@ -61,8 +62,7 @@ describe('search shards', () => {
     const index = lunrIndex(documents);
     const pipeline = searchPipeline('eng');
     for (const query of ['option', 'prompt user input', 'click.echo', 'testing commands', 'bash completion']) {
-      const clauses = parseQuery(query, pipeline);
-      const ours = (await matchShard(shard, clauses, true)).sort((a, b) => b.score - a.score || a.doc - b.doc);
+      const ours = ranked(await matchShard(shard, parseQuery(query, pipeline), true));
       // One clause per word, through the search pipeline, as ferry's searcher did with lunr's index.
       const theirs = index.query((builder) => {
         for (const word of query.split(' ')) builder.term(word, { presence: lunr.Query.presence.REQUIRED });
@@ -81,8 +81,8 @@ describe('search shards', () => {
     const reads = memoryReads(bytes);
     const shard = await ShardReader.open(reads);
     const matches = await matchShard(shard, parseQuery('unicode', searchPipeline('eng')), true);
-    expect(matches.length).toBeGreaterThan(0);
-    expect((await shard.document(matches[0]!.doc)).path).toMatch(/\.html$/);
+    expect(matches.docs.length).toBeGreaterThan(0);
+    expect((await shard.document(matches.docs[0]!)).path).toMatch(/\.html$/);
     expect(reads.bytesRead).toBeLessThan(bytes.length / 10);
   });
 
