@@ -3,7 +3,7 @@ import { WEIGHT_SCALE } from './shard-format.js';
 import type { ShardReader, TermInfo } from './shard-reader.js';
 
 /** Words past this add nothing to a ranking but cost time: a pasted paragraph is cut here. */
-export const MAX_QUERY_WORDS = 32;
+const MAX_QUERY_WORDS = 32;
 /** Terms a match remembers for its snippet; a clause bit set is 32 bits wide. */
 const MARKED_TERMS = 32;
 

@@ -8,7 +8,7 @@ import { ByteWriter } from './bytes.js';
 
 export const SHARD_MAGIC = Buffer.from('FRYSHD1\0', 'latin1');
 export const SHARD_HEADER_SIZE = 32;
-export const TERMS_PER_BLOCK = 64;
+const TERMS_PER_BLOCK = 64;
 /** Field order in postings: bit i of a posting's field mask is FIELDS[i]. */
 export const FIELDS = ['title', 'headings', 'body'] as const;
 /** Weights are stored in thousandths, the precision lunr rounds them to. */

@@ -12,7 +12,7 @@ export const TITLE_BOOST = 10;
 export const HEADINGS_BOOST = 3;
 
 /** Sets the stemmer and stop words for the language; a language lunr cannot stem is matched word for word. */
-export function useLanguage(builder: lunr.Builder, language: string): void {
+function useLanguage(builder: lunr.Builder, language: string): void {
   const plugin = languagePlugin(language);
   if (plugin) {
     builder.use(plugin);
