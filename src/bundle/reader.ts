@@ -2,6 +2,7 @@ import type { Readable } from 'node:stream';
 import { inflateRaw } from 'node:zlib';
 import yauzl from 'yauzl';
 import { FerryError } from '../errors.js';
+import { LruMap } from '../lru.js';
 import type { ByteSource } from './byte-source.js';
 import { SourceReader } from './central-directory.js';
 import { parseManifest, type Manifest } from './manifest.js';
@@ -50,7 +51,7 @@ export interface EntryReads {
  * and the manifest; it never walks the central directory, so it costs the same at any size.
  */
 export class Bundle {
-  private readonly blockCache = new Map<number, IndexRecord[]>();
+  private readonly blockCache = new LruMap<number, IndexRecord[]>(BLOCK_CACHE_SIZE);
   /** Set by fromSource right after the index is readable. */
   manifest!: Manifest;
 
@@ -123,20 +124,13 @@ export class Bundle {
 
   private async block(number: number): Promise<IndexRecord[]> {
     const cached = this.blockCache.get(number);
-    if (cached) {
-      this.blockCache.delete(number);
-      this.blockCache.set(number, cached);
-      return cached;
-    }
+    if (cached) return cached;
     const bytes = await this.source.read(
       this.indexDataOffset + this.blockTable.offsets[number]!,
       this.blockTable.lengths[number]!,
     );
     const records = parseBlock(bytes, this.mediaTypes, this.label);
     this.blockCache.set(number, records);
-    if (this.blockCache.size > BLOCK_CACHE_SIZE) {
-      this.blockCache.delete(this.blockCache.keys().next().value!);
-    }
     return records;
   }
 

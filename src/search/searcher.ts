@@ -10,6 +10,7 @@ import type { ShardDocument } from './shard-format.js';
 import { ShardReader } from './shard-reader.js';
 import { makeSnippet, type Snippet } from './snippet.js';
 import { TitleList, type Suggestion } from './titles.js';
+import { LruMap } from '../lru.js';
 
 export interface SearchHit {
   bundle: string;
@@ -53,6 +54,8 @@ const EXACT_TITLE_BONUS = 1000;
 /** Titles are read only for the best results whose title has every word; one of those is the exact title. */
 const EXACT_TITLE_CHECKS = 50;
 const TEXT_CACHE_SIZE = 128;
+const SNIPPET_CACHE_SIZE = 1024;
+const DOCUMENT_CACHE_SIZE = 8192;
 /** Results past this are not ranked: nobody pages that far, and each one costs the query. */
 const MAX_OFFSET = 1000;
 /** Open shards hold their block tables (a few KB each); past this many, the least used are dropped. */
@@ -60,11 +63,14 @@ const OPEN_SHARDS = 256;
 
 /** Searches one bundle: a query reads only the terms it needs from each shard. */
 export class BundleSearcher {
-  private readonly shards = new Map<number, Promise<ShardReader>>();
+  private readonly shards = new LruMap<number, Promise<ShardReader>>(OPEN_SHARDS);
   private titles: Promise<TitleList> | undefined;
   private pipeline: lunr.Pipeline | undefined;
-  /** Page texts for snippets, most recently used last: popular results are not parsed again. */
-  private readonly texts = new Map<string, string>();
+  /** Page texts and snippets of recent results, so a popular query does not parse its pages again. */
+  private readonly texts = new LruMap<string, string>(TEXT_CACHE_SIZE);
+  private readonly snippets = new LruMap<string, Snippet>(SNIPPET_CACHE_SIZE);
+  /** Paths and titles of recent results and exact-title checks. */
+  private readonly documents = new LruMap<string, ShardDocument>(DOCUMENT_CACHE_SIZE);
 
   constructor(readonly bundle: Bundle) {}
 
@@ -74,14 +80,11 @@ export class BundleSearcher {
 
   private shard(number: number): Promise<ShardReader> {
     let opening = this.shards.get(number);
-    if (opening) {
-      this.shards.delete(number);
-    } else {
+    if (!opening) {
       opening = this.openShard(number);
       opening.catch(() => this.shards.delete(number));
+      this.shards.set(number, opening);
     }
-    this.shards.set(number, opening);
-    if (this.shards.size > OPEN_SHARDS) this.shards.delete(this.shards.keys().next().value!);
     return opening;
   }
 
@@ -126,9 +129,7 @@ export class BundleSearcher {
   private async boostExactTitles(shards: ShardMatches[], query: string): Promise<void> {
     const wanted = query.trim().toLowerCase();
     const titled = bestMatches(shards, EXACT_TITLE_CHECKS, (shard, at) => shards[shard]!.titleHasAll[at]!);
-    const pages = await Promise.all(
-      titled.map(async ([shard, at]) => (await this.shard(shard)).document(shards[shard]!.docs[at]!)),
-    );
+    const pages = await Promise.all(titled.map(([shard, at]) => this.pageOf({ shard, doc: shards[shard]!.docs[at]! })));
     titled.forEach(([shard, at], i) => {
       if (pages[i]!.title.trim().toLowerCase() === wanted) shards[shard]!.scores[at]! += EXACT_TITLE_BONUS;
     });
@@ -157,21 +158,37 @@ export class BundleSearcher {
   }
 
   /** The path and title of a candidate's page. */
-  async pageOf(candidate: Candidate): Promise<ShardDocument> {
-    return (await this.shard(candidate.shard)).document(candidate.doc);
+  async pageOf(candidate: Pick<Candidate, 'shard' | 'doc'>): Promise<ShardDocument> {
+    const key = `${candidate.shard}:${candidate.doc}`;
+    let page = this.documents.get(key);
+    if (!page) {
+      page = await (await this.shard(candidate.shard)).document(candidate.doc);
+      this.documents.set(key, page);
+    }
+    return page;
   }
 
   /** A result with its snippet: made only for the results shown. */
   async hit(candidate: Candidate): Promise<SearchHit> {
     const { path, title } = await this.pageOf(candidate);
-    const pipeline = this.searchPipeline;
     return {
       bundle: this.bundle.name,
       path,
       title,
       score: Math.round(candidate.score * 1000) / 1000,
-      snippet: makeSnippet(await this.pageText(path), candidate.terms, (word) => pipeline.runString(word)[0]),
+      snippet: await this.snippet(path, candidate.terms),
     };
+  }
+
+  private async snippet(path: string, terms: Set<string>): Promise<Snippet> {
+    const key = `${path}\n${[...terms].sort().join(' ')}`;
+    let snippet = this.snippets.get(key);
+    if (!snippet) {
+      const pipeline = this.searchPipeline;
+      snippet = makeSnippet(await this.pageText(path), terms, (word) => pipeline.runString(word)[0]);
+      this.snippets.set(key, snippet);
+    }
+    return snippet;
   }
 
   private async pageText(path: string): Promise<string> {
@@ -179,10 +196,8 @@ export class BundleSearcher {
     if (text === undefined) {
       const record = await this.bundle.resolveContent(path);
       text = record?.kind === EntryKind.Page ? extractPageText(decodeHtml(await this.bundle.read(record))).text : '';
+      this.texts.set(path, text);
     }
-    this.texts.delete(path);
-    this.texts.set(path, text);
-    if (this.texts.size > TEXT_CACHE_SIZE) this.texts.delete(this.texts.keys().next().value!);
     return text;
   }
 }
