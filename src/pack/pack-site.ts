@@ -8,16 +8,16 @@ import { BundleWriter, type NewEntry } from '../bundle/writer.js';
 import { FerryError } from '../errors.js';
 import { ShardBuilder } from '../search/shard-builder.js';
 import { sortTitles, TITLES_NAME, type TitleEntry } from '../search/titles.js';
-import { listSite, type SiteListing } from '../sources/static-site/list-site.js';
-import type { SkippedInput } from '../sources/types.js';
+import { listSite } from '../sources/static-site/list-site.js';
+import type { Collection, SkippedInput } from '../sources/types.js';
 import { decodeHtml, extractPageText } from './html-text.js';
 import { checkIllustration, defaultIllustration } from './illustration.js';
 import { isHtml, isPrecompressed, mediaTypeOf } from './media-type.js';
 import { resolveMetadata, type MetadataInput } from './metadata.js';
 import { createLinkRewriter, type LinkRewriter } from './rewrite-links.js';
 
-export interface PackSiteOptions {
-  folder: string;
+/** What every kind of source is packed with. */
+export interface PackOptions {
   output: string;
   mainPage?: string | undefined;
   baseUrl?: string | undefined;
@@ -27,6 +27,10 @@ export interface PackSiteOptions {
   sourceDateEpoch?: number | undefined;
   onProgress?: (progress: { files: number; totalFiles: number; bytes: number; totalBytes: number }) => void;
   onWarning?: (message: string) => void;
+}
+
+export interface PackSiteOptions extends PackOptions {
+  folder: string;
 }
 
 export interface PackSummary {
@@ -57,7 +61,7 @@ function shardEntry(number: number, data: Buffer): NewEntry {
 }
 
 /** Step: pick the main page, as asked or by the usual names. */
-function chooseMainPage(listing: SiteListing, asked: string | undefined, warn: (message: string) => void): string {
+function chooseMainPage(listing: Collection, asked: string | undefined, warn: (message: string) => void): string {
   const paths = new Set(listing.files.map((file) => file.path));
   if (asked !== undefined) {
     const path = asked.replace(/^\/+/, '');
@@ -89,12 +93,20 @@ async function loadIllustration(path: string | undefined, name: string): Promise
 /** Turns a folder of a mirrored site into a bundle, written atomically at `options.output`. */
 export async function packSite(options: PackSiteOptions): Promise<PackSummary> {
   const started = performance.now();
+  return packCollection(await listSite(options.folder), options, started);
+}
+
+/** Packs what a source lists into a bundle, written atomically at `options.output`. */
+export async function packCollection(
+  listing: Collection,
+  options: PackOptions,
+  started = performance.now(),
+): Promise<PackSummary> {
   const warn = options.onWarning ?? (() => undefined);
-  const listing = await listSite(options.folder);
   for (const skipped of listing.skipped) warn(`skipped "${skipped.path}": ${skipped.reason}.`);
   const mainPage = chooseMainPage(listing, options.mainPage, warn);
   const mainFile = listing.files.find((file) => file.path === mainPage)!;
-  const mainTitle = extractPageText(decodeHtml(await readFile(mainFile.absolutePath))).title;
+  const mainTitle = extractPageText(decodeHtml(await mainFile.read())).title;
 
   const mtime =
     options.sourceDateEpoch !== undefined
@@ -120,7 +132,7 @@ export async function packSite(options: PackSiteOptions): Promise<PackSummary> {
   try {
     let bytes = 0;
     for (const [number, file] of listing.files.entries()) {
-      let data = await readFile(file.absolutePath);
+      let data = await file.read();
       const mediaType = mediaTypeOf(file.path, data);
       let kind = EntryKind.Asset;
       if (isHtml(mediaType)) {

@@ -1,25 +1,18 @@
 import type { Dirent } from 'node:fs';
-import { lstat, readdir, realpath, stat } from 'node:fs/promises';
+import { lstat, readdir, readFile, realpath, stat } from 'node:fs/promises';
 import { join, relative, sep } from 'node:path';
 import { nameProblem } from '../../bundle/names.js';
 import { FerryError } from '../../errors.js';
-import type { SkippedInput, SourceAlias } from '../types.js';
+import type { Collection, SourceFile } from '../types.js';
 
-export interface ListedFile {
-  path: string;
+export interface ListedFile extends SourceFile {
   absolutePath: string;
-  size: number;
   mtimeMs: number;
 }
 
-export interface SiteListing {
-  root: string;
+export interface SiteListing extends Collection {
   /** In ascending byte order of their paths, the order they are written in. */
   files: ListedFile[];
-  aliases: SourceAlias[];
-  skipped: SkippedInput[];
-  newestMtimeMs: number;
-  totalBytes: number;
 }
 
 const byBytes = (a: { path: string }, b: { path: string }) => Buffer.compare(Buffer.from(a.path), Buffer.from(b.path));
@@ -64,7 +57,13 @@ export async function listSite(folder: string): Promise<SiteListing> {
         await listLink(listing, path, absolutePath);
       } else if (child.isFile()) {
         const stats = await lstat(absolutePath);
-        listing.files.push({ path, absolutePath, size: stats.size, mtimeMs: stats.mtimeMs });
+        listing.files.push({
+          path,
+          absolutePath,
+          size: stats.size,
+          mtimeMs: stats.mtimeMs,
+          read: () => readFile(absolutePath),
+        });
         listing.totalBytes += stats.size;
         listing.newestMtimeMs = Math.max(listing.newestMtimeMs, stats.mtimeMs);
       } else {
