@@ -67,7 +67,7 @@ export class BundleSearcher {
   private titles: Promise<TitleList> | undefined;
   private pipeline: lunr.Pipeline | undefined;
   /** Page texts and snippets of recent results, so a popular query does not parse its pages again. */
-  private readonly texts = new LruMap<string, string>(TEXT_CACHE_SIZE);
+  private readonly texts = new LruMap<string, Promise<string>>(TEXT_CACHE_SIZE);
   private readonly snippets = new LruMap<string, Snippet>(SNIPPET_CACHE_SIZE);
   /** Paths and titles of recent results and exact-title checks. */
   private readonly documents = new LruMap<string, ShardDocument>(DOCUMENT_CACHE_SIZE);
@@ -191,14 +191,20 @@ export class BundleSearcher {
     return snippet;
   }
 
-  private async pageText(path: string): Promise<string> {
+  /** Concurrent searches that show the same page share one read and parse of it. */
+  private pageText(path: string): Promise<string> {
     let text = this.texts.get(path);
     if (text === undefined) {
-      const record = await this.bundle.resolveContent(path);
-      text = record?.kind === EntryKind.Page ? extractPageText(decodeHtml(await this.bundle.read(record))).text : '';
+      text = this.readPageText(path);
+      text.catch(() => this.texts.delete(path));
       this.texts.set(path, text);
     }
     return text;
+  }
+
+  private async readPageText(path: string): Promise<string> {
+    const record = await this.bundle.resolveContent(path);
+    return record?.kind === EntryKind.Page ? extractPageText(decodeHtml(await this.bundle.read(record))).text : '';
   }
 }
 
