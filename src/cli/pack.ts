@@ -13,6 +13,21 @@ interface PackFlags extends MetadataInput {
   illustration?: string;
   metadata?: string;
   kind: string;
+  lang?: string;
+  author?: string;
+  subject?: string;
+  bookshelf?: string;
+  ids?: string;
+  formats: string;
+  budget?: string;
+}
+
+/** Reads "2G", "500M", "750k" or a number of bytes. */
+function parseSize(text: string): number {
+  const match = /^(\d+(?:\.\d+)?)\s*([kmgt]?)i?b?$/i.exec(text.trim());
+  if (!match) throw new FerryError('USAGE', `--budget "${text}" is not a size such as 2G, 500M or 750k.`);
+  const scale = { '': 1, k: 2 ** 10, m: 2 ** 20, g: 2 ** 30, t: 2 ** 40 }[match[2]!.toLowerCase() as '' | 'k'];
+  return Math.floor(Number(match[1]) * scale);
 }
 
 function sourceDateEpoch(io: CliIO): number | undefined {
@@ -23,13 +38,37 @@ function sourceDateEpoch(io: CliIO): number | undefined {
   return Number(value);
 }
 
+async function selectionOf(flags: PackFlags) {
+  const { FORMATS, parseIds } = await import('../sources/gutenberg/select.js');
+  const formats = flags.formats.split(',').map((format) => format.trim().toLowerCase());
+  const unknown = formats.filter((format) => !(FORMATS as readonly string[]).includes(format));
+  if (unknown.length > 0) throw new FerryError('USAGE', `--formats: "${unknown.join(', ')}" is not html, epub or txt.`);
+  const list = (text: string | undefined) =>
+    text
+      ?.split(',')
+      .map((item) => item.trim())
+      .filter(Boolean);
+  return {
+    languages: list(flags.lang),
+    author: flags.author,
+    subject: flags.subject,
+    bookshelf: flags.bookshelf,
+    ids: flags.ids === undefined ? undefined : parseIds(flags.ids),
+    formats: formats as (typeof FORMATS)[number][],
+    budgetBytes: flags.budget === undefined ? undefined : parseSize(flags.budget),
+  };
+}
+
 export function registerPack(program: Command, io: CliIO): void {
   program
     .command('pack')
-    .description('pack a mirrored website folder into one bundle file')
-    .argument('<folder>', 'the folder of the site (a wget --mirror or HTTrack copy, Sphinx output, any HTML folder)')
+    .description('pack a mirrored website folder, or a Project Gutenberg mirror, into one bundle file')
+    .argument(
+      '<folder>',
+      'the folder of the site (a wget --mirror or HTTrack copy, Sphinx output, any HTML folder), or of the mirror',
+    )
     .requiredOption('-o, --output <file>', 'the bundle to write, such as site.ferry')
-    .option('--kind <kind>', 'the kind of source', 'site')
+    .option('--kind <kind>', 'the kind of source: site, or gutenberg for a Project Gutenberg mirror', 'site')
     .option('--main <path>', 'the page to open first (default: index.html at the top)')
     .option('--base-url <url>', "the site's own address: links to it are made relative")
     .option('--metadata <file>', 'a JSON file with any of the metadata below; flags override it')
@@ -44,16 +83,25 @@ export function registerPack(program: Command, io: CliIO): void {
     .option('--date <yyyy-mm-dd>', 'date of the content (default: newest file, or SOURCE_DATE_EPOCH)')
     .option('--tags <list>', 'comma-separated tags')
     .option('--illustration <png>', '48x48 PNG shown in the library (default: a generated tile)')
+    .option('--lang <codes>', 'gutenberg: books in these catalog languages only, such as en,fr')
+    .option('--author <words>', 'gutenberg: books by an author whose name has these words')
+    .option('--subject <words>', 'gutenberg: books with a subject that has these words')
+    .option('--bookshelf <words>', 'gutenberg: books on a bookshelf that has these words')
+    .option('--ids <list>', 'gutenberg: book numbers and ranges, such as 11,84,1000-1010')
+    .option('--formats <list>', 'gutenberg: editions to carry (html, epub, txt)', 'html,epub,txt')
+    .option('--budget <size>', 'gutenberg: at most this much of editions, most downloaded books first, such as 2G')
     .addHelpText(
       'after',
-      '\nExample:\n  ferry pack mirror/docs.python.org -o python.ferry --language eng --base-url https://docs.python.org/3/',
+      '\nExamples:\n  ferry pack mirror/docs.python.org -o python.ferry --language eng --base-url https://docs.python.org/3/\n' +
+        '  ferry pack --kind gutenberg gutenberg-mirror/ -o books-fr.ferry --lang fr --formats html,epub --budget 2G --language fra',
     )
     .action(async (folder: string, flags: PackFlags) => {
-      if (flags.kind !== 'site') {
-        throw new FerryError('USAGE', `--kind "${flags.kind}" is not supported yet; this ferry packs "site" folders.`);
+      if (flags.kind !== 'site' && flags.kind !== 'gutenberg') {
+        throw new FerryError('USAGE', `--kind "${flags.kind}" is not known; give site or gutenberg.`);
       }
       // Loaded here so that other commands start without the packer's modules.
       const { packSite } = await import('../pack/pack-site.js');
+      const { packGutenberg } = await import('../pack/pack-gutenberg.js');
       const { readMetadataFile } = await import('../pack/metadata.js');
       const fromFile = flags.metadata ? await readMetadataFile(flags.metadata) : {};
       const metadata: MetadataInput = { ...fromFile };
@@ -61,20 +109,22 @@ export function registerPack(program: Command, io: CliIO): void {
         if (flags[key] !== undefined) metadata[key] = flags[key] as string;
       }
       const progress = progressLine(io, 'packing');
-      const summary = await packSite({
-        folder,
+      const common = {
         output: flags.output,
-        mainPage: flags.main,
-        baseUrl: flags.baseUrl,
         metadata,
         illustration: flags.illustration,
         sourceDateEpoch: sourceDateEpoch(io),
-        onProgress: (state) => progress.update(state),
-        onWarning: (message) => {
+        onProgress: (state: Parameters<typeof progress.update>[0]) => progress.update(state),
+        onWarning: (message: string) => {
           progress.clear();
           io.stderr.write(`warning: ${message}\n`);
         },
-      }).finally(() => progress.clear());
+      };
+      const summary = await (
+        flags.kind === 'gutenberg'
+          ? packGutenberg({ ...common, mirror: folder, selection: await selectionOf(flags) })
+          : packSite({ ...common, folder, mainPage: flags.main, baseUrl: flags.baseUrl })
+      ).finally(() => progress.clear());
       io.stderr.write(
         `packed ${summary.name}: ${summary.pages} pages, ${summary.assets} assets, ${summary.redirects} redirects; ` +
           `${formatBytes(summary.bytesIn)} in, ${formatBytes(summary.bytesOut)} out; ${summary.seconds.toFixed(1)} s` +

@@ -45,6 +45,11 @@ const BLOCKS = new Set([
 
 const HEADINGS = new Set(['h1', 'h2', 'h3', 'h4', 'h5', 'h6', 'dt']);
 
+/** Project Gutenberg's header and licence sections: kept on the page, left out of its search text. */
+function isBoilerplate(attributes: Record<string, string>): boolean {
+  return (attributes.class ?? '').split(/\s+/).includes('pg-boilerplate');
+}
+
 function isMainRegion(name: string, attributes: Record<string, string>): boolean {
   return name === 'main' || name === 'article' || attributes.role === 'main';
 }
@@ -68,6 +73,7 @@ export function extractPageText(html: string): PageText {
   const stack: string[] = [];
   let skipDepth = 0;
   let mainDepth = -1;
+  let boilerplateDepth = -1;
   let inTitle = false;
   let inH1 = false;
   let headingDepth = 0;
@@ -89,6 +95,7 @@ export function extractPageText(html: string): PageText {
           headings.push(' ');
         }
         if (SKIPPED.has(name)) skipDepth++;
+        if (boilerplateDepth < 0 && isBoilerplate(attributes)) boilerplateDepth = stack.length;
         if (mainDepth < 0 && !sawMain && isMainRegion(name, attributes)) {
           mainDepth = stack.length;
           sawMain = true;
@@ -101,7 +108,7 @@ export function extractPageText(html: string): PageText {
       ontext(text) {
         if (inTitle) title += text;
         if (inH1) heading += text;
-        if (skipDepth > 0 || inTitle) return;
+        if (skipDepth > 0 || boilerplateDepth >= 0 || inTitle) return;
         if (headingDepth > 0) headings.push(text);
         body.push(text);
         if (mainDepth >= 0) main.push(text);
@@ -112,6 +119,7 @@ export function extractPageText(html: string): PageText {
         if (HEADINGS.has(name) && headingDepth > 0) headingDepth--;
         if (SKIPPED.has(name) && skipDepth > 0) skipDepth--;
         if (mainDepth >= 0 && stack.length === mainDepth) mainDepth = -1;
+        if (boilerplateDepth >= 0 && stack.length === boilerplateDepth) boilerplateDepth = -1;
         stack.pop();
       },
     },

@@ -45,6 +45,9 @@ export interface PackSummary {
   skipped: SkippedInput[];
 }
 
+const NOINDEX = /<meta\s[^>]*name=["']?robots["']?[^>]*content=["'][^"']*noindex/i;
+const HEAD_BYTES = 4096;
+
 function jsonEntry(name: string, data: Buffer): NewEntry {
   return { name, data, kind: EntryKind.Data, mediaType: 'application/json', compress: true };
 }
@@ -142,11 +145,14 @@ export async function packCollection(
           const rewritten = rewriter.rewrite(html, file.path);
           if (rewritten !== html) data = Buffer.from((html = rewritten), 'utf8');
         }
-        const page = extractPageText(html);
-        const title = page.title || page.heading || basename(file.path);
-        titles.push([title, file.path]);
-        const shard = shards.add({ path: file.path, title, headings: page.headings, text: page.text });
-        if (shard) await writer.add(shardEntry(shards.shards - 1, shard));
+        // A page marked noindex (a list of links, a site's own search page) stays out of search.
+        if (!NOINDEX.test(html.slice(0, HEAD_BYTES))) {
+          const page = extractPageText(html);
+          const title = page.title || page.heading || basename(file.path);
+          titles.push([title, file.path]);
+          const shard = shards.add({ path: file.path, title, headings: page.headings, text: page.text });
+          if (shard) await writer.add(shardEntry(shards.shards - 1, shard));
+        }
       }
       counts[kind === EntryKind.Page ? 'pages' : 'assets']++;
       await writer.add({ name: contentName(file.path), data, kind, mediaType, compress: !isPrecompressed(mediaType) });

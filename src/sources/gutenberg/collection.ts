@@ -1,0 +1,153 @@
+import { readdir, readFile, stat } from 'node:fs/promises';
+import { join, posix } from 'node:path';
+import type { Collection, SkippedInput, SourceFile } from '../types.js';
+import { readCatalog } from './catalog.js';
+import { findInMirror } from './mirror-files.js';
+import { authorKeys, bookFolder, bookPage, browsePages, type PackedBook } from './pages.js';
+import type { BookRecord } from './rdf.js';
+import { applyBudget, formatOf, matchesSelection, type Format, type Selection } from './select.js';
+import { decodeBookText, splitBoilerplate, textEditionHtml } from './text-edition.js';
+
+export interface GutenbergCollection extends Collection {
+  books: number;
+}
+
+interface Edition {
+  format: Format;
+  mirrorPath: string;
+  bytes: number;
+}
+
+const byBytes = (a: { path: string }, b: { path: string }) => Buffer.compare(Buffer.from(a.path), Buffer.from(b.path));
+
+/** The book's editions found in the mirror, one per format, in the catalog's order. */
+async function editionsOf(mirror: string, book: BookRecord, formats: Format[]): Promise<Edition[]> {
+  const editions: Edition[] = [];
+  for (const file of book.files) {
+    const format = formatOf(file);
+    if (!format || !formats.includes(format) || editions.some((edition) => edition.format === format)) continue;
+    const mirrorPath = await findInMirror(mirror, file, book.id);
+    if (!mirrorPath) continue;
+    const stats = await stat(join(mirror, mirrorPath));
+    editions.push({ format, mirrorPath, bytes: stats.size });
+  }
+  return editions;
+}
+
+/** The files under a folder, as paths relative to it, for an HTML edition's images. */
+async function filesUnder(folder: string, prefix = ''): Promise<string[]> {
+  const entries = await readdir(folder, { withFileTypes: true }).catch(() => []);
+  const found: string[] = [];
+  for (const entry of entries) {
+    if (entry.isDirectory()) found.push(...(await filesUnder(join(folder, entry.name), `${prefix}${entry.name}/`)));
+    else if (entry.isFile()) found.push(prefix + entry.name);
+  }
+  return found;
+}
+
+function mirrorFile(mirror: string, mirrorPath: string, path: string, size: number): SourceFile {
+  return { path, size, read: () => readFile(join(mirror, mirrorPath)) };
+}
+
+/**
+ * A Project Gutenberg mirror as a collection: the selected books' pages, editions and images,
+ * and browse pages over them. Books with problems are skipped with a reason; the rest go on.
+ */
+export async function gutenbergCollection(
+  mirror: string,
+  selection: Selection,
+  title: string,
+  warn: (message: string) => void,
+): Promise<GutenbergCollection> {
+  const skipped: SkippedInput[] = [];
+  const files: SourceFile[] = [];
+  const chosen: { record: BookRecord; editions: Edition[] }[] = [];
+  for await (const record of readCatalog(mirror, (problem) => skipped.push(problem))) {
+    if (record.type !== undefined && record.type !== 'Text') continue;
+    if (!matchesSelection(record, selection)) continue;
+    const editions = await editionsOf(mirror, record, selection.formats);
+    const label = `book ${record.id}${record.title ? ` ("${record.title}")` : ''}`;
+    if (!editions.some((edition) => edition.format === 'html' || edition.format === 'txt')) {
+      skipped.push({
+        path: `cache/epub/${record.id}`,
+        reason: `${label}: the mirror has no HTML or text edition of it`,
+      });
+      continue;
+    }
+    if (!record.title) warn(`${label} has no title in the catalog; it is listed as "Book ${record.id}".`);
+    if (!record.agents.some((agent) => agent.role === 'creator')) warn(`${label} has no author in the catalog.`);
+    chosen.push({ record, editions });
+  }
+  const kept = new Set(
+    applyBudget(
+      chosen.map((book) => book.record),
+      selection,
+    ),
+  );
+
+  const books: PackedBook[] = [];
+  let newestMtimeMs = 0;
+  for (const { record, editions } of chosen.filter((book) => kept.has(book.record))) {
+    const folder = bookFolder(record.id);
+    const bookTitle = record.title || `Book ${record.id}`;
+    const html = editions.find((edition) => edition.format === 'html');
+    let reading: string;
+    if (html) {
+      const name = posix.basename(html.mirrorPath);
+      // The book's own page is index.html: an edition of that name moves aside.
+      reading = `${folder}/${name === 'index.html' ? `edition-${name}` : name}`;
+      files.push(mirrorFile(mirror, html.mirrorPath, reading, html.bytes));
+      // Gutenberg's HTML editions keep their pictures in an images/ folder beside the page.
+      const imagesFolder = posix.join(posix.dirname(html.mirrorPath), 'images');
+      for (const image of await filesUnder(join(mirror, imagesFolder))) {
+        const size = (await stat(join(mirror, imagesFolder, image))).size;
+        files.push(mirrorFile(mirror, `${imagesFolder}/${image}`, `${folder}/images/${image}`, size));
+      }
+    } else {
+      const text = editions.find((edition) => edition.format === 'txt')!;
+      reading = `${folder}/read.html`;
+      const language = record.languages[0] ?? 'en';
+      files.push({
+        path: reading,
+        size: text.bytes,
+        read: async () =>
+          Buffer.from(
+            textEditionHtml(
+              splitBoilerplate(decodeBookText(await readFile(join(mirror, text.mirrorPath)))),
+              bookTitle,
+              language,
+            ),
+          ),
+      });
+    }
+    const downloads: PackedBook['downloads'] = [];
+    for (const edition of editions.filter((edition) => edition.format !== 'html')) {
+      const path = `${folder}/${posix.basename(edition.mirrorPath)}`;
+      downloads.push({ format: edition.format, path, bytes: edition.bytes });
+      files.push(mirrorFile(mirror, edition.mirrorPath, path, edition.bytes));
+    }
+    for (const edition of editions) {
+      newestMtimeMs = Math.max(newestMtimeMs, (await stat(join(mirror, edition.mirrorPath))).mtimeMs);
+    }
+    books.push({ record, title: bookTitle, reading, downloads });
+  }
+
+  const keyOf = authorKeys(books);
+  for (const book of books) {
+    const page = bookPage(book, keyOf);
+    files.push({ path: page.path, size: 0, read: async () => Buffer.from(page.html()) });
+  }
+  for (const page of browsePages(books, title)) {
+    files.push({ path: page.path, size: 0, read: async () => Buffer.from(page.html()) });
+  }
+  files.sort(byBytes);
+  return {
+    root: mirror,
+    files,
+    aliases: [],
+    skipped,
+    newestMtimeMs,
+    totalBytes: files.reduce((sum, file) => sum + file.size, 0),
+    books: books.length,
+  };
+}
