@@ -137,7 +137,8 @@ function groupBy(books: PackedBook[], facet: (book: PackedBook) => { label: stri
     for (const { label, sortKey } of facet(book)) {
       let group = groups.get(label);
       if (!group) groups.set(label, (group = { key: '', label, sortKey, books: [] }));
-      if (!group.books.includes(book)) group.books.push(book);
+      // A book may name a value twice (an author as writer and illustrator): list it once.
+      if (group.books[group.books.length - 1] !== book) group.books.push(book);
     }
   }
   const sorted = [...groups.values()].sort(
