@@ -10,6 +10,7 @@ import { existsSync, linkSync, mkdirSync, readFileSync, rmSync, writeFileSync } 
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { readCatalog } from '../src/sources/gutenberg/catalog.js';
+import { seededRandom } from './random.js';
 import { measureCommand } from './processes.js';
 
 const REPO = fileURLToPath(new URL('../../', import.meta.url));
@@ -17,15 +18,6 @@ const WORK = join(REPO, 'bench/work');
 const CLI = join(REPO, 'dist/src/cli/main.js');
 const FIXTURE = join(REPO, 'test/fixtures/gutenberg/cache/epub/2701');
 const SEED = 1;
-
-function random(seed: number): () => number {
-  return () => {
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 2 ** 32;
-  };
-}
 
 const WORDS =
   'whale sea ship captain voyage island harbour storm night river city garden letter journey war king'.split(' ');
@@ -39,7 +31,7 @@ function writeMirror(folder: string, books: number, withText: boolean): void {
   if (existsSync(done)) return;
   rmSync(folder, { recursive: true, force: true });
   const template = readFileSync(join(FIXTURE, 'pg2701.rdf'), 'utf8');
-  const next = random(SEED);
+  const next = seededRandom(SEED);
   const pick = <T>(items: T[]) => items[Math.floor(next() * items.length)]!;
   for (let id = 1; id <= books; id++) {
     const book = join(folder, 'cache/epub', String(id));

@@ -17,6 +17,7 @@ import { decodeHtml, extractPageText } from '../src/pack/html-text.js';
 import { BundleSearcher } from '../src/search/searcher.js';
 import { escapeHtml } from '../src/search/snippet.js';
 import { CORPORA, prepareCorpus } from './corpora.js';
+import { seededRandom } from './random.js';
 import { measureCommand, rssMB, type CommandCost } from './processes.js';
 import { markdownTable, saveResult, type BenchResult, type Row } from './report.js';
 import { ensureTools, toolVersions } from './tools.js';
@@ -28,16 +29,6 @@ const SEED = 1;
 const SENTENCES_PER_PAGE = 24;
 const QUERIES = 200;
 const COMMON_QUERY = 'function';
-
-/** mulberry32: a small seeded generator, so every run writes the same pages. */
-function random(seed: number): () => number {
-  return () => {
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 2 ** 32;
-  };
-}
 
 const rareWord = (page: number) => `zq${page.toString(36)}x`;
 
@@ -68,7 +59,7 @@ function writePages(folder: string, pages: number, sentences: string[]): void {
   const done = join(folder, '.complete');
   if (existsSync(done)) return;
   rmSync(folder, { recursive: true, force: true });
-  const next = random(SEED);
+  const next = seededRandom(SEED);
   const pick = () => sentences[Math.floor(next() * sentences.length)]!;
   const links: string[] = [];
   for (let page = 0; page < pages; page++) {
@@ -117,7 +108,7 @@ async function measureQueries(path: string, pages: number): Promise<void> {
   };
   const firstCommonMs = await time(() => searcher.search(COMMON_QUERY));
   const firstRareMs = await time(() => searcher.search(rareWord(Math.floor(pages / 2))));
-  const next = random(SEED + 1);
+  const next = seededRandom(SEED + 1);
   const words = ['list', 'array', 'return', 'value', 'matrix', 'string', 'socket', 'thread', 'integral', 'sparse'];
   const queries = Array.from({ length: QUERIES }, (_, i) =>
     i % 2 === 0 ? words[Math.floor(next() * words.length)]! : rareWord(Math.floor(next() * pages)),

@@ -155,22 +155,27 @@ function groupBy(books: PackedBook[], facet: (book: PackedBook) => { label: stri
   return sorted;
 }
 
+/** A link to a group's page, with how many books it has. */
+function groupItem(group: Group, folder: string): (from: string) => string {
+  return (from) =>
+    `<a href="${href(from, `browse/${folder}/${group.key}.html`)}">${escapeHtml(group.label)}</a> <span class="meta">(${group.books.length})</span>`;
+}
+
 function authorFacet(book: PackedBook) {
   return book.record.agents.map((agent) => ({ label: `${agent.name}${lifeDates(agent)}`, sortKey: fold(agent.name) }));
 }
 
 /** A facet's index (paginated) and one paginated page of books per value. */
 function facetPages(folder: string, indexPath: string, title: string, groups: Group[]): GeneratedPage[] {
-  const groupPath = (group: Group) => `browse/${folder}/${group.key}`;
   const index = paginate(
     indexPath,
     title,
-    groups.map(
-      (group) => (from) =>
-        `<a href="${href(from, `${groupPath(group)}.html`)}">${escapeHtml(group.label)}</a> <span class="meta">(${group.books.length})</span>`,
-    ),
+    groups.map((group) => groupItem(group, folder)),
   );
-  return [...index, ...groups.flatMap((group) => paginate(groupPath(group), group.label, group.books.map(bookItem)))];
+  return [
+    ...index,
+    ...groups.flatMap((group) => paginate(`browse/${folder}/${group.key}`, group.label, group.books.map(bookItem))),
+  ];
 }
 
 /** The home page and every browse page: titles and authors A–Z, languages, subjects, bookshelves. */
@@ -185,31 +190,29 @@ export function browsePages(books: PackedBook[], collectionTitle: string): Gener
       )
       .join(' ');
 
-  const sorted = [...books].sort(byTitle);
-  for (const letter of letters) {
-    const shown = sorted.filter((book) => letterOf(book.title) === letter);
-    pages.push(
-      ...paginate(
-        `browse/titles/${letter}`,
-        `Titles: ${letter === '0' ? '#' : letter.toUpperCase()}`,
-        shown.map(bookItem),
-      ),
-    );
-  }
+  /** The 27 lists of an A–Z index (# for the rest), from items with their sort keys. */
+  const alphabetical = (
+    folder: string,
+    label: string,
+    items: { sortKey: string; item: (from: string) => string }[],
+  ) => {
+    for (const letter of letters) {
+      const shown = items.filter((entry) => letterOf(entry.sortKey) === letter).map((entry) => entry.item);
+      const heading = `${label}: ${letter === '0' ? '#' : letter.toUpperCase()}`;
+      pages.push(...paginate(`browse/${folder}/${letter}`, heading, shown));
+    }
+  };
+  alphabetical(
+    'titles',
+    'Titles',
+    [...books].sort(byTitle).map((book) => ({ sortKey: book.title, item: bookItem(book) })),
+  );
   const authors = groupBy(books, authorFacet);
-  for (const letter of letters) {
-    const shown = authors.filter((group) => letterOf(group.sortKey) === letter);
-    pages.push(
-      ...paginate(
-        `browse/authors/${letter}`,
-        `Authors: ${letter === '0' ? '#' : letter.toUpperCase()}`,
-        shown.map(
-          (group) => (from) =>
-            `<a href="${href(from, `browse/author/${group.key}.html`)}">${escapeHtml(group.label)}</a> <span class="meta">(${group.books.length})</span>`,
-        ),
-      ),
-    );
-  }
+  alphabetical(
+    'authors',
+    'Authors',
+    authors.map((group) => ({ sortKey: group.sortKey, item: groupItem(group, 'author') })),
+  );
   // Author pages are searchable, so an author's name finds them and suggests them.
   pages.push(
     ...authors.flatMap((group) =>
