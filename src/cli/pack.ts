@@ -20,6 +20,7 @@ interface PackFlags extends MetadataInput {
   ids?: string;
   formats: string;
   budget?: string;
+  catalog?: string;
 }
 
 /** Reads "2G", "500M", "750k" or a number of bytes. */
@@ -83,6 +84,7 @@ export function registerPack(program: Command, io: CliIO): void {
     .option('--date <yyyy-mm-dd>', 'date of the content (default: newest file, or SOURCE_DATE_EPOCH)')
     .option('--tags <list>', 'comma-separated tags')
     .option('--illustration <png>', '48x48 PNG shown in the library (default: a generated tile)')
+    .option('--catalog <file>', "gutenberg: the catalog as rdf-files.tar.bz2 (default: the mirror's records)")
     .option('--lang <codes>', 'gutenberg: books in these catalog languages only, such as en,fr')
     .option('--author <words>', 'gutenberg: books by an author whose name has these words')
     .option('--subject <words>', 'gutenberg: books with a subject that has these words')
@@ -122,7 +124,7 @@ export function registerPack(program: Command, io: CliIO): void {
       };
       const summary = await (
         flags.kind === 'gutenberg'
-          ? packGutenberg({ ...common, mirror: folder, selection: await selectionOf(flags) })
+          ? packGutenberg({ ...common, mirror: folder, catalog: flags.catalog, selection: await selectionOf(flags) })
           : packSite({ ...common, folder, mainPage: flags.main, baseUrl: flags.baseUrl })
       ).finally(() => progress.clear());
       io.stderr.write(

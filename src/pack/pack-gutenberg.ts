@@ -6,6 +6,8 @@ import { packCollection, type PackOptions, type PackSummary } from './pack-site.
 export interface PackGutenbergOptions extends PackOptions {
   mirror: string;
   selection: Selection;
+  /** rdf-files.tar.bz2 to read the catalog from, instead of the mirror's own records. */
+  catalog?: string | undefined;
 }
 
 const DEFAULT_TITLE = 'Project Gutenberg';
@@ -15,7 +17,7 @@ export async function packGutenberg(options: PackGutenbergOptions): Promise<Pack
   const started = performance.now();
   const warn = options.onWarning ?? (() => undefined);
   const title = options.metadata.title?.trim() || DEFAULT_TITLE;
-  const collection = await gutenbergCollection(options.mirror, options.selection, title, warn);
+  const collection = await gutenbergCollection(options.mirror, options.selection, title, warn, options.catalog);
   const summary = await packCollection(
     collection,
     {

@@ -1,4 +1,5 @@
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { execFileSync } from 'node:child_process';
+import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { readCatalog, type CatalogProblem } from '../../src/sources/gutenberg/catalog.js';
@@ -74,6 +75,45 @@ describe('a mirror catalog', () => {
       'cache/epub/14/pg14.rdf',
     ]);
     expect(problems[1]!.reason).toMatch(/for book 11, not 13/);
+  });
+
+  it('reads rdf-files.tar.bz2 as published, skipping repeated IDs, malformed records and other files', async () => {
+    const staging = await tempFolder();
+    const alice = await readFile(ALICE, 'utf8');
+    const add = async (path: string, text: string) => {
+      await mkdir(join(staging, path, '..'), { recursive: true });
+      await writeFile(join(staging, path), text);
+    };
+    await add('cache/epub/11/pg11.rdf', alice);
+    await add('cache/epub/12/pg12.rdf', alice.slice(0, 300));
+    await add(
+      'cache/epub/2701/pg2701.rdf',
+      await readFile(join(REPO, 'test/fixtures/gutenberg/cache/epub/2701/pg2701.rdf'), 'utf8'),
+    );
+    await add('cache/epub/2701/readme.txt', 'not a record');
+    const tar = join(staging, 'rdf-files.tar');
+    execFileSync('tar', ['-cf', tar, '-C', staging, 'cache']);
+    // The same record again at the end, as a damaged catalog might have it.
+    execFileSync('tar', ['-rf', tar, '-C', staging, 'cache/epub/11/pg11.rdf']);
+    execFileSync('bzip2', [tar]);
+    const mirror = await tempFolder();
+    await rename(`${tar}.bz2`, join(mirror, 'rdf-files.tar.bz2'));
+
+    const problems: CatalogProblem[] = [];
+    const ids: number[] = [];
+    for await (const book of readCatalog(mirror, (problem) => problems.push(problem))) ids.push(book.id);
+    expect(ids.sort((a, b) => a - b)).toEqual([11, 2701]);
+    expect(problems.map((problem) => problem.reason)).toEqual([
+      expect.stringMatching(/pg12\.rdf: not well-formed/),
+      'book 11 is in the catalog twice; the first record is kept',
+    ]);
+  });
+
+  it('says clearly when the catalog archive is damaged', async () => {
+    const mirror = await tempFolder();
+    await writeFile(join(mirror, 'rdf-files.tar.bz2'), 'BZh9 this is not bzip2 data');
+    const walk = readCatalog(mirror, () => undefined);
+    await expect(walk.next()).rejects.toThrow(/rdf-files\.tar\.bz2: not a readable \.tar\.bz2/);
   });
 
   it('says what to give when the folder is not a mirror', async () => {

@@ -58,11 +58,12 @@ export async function gutenbergCollection(
   selection: Selection,
   title: string,
   warn: (message: string) => void,
+  catalogArchive?: string,
 ): Promise<GutenbergCollection> {
   const skipped: SkippedInput[] = [];
   const files: SourceFile[] = [];
   const chosen: { record: BookRecord; editions: Edition[] }[] = [];
-  for await (const record of readCatalog(mirror, (problem) => skipped.push(problem))) {
+  for await (const record of readCatalog(mirror, (problem) => skipped.push(problem), catalogArchive)) {
     if (record.type !== undefined && record.type !== 'Text') continue;
     if (!matchesSelection(record, selection)) continue;
     const editions = await editionsOf(mirror, record, selection.formats);
