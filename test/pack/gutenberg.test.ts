@@ -33,6 +33,9 @@ describe('ferry pack --kind gutenberg', () => {
       /skipped "cache\/epub\/11": book 11 \("Alice's Adventures in Wonderland"\): the mirror has no HTML or text edition/,
     );
     expect(run.stderr).toMatch(/1 skipped/);
+    expect(run.stderr).toMatch(
+      /book 2701 \("Moby Dick; Or, The Whale"\): the catalog names its epub edition, which the mirror does not have/,
+    );
   });
 
   it('gives each book a page with its author, subjects, a link to read it and its downloads', async () => {

@@ -20,18 +20,26 @@ interface Edition {
 
 const byBytes = (a: { path: string }, b: { path: string }) => Buffer.compare(Buffer.from(a.path), Buffer.from(b.path));
 
-/** The book's editions found in the mirror, one per format, in the catalog's order. */
-async function editionsOf(mirror: string, book: BookRecord, formats: Format[]): Promise<Edition[]> {
+/** The book's editions found in the mirror, one per format, and the chosen formats it lacks. */
+async function editionsOf(
+  mirror: string,
+  book: BookRecord,
+  formats: Format[],
+): Promise<{ editions: Edition[]; missing: Format[] }> {
   const editions: Edition[] = [];
+  const named = new Set<Format>();
   for (const file of book.files) {
     const format = formatOf(file);
-    if (!format || !formats.includes(format) || editions.some((edition) => edition.format === format)) continue;
+    if (!format || !formats.includes(format)) continue;
+    named.add(format);
+    if (editions.some((edition) => edition.format === format)) continue;
     const mirrorPath = await findInMirror(mirror, file, book.id);
     if (!mirrorPath) continue;
     const stats = await stat(join(mirror, mirrorPath));
     editions.push({ format, mirrorPath, bytes: stats.size });
   }
-  return editions;
+  const missing = [...named].filter((format) => !editions.some((edition) => edition.format === format));
+  return { editions, missing };
 }
 
 /** The files under a folder, as paths relative to it, for an HTML edition's images. */
@@ -66,7 +74,7 @@ export async function gutenbergCollection(
   for await (const record of readCatalog(mirror, (problem) => skipped.push(problem), catalogArchive)) {
     if (record.type !== undefined && record.type !== 'Text') continue;
     if (!matchesSelection(record, selection)) continue;
-    const editions = await editionsOf(mirror, record, selection.formats);
+    const { editions, missing } = await editionsOf(mirror, record, selection.formats);
     const label = `book ${record.id}${record.title ? ` ("${record.title}")` : ''}`;
     if (!editions.some((edition) => edition.format === 'html' || edition.format === 'txt')) {
       skipped.push({
@@ -74,6 +82,9 @@ export async function gutenbergCollection(
         reason: `${label}: the mirror has no HTML or text edition of it`,
       });
       continue;
+    }
+    if (missing.length > 0) {
+      warn(`${label}: the catalog names its ${missing.join(', ')} edition, which the mirror does not have.`);
     }
     if (!record.title) warn(`${label} has no title in the catalog; it is listed as "Book ${record.id}".`);
     if (!record.agents.some((agent) => agent.role === 'creator')) warn(`${label} has no author in the catalog.`);
