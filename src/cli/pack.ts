@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import { TEXT_METADATA_FIELDS } from '../bundle/manifest.js';
 import type { MetadataInput } from '../pack/metadata.js';
 import { FerryError } from '../errors.js';
-import { formatBytes } from '../format.js';
+import { formatBytes, parseSize } from '../format.js';
 import type { CliIO } from './io.js';
 import { progressLine } from './progress.js';
 
@@ -21,14 +21,6 @@ interface PackFlags extends MetadataInput {
   formats: string;
   budget?: string;
   catalog?: string;
-}
-
-/** Reads "2G", "500M", "750k" or a number of bytes. */
-function parseSize(text: string): number {
-  const match = /^(\d+(?:\.\d+)?)\s*([kmgt]?)i?b?$/i.exec(text.trim());
-  if (!match) throw new FerryError('USAGE', `--budget "${text}" is not a size such as 2G, 500M or 750k.`);
-  const scale = { '': 1, k: 2 ** 10, m: 2 ** 20, g: 2 ** 30, t: 2 ** 40 }[match[2]!.toLowerCase() as '' | 'k'];
-  return Math.floor(Number(match[1]) * scale);
 }
 
 function sourceDateEpoch(io: CliIO): number | undefined {
@@ -56,7 +48,7 @@ async function selectionOf(flags: PackFlags) {
     bookshelf: flags.bookshelf,
     ids: flags.ids === undefined ? undefined : parseIds(flags.ids),
     formats: formats as (typeof FORMATS)[number][],
-    budgetBytes: flags.budget === undefined ? undefined : parseSize(flags.budget),
+    budgetBytes: flags.budget === undefined ? undefined : parseSize(flags.budget, '--budget'),
   };
 }
 

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { formatBytes } from '../format.js';
+import { formatBytes, parseSize } from '../format.js';
 import type { CliIO } from './io.js';
 
 export function registerSplit(program: Command, io: CliIO): void {
@@ -13,10 +13,11 @@ export function registerSplit(program: Command, io: CliIO): void {
       '\nThe parts are read, served and verified as they are; "ferry join" puts them back together.',
     )
     .action(async (file: string, flags: { size: string }) => {
-      const { parseSize, splitBundle } = await import('../distribute/split.js');
-      const parts = await splitBundle(file, parseSize(flags.size), (path) => io.stderr.write(`wrote ${path}\n`));
+      const { splitBundle } = await import('../distribute/split.js');
+      const size = parseSize(flags.size, '--size');
+      const parts = await splitBundle(file, size, (path) => io.stderr.write(`wrote ${path}\n`));
       io.stderr.write(
-        `split ${file} into ${parts.length} part${parts.length === 1 ? '' : 's'} of at most ${formatBytes(parseSize(flags.size))}\n`,
+        `split ${file} into ${parts.length} part${parts.length === 1 ? '' : 's'} of at most ${formatBytes(size)}\n`,
       );
     });
   program

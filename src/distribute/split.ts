@@ -10,18 +10,6 @@ import { FerryError } from '../errors.js';
 /** 4095 MiB: the largest whole number of MiB a FAT32 file can hold. */
 export const FAT32_PART_SIZE = 4095 * 1024 * 1024;
 
-const UNITS: Record<string, number> = { '': 1, b: 1, k: 1024, m: 1024 ** 2, g: 1024 ** 3 };
-
-/** Parses sizes as people write them: 4095m, 700M, 2g, 1048576. */
-export function parseSize(text: string): number {
-  const match = /^(\d+(?:\.\d+)?)\s*([bkmg]?)(?:i?b)?$/i.exec(text.trim());
-  const size = match ? Math.floor(Number(match[1]) * UNITS[match[2]!.toLowerCase()]!) : NaN;
-  if (!Number.isFinite(size) || size < 1) {
-    throw new FerryError('USAGE', `"${text}" is not a size. Use bytes or a number with k, m or g, such as 4095m.`);
-  }
-  return size;
-}
-
 function tempBeside(path: string): string {
   return join(dirname(path), `.${basename(path)}.${process.pid}-${randomBytes(4).toString('hex')}.tmp`);
 }

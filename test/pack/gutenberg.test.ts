@@ -123,6 +123,18 @@ describe('ferry pack --kind gutenberg', () => {
     ]);
     expect(badFormat.code).toBe(2);
     expect(badFormat.stderr).toMatch(/--formats: "pdf" is not html, epub or txt/);
+    const badBudget = await runCli([
+      'pack',
+      '--kind',
+      'gutenberg',
+      MIRROR,
+      '-o',
+      join(folder, 'z.ferry'),
+      '--budget',
+      'lots',
+    ]);
+    expect(badBudget.code).toBe(2);
+    expect(badBudget.stderr).toMatch(/--budget "lots" is not a size/);
     const notMirror = await runCli(['pack', '--kind', 'gutenberg', folder, '-o', join(folder, 'y.ferry')]);
     expect(notMirror.code).toBe(1);
     expect(notMirror.stderr).toMatch(/no cache\/epub folder/);
