@@ -8,10 +8,9 @@ import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
-import { basicMetadata, createManifest } from '../src/bundle/manifest.js';
 import { EntryKind } from '../src/bundle/path-index.js';
 import { Bundle } from '../src/bundle/reader.js';
-import { BundleWriter } from '../src/bundle/writer.js';
+import { writeSyntheticBundle } from './synthetic-bundle.js';
 
 const REPO = fileURLToPath(new URL('../../', import.meta.url));
 const WORK = join(REPO, 'bench/work/scale');
@@ -24,28 +23,21 @@ const nameOf = (i: number) =>
   `content/A/${(i % 977).toString(36)}/Article_${i.toString(36)}_${'x'.repeat(i % 23)}.html`;
 
 async function build(count: number, path: string): Promise<void> {
-  const writer = await BundleWriter.create(path, { mtime: new Date(Date.UTC(2024, 0, 1)) });
-  for (let i = 0; i < count; i++) {
-    await writer.add({
+  await writeSyntheticBundle(
+    path,
+    `scale-${count}`,
+    count,
+    (i) => ({
       name: nameOf(i),
       data: Buffer.from(`<p>${i}</p>`),
       kind: EntryKind.Page,
       mediaType: 'text/html',
       compress: false,
-    });
-    if (i % 100_000 === 99_999) process.stderr.write(`  ${i + 1} entries\n`);
-  }
-  await writer.addManifest(
-    createManifest({
-      metadata: basicMetadata(`scale-${count}`, `${count} entries`, '2024-01-01'),
-      mainPage: nameOf(0).slice('content/'.length),
-      illustration: null,
-      counts: { pages: count, assets: 0, redirects: 0 },
-      search: { shards: 0, documents: 0, language: 'eng' },
-      contentDigest: writer.contentDigest(),
     }),
+    (written) => {
+      if (written % 100_000 === 0) process.stderr.write(`  ${written} entries\n`);
+    },
   );
-  await writer.finish();
 }
 
 function percentile(sorted: number[], p: number): number {

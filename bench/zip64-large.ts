@@ -10,10 +10,9 @@ import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
-import { basicMetadata, createManifest } from '../src/bundle/manifest.js';
 import { EntryKind } from '../src/bundle/path-index.js';
 import { Bundle } from '../src/bundle/reader.js';
-import { BundleWriter } from '../src/bundle/writer.js';
+import { writeSyntheticBundle } from './synthetic-bundle.js';
 
 const REPO = fileURLToPath(new URL('../../', import.meta.url));
 const ENTRY_BYTES = 600 * 2 ** 20;
@@ -29,27 +28,13 @@ async function main(): Promise<void> {
   for (let i = 0; i < data.length; i += 4) data.writeUInt32LE((i * 2654435761) >>> 0, i);
   const expected = createHash('sha256').update(data).digest('hex');
   const started = performance.now();
-  const writer = await BundleWriter.create(path, { mtime: new Date(Date.UTC(2024, 0, 1)) });
-  for (let i = 0; i < ENTRIES; i++) {
-    await writer.add({
-      name: `content/blob-${i}.bin`,
-      data,
-      kind: EntryKind.Asset,
-      mediaType: 'application/octet-stream',
-      compress: false,
-    });
-  }
-  await writer.addManifest(
-    createManifest({
-      metadata: basicMetadata('large', 'Large', '2024-01-01'),
-      mainPage: 'blob-0.bin',
-      illustration: null,
-      counts: { pages: 0, assets: ENTRIES, redirects: 0 },
-      search: { shards: 0, documents: 0, language: 'eng' },
-      contentDigest: writer.contentDigest(),
-    }),
-  );
-  const { bytes } = await writer.finish();
+  const bytes = await writeSyntheticBundle(path, 'large', ENTRIES, (i) => ({
+    name: `content/blob-${i}.bin`,
+    data,
+    kind: EntryKind.Asset,
+    mediaType: 'application/octet-stream',
+    compress: false,
+  }));
   const writeSeconds = (performance.now() - started) / 1000;
 
   const bundle = await Bundle.open(path);

@@ -1,11 +1,10 @@
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { basicMetadata, createManifest } from '../../src/bundle/manifest.js';
 import { EntryKind } from '../../src/bundle/path-index.js';
 import { Bundle } from '../../src/bundle/reader.js';
-import { BundleWriter } from '../../src/bundle/writer.js';
 import { tempFolder } from '../helpers.js';
+import { writeSyntheticBundle } from '../../bench/synthetic-bundle.js';
 
 const ENTRIES = 70_000; // More than a classic ZIP's 65,535: only zip64 records can count them.
 
@@ -15,27 +14,13 @@ describe('bundles past the classic ZIP limits', () => {
   let path: string;
   beforeAll(async () => {
     path = join(await tempFolder(), 'many.ferry');
-    const writer = await BundleWriter.create(path, { mtime: new Date(Date.UTC(2024, 0, 1)) });
-    for (let i = 0; i < ENTRIES; i++) {
-      await writer.add({
-        name: pageName(i),
-        data: Buffer.from(`page ${i}\n`),
-        kind: EntryKind.Asset,
-        mediaType: 'text/plain',
-        compress: false,
-      });
-    }
-    await writer.addManifest(
-      createManifest({
-        metadata: basicMetadata('many', 'Many', '2024-01-01'),
-        mainPage: 'page-000000.txt',
-        illustration: null,
-        counts: { pages: 0, assets: ENTRIES, redirects: 0 },
-        search: { shards: 0, documents: 0, language: 'eng' },
-        contentDigest: writer.contentDigest(),
-      }),
-    );
-    await writer.finish();
+    await writeSyntheticBundle(path, 'many', ENTRIES, (i) => ({
+      name: pageName(i),
+      data: Buffer.from(`page ${i}\n`),
+      kind: EntryKind.Asset,
+      mediaType: 'text/plain',
+      compress: false,
+    }));
   }, 120_000);
 
   it('opens and finds the first, a middle and the last of 70,000 entries', async () => {
