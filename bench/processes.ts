@@ -12,7 +12,7 @@ export interface CommandCost {
 /** Runs a command to completion under GNU time: wall time and peak resident memory. */
 export function measureCommand(command: string, args: string[]): CommandCost {
   const report = join(tmpdir(), `ferry-bench-time-${process.pid}.txt`);
-  const result = spawnSync('/usr/bin/time', ['-f', '%e %M', '-o', report, command, ...args], { encoding: 'utf8' });
+  const result = spawnSync('time', ['-f', '%e %M', '-o', report, command, ...args], { encoding: 'utf8' });
   if (result.status !== 0) {
     throw new Error(`${command} failed (${result.status}): ${(result.stderr || result.stdout).slice(-2000)}`);
   }

@@ -1,15 +1,27 @@
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { delimiter, join } from 'node:path';
 
 const NEEDED: [command: string, debianPackage: string][] = [
   ['zimwriterfs', 'zim-tools'],
   ['kiwix-serve', 'kiwix-tools'],
   ['wrk', 'wrk'],
-  ['/usr/bin/time', 'time'],
+  // GNU time, not the shell's keyword: found as a program on PATH.
+  ['time', 'time'],
   ['dpkg-deb', 'dpkg'],
 ];
 
+/** The full path of a program on PATH, or undefined when there is none. */
+export function findOnPath(name: string): string | undefined {
+  for (const folder of (process.env.PATH ?? '').split(delimiter)) {
+    const path = join(folder, name);
+    if (folder !== '' && existsSync(path)) return path;
+  }
+  return undefined;
+}
+
 function present(command: string): boolean {
-  return spawnSync('sh', ['-c', `command -v ${command}`]).status === 0;
+  return findOnPath(command) !== undefined;
 }
 
 /** Installs the anchor (Kiwix) and the load tools from Debian when they are missing. */

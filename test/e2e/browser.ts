@@ -1,6 +1,8 @@
 import { chromium, type Browser } from 'playwright-core';
+import { findOnPath } from '../../bench/tools.js';
 
-export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+/** CHROMIUM_PATH when set, else the chromium program on PATH (`.ci/run` installs it). */
+export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? findOnPath('chromium') ?? 'chromium';
 
 /**
  * The system Chromium, headless, with the flags that keep it off the network and quiet.
