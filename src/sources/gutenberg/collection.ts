@@ -16,6 +16,7 @@ interface Edition {
   format: Format;
   mirrorPath: string;
   bytes: number;
+  mtimeMs: number;
 }
 
 const byBytes = (a: { path: string }, b: { path: string }) => Buffer.compare(Buffer.from(a.path), Buffer.from(b.path));
@@ -36,7 +37,7 @@ async function editionsOf(
     const mirrorPath = await findInMirror(mirror, file, book.id);
     if (!mirrorPath) continue;
     const stats = await stat(join(mirror, mirrorPath));
-    editions.push({ format, mirrorPath, bytes: stats.size });
+    editions.push({ format, mirrorPath, bytes: stats.size, mtimeMs: stats.mtimeMs });
   }
   const missing = [...named].filter((format) => !editions.some((edition) => edition.format === format));
   return { editions, missing };
@@ -138,9 +139,7 @@ export async function gutenbergCollection(
       downloads.push({ format: edition.format, path, bytes: edition.bytes });
       files.push(mirrorFile(mirror, edition.mirrorPath, path, edition.bytes));
     }
-    for (const edition of editions) {
-      newestMtimeMs = Math.max(newestMtimeMs, (await stat(join(mirror, edition.mirrorPath))).mtimeMs);
-    }
+    for (const edition of editions) newestMtimeMs = Math.max(newestMtimeMs, edition.mtimeMs);
     books.push({ record, title: bookTitle, reading, downloads });
   }
 

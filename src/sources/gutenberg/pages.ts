@@ -56,10 +56,13 @@ function lifeDates(agent: Pick<Agent, 'birth' | 'death'>): string {
   return ` (${agent.birth ?? '?'}–${agent.death ?? ''})`;
 }
 
+const LANGUAGE_NAMES = new Intl.DisplayNames(['en'], { type: 'language' });
+
 function languageName(code: string): string {
   try {
-    return new Intl.DisplayNames(['en'], { type: 'language' }).of(code) ?? code;
+    return LANGUAGE_NAMES.of(code) ?? code;
   } catch {
+    // A code Intl cannot read (the catalog has a few odd ones) is shown as it is.
     return code;
   }
 }
