@@ -1,6 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import { delimiter, join } from 'node:path';
+import { findOnPath } from '../src/find-on-path.js';
 
 const NEEDED: [command: string, debianPackage: string][] = [
   ['zimwriterfs', 'zim-tools'],
@@ -11,14 +10,7 @@ const NEEDED: [command: string, debianPackage: string][] = [
   ['dpkg-deb', 'dpkg'],
 ];
 
-/** The full path of a program on PATH, or undefined when there is none. */
-export function findOnPath(name: string): string | undefined {
-  for (const folder of (process.env.PATH ?? '').split(delimiter)) {
-    const path = join(folder, name);
-    if (folder !== '' && existsSync(path)) return path;
-  }
-  return undefined;
-}
+export { findOnPath };
 
 function present(command: string): boolean {
   return findOnPath(command) !== undefined;

@@ -1,4 +1,5 @@
 import { formatBytes } from '../format.js';
+import type { PackProgress } from '../pack/pack-site.js';
 import type { CliIO } from './io.js';
 
 const REDRAW_MS = 100;
@@ -8,7 +9,7 @@ export function progressLine(io: CliIO, verb: string) {
   let lastDraw = 0;
   let drawn = false;
   return {
-    update(progress: { files: number; totalFiles: number; bytes: number; totalBytes: number }): void {
+    update(progress: PackProgress): void {
       if (!io.interactive) return;
       const now = Date.now();
       if (now - lastDraw < REDRAW_MS && progress.files < progress.totalFiles) return;
@@ -16,7 +17,7 @@ export function progressLine(io: CliIO, verb: string) {
       drawn = true;
       const percent = progress.totalBytes > 0 ? Math.floor((progress.bytes / progress.totalBytes) * 100) : 100;
       io.stderr.write(
-        `\r\x1b[K${verb} ${progress.files}/${progress.totalFiles} files, ${formatBytes(progress.bytes)} of ${formatBytes(progress.totalBytes)} (${percent}%)`,
+        `\r\x1b[K${progress.stage ?? verb} ${progress.files}/${progress.totalFiles} ${progress.unit ?? 'files'}, ${formatBytes(progress.bytes)} of ${formatBytes(progress.totalBytes)} (${percent}%)`,
       );
     },
     clear(): void {

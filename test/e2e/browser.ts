@@ -1,5 +1,5 @@
 import { chromium, type Browser } from 'playwright-core';
-import { findOnPath } from '../../bench/tools.js';
+import { findOnPath } from '../../src/find-on-path.js';
 
 /** CHROMIUM_PATH when set, else the chromium program on PATH (`.ci/run` installs it). */
 export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? findOnPath('chromium') ?? 'chromium';

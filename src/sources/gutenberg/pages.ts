@@ -1,4 +1,4 @@
-import { posix } from 'node:path';
+import { pageHref } from '../../pack/page-links.js';
 import { escapeHtml } from '../../search/snippet.js';
 import type { Format } from './select.js';
 import type { Agent, BookRecord } from './rdf.js';
@@ -24,11 +24,7 @@ const FORMAT_NAMES: Record<Format, string> = { html: 'HTML', epub: 'EPUB', txt: 
 export const bookFolder = (id: number) => `books/${id}`;
 export const bookPagePath = (id: number) => `${bookFolder(id)}/index.html`;
 
-/** A relative link from one collection path to another, so the pages work under any prefix. */
-function href(from: string, to: string): string {
-  const relative = posix.relative(posix.dirname(from), to) || posix.basename(to);
-  return escapeHtml(relative.split('/').map(encodeURIComponent).join('/'));
-}
+const href = pageHref;
 
 const fold = (text: string) =>
   text

@@ -1,0 +1,106 @@
+import { createManifest } from '../bundle/manifest.js';
+import type { BundleMetadata } from '../bundle/manifest.js';
+import { contentName, ILLUSTRATION_NAME, shardName } from '../bundle/names.js';
+import { EntryKind } from '../bundle/path-index.js';
+import { BundleWriter, type NewEntry } from '../bundle/writer.js';
+import { ShardBuilder, type SearchDocument } from '../search/shard-builder.js';
+import { sortTitles, TITLES_NAME, type TitleEntry } from '../search/titles.js';
+import { isPrecompressed } from './media-type.js';
+
+export interface AssembledCounts {
+  pages: number;
+  assets: number;
+  redirects: number;
+}
+
+function jsonEntry(name: string, data: Buffer): NewEntry {
+  return { name, data, kind: EntryKind.Data, mediaType: 'application/json', compress: true };
+}
+
+/** Stored, not deflated, so a query can read just the parts of a shard it needs. */
+function shardEntry(number: number, data: Buffer): NewEntry {
+  return {
+    name: shardName(number),
+    data,
+    kind: EntryKind.Data,
+    mediaType: 'application/octet-stream',
+    compress: false,
+  };
+}
+
+/**
+ * The last step of every source: pages, assets and redirects in, a bundle with its search shards,
+ * title list, illustration and manifest out. Whatever the source, only one search shard's
+ * documents are held at a time.
+ */
+export class BundleAssembler {
+  readonly counts: AssembledCounts = { pages: 0, assets: 0, redirects: 0 };
+  private readonly titles: TitleEntry[] = [];
+
+  private constructor(
+    private readonly writer: BundleWriter,
+    private readonly shards: ShardBuilder,
+  ) {}
+
+  static async create(output: string, mtime: Date, language: string): Promise<BundleAssembler> {
+    return new BundleAssembler(await BundleWriter.create(output, { mtime }), new ShardBuilder(language));
+  }
+
+  /** A page; with `search`, it is indexed and its title goes into suggestions. */
+  async addPage(path: string, data: Buffer, mediaType: string, search?: SearchDocument): Promise<void> {
+    if (search) {
+      this.titles.push([search.title, path]);
+      const shard = this.shards.add(search);
+      if (shard) await this.writer.add(shardEntry(this.shards.shards - 1, shard));
+    }
+    this.counts.pages++;
+    await this.writer.add({ name: contentName(path), data, kind: EntryKind.Page, mediaType, compress: true });
+  }
+
+  async addAsset(path: string, data: Buffer, mediaType: string): Promise<void> {
+    this.counts.assets++;
+    await this.writer.add({
+      name: contentName(path),
+      data,
+      kind: EntryKind.Asset,
+      mediaType,
+      compress: !isPrecompressed(mediaType),
+    });
+  }
+
+  /** A name that leads to another page; with a title, the title is offered in suggestions. */
+  addRedirect(path: string, target: string, title?: string): void {
+    this.counts.redirects++;
+    if (title !== undefined) this.titles.push([title, path]);
+    this.writer.addRedirect(contentName(path), contentName(target));
+  }
+
+  /** Writes the index, titles, illustration and manifest, and puts the bundle in place. */
+  async finish(metadata: BundleMetadata, mainPage: string, illustration: Buffer): Promise<number> {
+    const lastShard = this.shards.finish();
+    if (lastShard) await this.writer.add(shardEntry(this.shards.shards - 1, lastShard));
+    await this.writer.add(jsonEntry(TITLES_NAME, Buffer.from(JSON.stringify(sortTitles(this.titles)))));
+    await this.writer.add({
+      name: ILLUSTRATION_NAME,
+      data: illustration,
+      kind: EntryKind.Data,
+      mediaType: 'image/png',
+      compress: false,
+    });
+    await this.writer.addManifest(
+      createManifest({
+        metadata,
+        mainPage,
+        illustration: ILLUSTRATION_NAME,
+        counts: this.counts,
+        search: { shards: this.shards.shards, documents: this.shards.documents, language: metadata.language },
+        contentDigest: this.writer.contentDigest(),
+      }),
+    );
+    return (await this.writer.finish()).bytes;
+  }
+
+  abort(): Promise<void> {
+    return this.writer.abort();
+  }
+}
