@@ -1,4 +1,6 @@
+import { posix } from 'node:path';
 import type { Express, Request } from 'express';
+import { CONTENT_PREFIX } from '../../bundle/names.js';
 import type { AppContext } from '../context.js';
 import { sendBundleFile } from '../download.js';
 import { entryPath, HttpError } from '../http.js';
@@ -29,7 +31,14 @@ export function contentRoutes(app: Express, context: AppContext): void {
     response.setHeader('Content-Security-Policy', contentPolicy(request, item.name));
     // ?v= with the bundle's version fingerprints the URL: its content can then be kept for good.
     const immutable = request.query.v === bundleVersion(item);
-    if (record) return sendEntry(request, response, item.bundle, record, context.cache, { immutable });
+    if (record) {
+      // A redirect to another folder is followed by the browser, so the page's relative links
+      // resolve from where it really is; within one folder it is served at once (one round trip fewer).
+      const target = record.name.slice(CONTENT_PREFIX.length);
+      if (posix.dirname(target) !== posix.dirname(wanted))
+        return void response.redirect(302, contentUrl(item.name, target));
+      return sendEntry(request, response, item.bundle, record, context.cache, { immutable });
+    }
     // A folder asked without its slash: send the browser to the slash so relative links work.
     if (!path.endsWith('/') && (await item.bundle.resolveContent(path + '/index.html'))) {
       return void response.redirect(301, encodeURIComponent(path.split('/').pop()!) + '/');
