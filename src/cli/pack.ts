@@ -21,6 +21,29 @@ interface PackFlags extends MetadataInput {
   formats: string;
   budget?: string;
   catalog?: string;
+  namespaces?: string;
+  partial?: boolean;
+  threads?: string;
+  bzip2: string;
+}
+
+const KINDS = ['site', 'gutenberg', 'mediawiki'];
+
+function parseNamespaces(text: string | undefined): number[] | undefined {
+  if (text === undefined) return undefined;
+  const numbers = text.split(',').map((item) => item.trim());
+  const bad = numbers.filter((item) => !/^\d+$/.test(item));
+  if (bad.length > 0)
+    throw new FerryError('USAGE', `--namespaces: "${bad.join(', ')}" is not a namespace number, such as 4 or 12.`);
+  return numbers.map(Number);
+}
+
+function parseThreads(text: string | undefined): number | undefined {
+  if (text === undefined) return undefined;
+  if (!/^\d+$/.test(text) || Number(text) < 1 || Number(text) > 256) {
+    throw new FerryError('USAGE', `--threads "${text}" is not a number of threads from 1 to 256.`);
+  }
+  return Number(text);
 }
 
 function sourceDateEpoch(io: CliIO): number | undefined {
@@ -55,14 +78,18 @@ async function selectionOf(flags: PackFlags) {
 export function registerPack(program: Command, io: CliIO): void {
   program
     .command('pack')
-    .description('pack a mirrored website folder, or a Project Gutenberg mirror, into one bundle file')
+    .description('pack a mirrored website folder, a Project Gutenberg mirror or a MediaWiki dump into one bundle file')
     .argument(
-      '<folder>',
-      'the folder of the site (a wget --mirror or HTTrack copy, Sphinx output, any HTML folder), or of the mirror',
+      '<source>',
+      'the folder of the site (a wget --mirror or HTTrack copy, Sphinx output, any HTML folder), the mirror, or the dump file',
     )
     .requiredOption('-o, --output <file>', 'the bundle to write, such as site.ferry')
-    .option('--kind <kind>', 'the kind of source: site, or gutenberg for a Project Gutenberg mirror', 'site')
-    .option('--main <path>', 'the page to open first (default: index.html at the top)')
+    .option(
+      '--kind <kind>',
+      'the kind of source: site, gutenberg (a Project Gutenberg mirror) or mediawiki (an XML dump, .xml, .bz2 or .gz)',
+      'site',
+    )
+    .option('--main <path>', "the page to open first (default: index.html at the top; mediawiki: the wiki's main page)")
     .option('--base-url <url>', "the site's own address: links to it are made relative")
     .option('--metadata <file>', 'a JSON file with any of the metadata below; flags override it')
     .option('--name <name>', 'short identifier used in URLs, such as python_docs_en')
@@ -84,18 +111,31 @@ export function registerPack(program: Command, io: CliIO): void {
     .option('--ids <list>', 'gutenberg: book numbers and ranges, such as 11,84,1000-1010')
     .option('--formats <list>', 'gutenberg: editions to carry (html, epub, txt)', 'html,epub,txt')
     .option('--budget <size>', 'gutenberg: at most this much of editions, most downloaded books first, such as 2G')
+    .option('--namespaces <list>', 'mediawiki: namespace numbers to carry besides articles, such as 4,12')
+    .option('--partial', 'mediawiki: when the dump is cut short or damaged, pack the complete pages (default: fail)')
+    .option('--threads <n>', 'mediawiki: worker threads that render pages (default: one per core)')
+    .option(
+      '--bzip2 <how>',
+      'mediawiki: auto (lbzip2 or bzip2 when installed) or javascript (built in, slower)',
+      'auto',
+    )
     .addHelpText(
       'after',
       '\nExamples:\n  ferry pack mirror/docs.python.org -o python.ferry --language eng --base-url https://docs.python.org/3/\n' +
-        '  ferry pack --kind gutenberg gutenberg-mirror/ -o books-fr.ferry --lang fr --formats html,epub --budget 2G --language fra',
+        '  ferry pack --kind gutenberg gutenberg-mirror/ -o books-fr.ferry --lang fr --formats html,epub --budget 2G --language fra\n' +
+        '  ferry pack --kind mediawiki enwikivoyage-latest-pages-articles.xml.bz2 -o wikivoyage_en.ferry',
     )
     .action(async (folder: string, flags: PackFlags) => {
-      if (flags.kind !== 'site' && flags.kind !== 'gutenberg') {
-        throw new FerryError('USAGE', `--kind "${flags.kind}" is not known; give site or gutenberg.`);
+      if (!KINDS.includes(flags.kind)) {
+        throw new FerryError('USAGE', `--kind "${flags.kind}" is not known; give site, gutenberg or mediawiki.`);
+      }
+      if (flags.bzip2 !== 'auto' && flags.bzip2 !== 'javascript') {
+        throw new FerryError('USAGE', `--bzip2 "${flags.bzip2}" is not auto or javascript.`);
       }
       // Loaded here so that other commands start without the packer's modules.
       const { packSite } = await import('../pack/pack-site.js');
       const { packGutenberg } = await import('../pack/pack-gutenberg.js');
+      const { packMediawiki } = await import('../pack/pack-mediawiki.js');
       const { readMetadataFile } = await import('../pack/metadata.js');
       const fromFile = flags.metadata ? await readMetadataFile(flags.metadata) : {};
       const metadata: MetadataInput = { ...fromFile };
@@ -117,7 +157,17 @@ export function registerPack(program: Command, io: CliIO): void {
       const summary = await (
         flags.kind === 'gutenberg'
           ? packGutenberg({ ...common, mirror: folder, catalog: flags.catalog, selection: await selectionOf(flags) })
-          : packSite({ ...common, folder, mainPage: flags.main, baseUrl: flags.baseUrl })
+          : flags.kind === 'mediawiki'
+            ? packMediawiki({
+                ...common,
+                dump: folder,
+                mainPage: flags.main,
+                namespaces: parseNamespaces(flags.namespaces),
+                partial: flags.partial,
+                threads: parseThreads(flags.threads),
+                bzip2: flags.bzip2 as 'auto' | 'javascript',
+              })
+            : packSite({ ...common, folder, mainPage: flags.main, baseUrl: flags.baseUrl })
       ).finally(() => progress.clear());
       io.stderr.write(
         `packed ${summary.name}: ${summary.pages} pages, ${summary.assets} assets, ${summary.redirects} redirects; ` +

@@ -1,0 +1,190 @@
+import { availableParallelism } from 'node:os';
+import { performance } from 'node:perf_hooks';
+import { FerryError } from '../errors.js';
+import { CategoryIndex } from '../sources/mediawiki/category-index.js';
+import { categoriesOf } from '../sources/mediawiki/categories.js';
+import { DumpDamagedError, ownCopy, readDump, type DumpPage } from '../sources/mediawiki/dump-reader.js';
+import { openDump, type Bzip2Choice } from '../sources/mediawiki/open-dump.js';
+import { STYLESHEET, STYLESHEET_PATH } from '../sources/mediawiki/page-html.js';
+import type { RenderSetup } from '../sources/mediawiki/render-page.js';
+import { RenderPool } from '../sources/mediawiki/render-pool.js';
+import { RenderWindow } from '../sources/mediawiki/render-window.js';
+import { isPackedPage, scanDump, type DumpScan } from '../sources/mediawiki/scan.js';
+import { ISO_639_3, mainPageTitle, siteMetadata } from '../sources/mediawiki/site-metadata.js';
+import { CATEGORY, fullTitle, parseTitle, titlePath, titlePathProblem } from '../sources/mediawiki/titles.js';
+import { BundleAssembler } from './assembler.js';
+import { resolveMetadata } from './metadata.js';
+import { loadIllustration, type PackOptions, type PackSummary } from './pack-site.js';
+
+export interface PackMediawikiOptions extends PackOptions {
+  dump: string;
+  /** Namespace numbers to carry besides the articles (0). */
+  namespaces?: number[] | undefined;
+  /** Pack the complete pages of a damaged dump instead of failing. */
+  partial?: boolean | undefined;
+  /** Worker threads that render pages (default: one per core). */
+  threads?: number | undefined;
+  bzip2?: Bzip2Choice | undefined;
+}
+
+export interface MediawikiSummary extends PackSummary {
+  articles: number;
+  categories: number;
+}
+
+/** Checks the chosen main page, else the wiki's own, else its first article. */
+function chooseMainTitle(scan: DumpScan, asked: string | undefined): string {
+  const { namespaces } = scan.siteInfo;
+  if (asked !== undefined) {
+    const title = fullTitle(parseTitle(asked, namespaces), namespaces);
+    if (!scan.titles.has(title)) throw new FerryError('USAGE', `--main "${asked}" is not a page of the dump.`);
+    return title;
+  }
+  const own = mainPageTitle(scan.siteInfo);
+  if (own !== undefined) {
+    const title = fullTitle(parseTitle(own, namespaces), namespaces);
+    if (scan.titles.has(title)) return title;
+  }
+  if (scan.firstArticle === undefined) {
+    throw new FerryError('INPUT_INVALID', 'The dump has no article with text to pack (namespace 0, not a redirect).');
+  }
+  return scan.firstArticle;
+}
+
+/**
+ * Packs a MediaWiki XML dump in two streamed passes: the first learns which titles exist (8 bytes
+ * each), the second renders pages in worker threads and writes them in dump order, then the
+ * category pages. Neither pass holds more than a window of pages.
+ */
+export async function packMediawiki(options: PackMediawikiOptions): Promise<MediawikiSummary> {
+  const started = performance.now();
+  const warn = options.onWarning ?? (() => undefined);
+  const included = new Set([0, ...(options.namespaces ?? [])]);
+  included.delete(CATEGORY); // category pages are made from their members, with the dump's text on top
+  const partial = options.partial ?? false;
+  const progress =
+    (stage: string) =>
+    (bytes: number, totalBytes: number, pages: number, total = 0) =>
+      options.onProgress?.({ stage, unit: 'pages', files: pages, totalFiles: total, bytes, totalBytes });
+
+  const scan = await scanDump(options.dump, {
+    namespaces: included,
+    bzip2: options.bzip2,
+    partial,
+    onProgress: progress('reading titles'),
+  });
+  if (scan.damage) warn(`${scan.damage.summary}; packing the ${scan.damage.pages} pages before it.`);
+  const { siteInfo } = scan;
+  const { namespaces } = siteInfo;
+  const mainTitle = chooseMainTitle(scan, options.mainPage);
+  const mainPath = titlePath(mainTitle);
+
+  const mtime =
+    options.sourceDateEpoch !== undefined ? new Date(options.sourceDateEpoch * 1000) : new Date(scan.newestMs);
+  const fromSite = siteMetadata(siteInfo);
+  const { metadata, warnings } = resolveMetadata(
+    { ...Object.fromEntries(Object.entries(fromSite).filter(([, value]) => value !== undefined)), ...options.metadata },
+    { folderName: 'wiki', mainPageTitle: siteInfo.siteName || mainTitle, date: mtime, source: fromSite.source ?? '' },
+  );
+  warnings.forEach(warn);
+  const illustration = await loadIllustration(options.illustration, metadata.name);
+  const mainLanguage = metadata.language.split(',')[0]!;
+  const htmlLanguage = Object.entries(ISO_639_3).find(([, code]) => code === mainLanguage)?.[0] ?? mainLanguage;
+  const setup: RenderSetup = {
+    namespaces,
+    titleKeys: scan.titles.buffer,
+    siteName: metadata.title,
+    htmlLanguage,
+    mainPath,
+  };
+
+  const assembler = await BundleAssembler.create(options.output, mtime, metadata.language);
+  const pool = new RenderPool(Math.max(1, options.threads ?? availableParallelism()), setup);
+  const categories = new CategoryIndex();
+  const skipped: { path: string; reason: string }[] = [];
+  const skip = (title: string, reason: string) => {
+    skipped.push({ path: title, reason });
+    warn(`skipped page "${title}": ${reason}.`);
+  };
+  const unknownNamespaces = new Set<number>();
+  let rendered = 0;
+
+  const window = new RenderWindow(pool, async (result, job) => {
+    if ('error' in result) return skip(job.title, `it could not be rendered (${result.error})`);
+    if (job.namespace === CATEGORY) return categories.describe(parseTitle(job.title, namespaces).name, result.body);
+    await assembler.addPage(result.path, Buffer.from(result.html), 'text/html', result.search);
+    for (const category of result.categories) categories.addPage(category, job.title, job.path);
+    rendered++;
+  });
+
+  /** Each page of the dump: rendered, made a redirect, kept for its category, or skipped with a reason. */
+  const consider = async (page: DumpPage) => {
+    const path = titlePath(page.title);
+    if (namespaces.names[page.namespace] === undefined && !unknownNamespaces.has(page.namespace)) {
+      unknownNamespaces.add(page.namespace);
+      warn(
+        `pages in namespace ${page.namespace}, which <siteinfo> does not list, are left out (first: "${page.title}").`,
+      );
+    }
+    const job = { title: page.title, path, text: page.text, namespace: page.namespace };
+    if (page.namespace === CATEGORY && page.redirect === undefined) {
+      const name = parseTitle(page.title, namespaces).name;
+      for (const parent of categoriesOf(page.text, namespaces)) categories.addSubcategory(ownCopy(parent), name);
+      // Only a category with members gets a page; its own text goes on top of the list.
+      if (scan.titles.has(page.title) && page.text.trim() !== '' && !page.tooLarge) await window.add(job);
+      return;
+    }
+    if (!included.has(page.namespace)) return;
+    const problem = titlePathProblem(path);
+    if (problem) return skip(page.title, `its title cannot be a path in the bundle (${problem})`);
+    if (page.redirect !== undefined) {
+      if (!scan.titles.has(page.title)) return; // its target is not in the bundle
+      const target = titlePath(fullTitle(parseTitle(page.redirect, namespaces), namespaces));
+      if (!titlePathProblem(target)) assembler.addRedirect(path, target, page.title);
+      return;
+    }
+    if (page.tooLarge) return skip(page.title, 'its text is larger than 8 MB');
+    if (!isPackedPage(page, included)) return skip(page.title, 'it has no text');
+    await window.add(job);
+  };
+
+  try {
+    await assembler.addAsset(STYLESHEET_PATH, Buffer.from(STYLESHEET), 'text/css');
+    const dump = await openDump(options.dump, options.bzip2);
+    const report = progress('packing');
+    try {
+      for await (const event of readDump(dump)) {
+        if (event.type !== 'page') continue;
+        await consider(event.page);
+        report(dump.bytesRead(), dump.size, rendered, scan.pages);
+      }
+    } catch (error) {
+      if (!(error instanceof DumpDamagedError) || !partial) throw error;
+    }
+    await window.finish();
+
+    const site = { siteName: metadata.title, language: htmlLanguage, mainPath };
+    for (const page of categories.pages(site, namespaces, (title) => scan.titles.has(title))) {
+      // The first page of a category is found by its title; the pages after it by nothing.
+      const search = page.first ? { path: page.path, title: page.title, headings: '', text: '' } : undefined;
+      await assembler.addPage(page.path, Buffer.from(page.html), 'text/html', search);
+    }
+    const bytesOut = await assembler.finish(metadata, mainPath, illustration);
+    return {
+      output: options.output,
+      name: metadata.name,
+      ...assembler.counts,
+      articles: rendered,
+      categories: categories.size,
+      bytesIn: scan.damage ? dump.bytesRead() : dump.size,
+      bytesOut,
+      seconds: (performance.now() - started) / 1000,
+      skipped,
+    };
+  } catch (error) {
+    await assembler.abort();
+    throw error;
+  } finally {
+    await pool.close();
+  }
+}

@@ -1,0 +1,65 @@
+import { extractPageText } from '../../pack/html-text.js';
+import type { SearchDocument } from '../../search/shard-builder.js';
+import { categoriesOf } from './categories.js';
+import { wikiPageHtml } from './page-html.js';
+import { categoryTitle, TitleSet, titlePath, type Namespaces } from './titles.js';
+import { renderWikitext } from './wikitext/render.js';
+
+/** What every page of one dump shares; sent once to each worker thread. */
+export interface RenderSetup {
+  namespaces: Namespaces;
+  /** Sorted title keys of every page and redirect the bundle will have (TitleSet's buffer). */
+  titleKeys: ArrayBufferLike;
+  siteName: string;
+  /** The language as HTML's lang attribute has it (en, fr). */
+  htmlLanguage: string;
+  mainPath: string;
+}
+
+export interface PageJob {
+  title: string;
+  path: string;
+  text: string;
+  namespace: number;
+}
+
+export interface RenderedPage {
+  path: string;
+  /** The whole page, and its content alone (for a category's description). */
+  html: string;
+  body: string;
+  search: SearchDocument;
+  categories: string[];
+}
+
+export function categoryPath(name: string, namespaces: Namespaces): string {
+  return titlePath(categoryTitle(name, namespaces));
+}
+
+/** Renders pages of one wiki to whole HTML pages with their search text. */
+export function createPageRenderer(setup: RenderSetup): (job: PageJob) => RenderedPage {
+  const titles = new TitleSet(new Float64Array(setup.titleKeys));
+  const { namespaces } = setup;
+  const exists = (title: string) => titles.has(title);
+  return (job) => {
+    const { body } = renderWikitext(job.text, { namespaces, pagePath: job.path, title: job.title, exists });
+    const categories = categoriesOf(job.text, namespaces);
+    const html = wikiPageHtml({
+      siteName: setup.siteName,
+      language: setup.htmlLanguage,
+      path: job.path,
+      mainPath: setup.mainPath,
+      title: job.title,
+      body,
+      categories: categories.map((name) => ({ name, path: categoryPath(name, namespaces) })),
+    });
+    const page = extractPageText(html);
+    return {
+      path: job.path,
+      html,
+      body,
+      search: { path: job.path, title: job.title, headings: page.headings, text: page.text },
+      categories,
+    };
+  };
+}

@@ -1,0 +1,72 @@
+import { describe, expect, it } from 'vitest';
+import { defaultNamespaces } from '../../src/sources/mediawiki/titles.js';
+import { renderWikitext } from '../../src/sources/mediawiki/wikitext/render.js';
+
+const existing = new Set(['Boiling', 'Category:Water', 'AC/DC']);
+const render = (text: string, pagePath = 'Page') =>
+  renderWikitext(text, {
+    namespaces: defaultNamespaces(),
+    pagePath,
+    title: 'Page',
+    exists: (title) => existing.has(title),
+  }).body;
+
+describe('wikitext rendering', () => {
+  it('escapes script and unknown tags, keeps simple formatting tags without their attributes', () => {
+    const html = render(
+      '<script>alert(1)</script> <span onclick="x()" style="color:red">red</span> <img src=x onerror=y>',
+    );
+    expect(html).toContain('&lt;script&gt;alert(1)&lt;/script&gt;');
+    expect(html).toContain('<span>red</span>');
+    expect(html).toContain('&lt;img src=x onerror=y&gt;');
+    expect(html).not.toMatch(/onclick|<img/);
+  });
+
+  it('drops nested and unknown templates and parser functions without a trace, shows parameter defaults', () => {
+    const html = render('A {{outer|{{inner|x}}|y}} B {{#if:1|yes|no}} C {{{1|default}}} D {{lang|fr|bonjour}}');
+    expect(html).toBe('<p>A  B  C default D bonjour</p>');
+  });
+
+  it('links existing pages relatively (also from a subpage), marks missing ones, drops files and interlanguage links', () => {
+    expect(render('[[boiling|Boil]]ed')).toContain('<a href="Boiling">Boiled</a>');
+    expect(render('[[Boiling]]', 'Sub/Page')).toContain('<a href="../Boiling">Boiling</a>');
+    expect(render('[[AC/DC]]')).toContain('<a href="AC/DC">AC/DC</a>');
+    expect(render('[[Nowhere]]')).toContain('<span class="missing" title="not in this collection">Nowhere</span>');
+    expect(render('[[File:X.jpg|thumb|A [[Boiling|caption]]]] [[de:Kochen]] [[Category:Water]]')).toBe('');
+    expect(render('[[:Category:Water|water]] [[#Top|top]]')).toBe(
+      '<p><a href="Category%3AWater">water</a> <a href="#Top">top</a></p>',
+    );
+  });
+
+  it('numbers footnotes in order, reuses named ones and puts the list where <references/> is', () => {
+    const html = render(
+      'A<ref name="n">Note</ref> B<ref>Other</ref> C<ref name="n"/>\n== Notes ==\n<references/>\nEnd',
+    );
+    expect(html).toMatch(
+      /A<sup[^>]*><a href="#note-1">\[1\]<\/a><\/sup> B<sup[^>]*><a href="#note-2">\[2\]<\/a><\/sup> C<sup class="reference"><a href="#note-1">/,
+    );
+    expect(html).toMatch(
+      /<h2 id="Notes">Notes<\/h2>\n<ol class="references"><li id="note-1">.*Note<\/li><li id="note-2">.*Other<\/li><\/ol>\n<p>End<\/p>/,
+    );
+  });
+
+  it("renders MediaWiki's quote rules, closing tags properly at the end of the line", () => {
+    expect(render("'''bold''' ''italic'' '''''both''''' ''open")).toBe(
+      '<p><b>bold</b> <i>italic</i> <i><b>both</b></i> <i>open</i></p>',
+    );
+  });
+
+  it('renders nested lists, definition lists and tables with spans', () => {
+    expect(render('* a\n** b\n* c\n; term : def')).toBe(
+      '<ul><li>a<ul><li>b</li></ul></li><li>c</li></ul><dl><dt>term</dt><dd>def</dd></dl>',
+    );
+    expect(render('{|\n! H1 !! H2\n|-\n| colspan="2" style="x" | both\n|}')).toBe(
+      '<table class="wikitable"><tbody><tr><th>H1</th><th>H2</th></tr><tr><td colspan="2">both</td></tr></tbody></table>',
+    );
+  });
+
+  it('keeps <nowiki> and code as written', () => {
+    expect(render('<nowiki>[[x]] {{y}} &lt;</nowiki>')).toBe('<p>[[x]] {{y}} &lt;</p>');
+    expect(render('<syntaxhighlight lang="js">if (a < b) {}</syntaxhighlight>')).toBe('<pre>if (a &lt; b) {}</pre>');
+  });
+});
