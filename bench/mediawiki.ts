@@ -117,7 +117,8 @@ async function main(): Promise<void> {
     pack: { seconds: pack.seconds, pagesPerSecond: pages / pack.seconds, peakRssMB: pack.peakRssMB },
   };
   mkdirSync(join(REPO, 'bench/results'), { recursive: true });
-  const file = join(REPO, 'bench/results', `${result.date}-mediawiki.json`);
+  const suffix = pages === 100_000 ? '' : `-${pages}`;
+  const file = join(REPO, 'bench/results', `${result.date}-mediawiki${suffix}.json`);
   writeFileSync(file, JSON.stringify(result, null, 2) + '\n');
   process.stdout.write(
     `pack of a ${pages}-page dump (${(result.dumpBytes / 1e6).toFixed(1)} MB of bzip2): ${pack.seconds.toFixed(1)} s, ` +

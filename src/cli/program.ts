@@ -1,7 +1,9 @@
 import { Command, CommanderError } from 'commander';
 import { FerryError, describeError } from '../errors.js';
 import { VERSION } from '../version.js';
+import { registerDiff } from './diff.js';
 import { registerExtract } from './extract.js';
+import { registerPublish } from './publish.js';
 import { registerInfo } from './info.js';
 import type { CliIO } from './io.js';
 import { registerPack } from './pack.js';
@@ -28,6 +30,8 @@ function buildProgram(io: CliIO): Command {
   registerServe(program, io);
   registerSplit(program, io);
   registerVerify(program, io);
+  registerDiff(program, io);
+  registerPublish(program, io);
   program.commands.forEach((command) => command.exitOverride());
   return program;
 }

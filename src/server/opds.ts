@@ -1,5 +1,6 @@
 import { escapeHtml } from '../search/snippet.js';
 import type { LibraryBundle } from './library.js';
+import { publishedFiles } from './published-files.js';
 import { illustrationUrl, viewerUrl } from './pages/layout.js';
 
 function entry(item: LibraryBundle): string {
@@ -25,6 +26,9 @@ ${author}${categories}
 <link rel="http://opds-spec.org/image/thumbnail" type="image/png" href="${escapeHtml(illustrationUrl(item))}"/>
 <link rel="alternate" type="text/html" href="${viewerUrl(item.name, item.bundle.manifest.mainPage)}"/>
 <link rel="http://opds-spec.org/acquisition/open-access" type="application/zip" length="${item.bytes}" href="/download/${name}"/>
+${publishedFiles(item)
+  .map((file) => `<link rel="alternate" type="${file.type}" href="${file.url}"/>`)
+  .join('\n')}
 </entry>`;
 }
 

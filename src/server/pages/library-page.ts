@@ -2,6 +2,7 @@ import { formatBytes } from '../../format.js';
 import { escapeHtml } from '../../search/snippet.js';
 import { fill } from '../i18n/strings.js';
 import type { LibraryBundle } from '../library.js';
+import { publishedFiles, SIDECAR_LABELS } from '../published-files.js';
 import { illustrationUrl, layout, viewerUrl, type LayoutOptions } from './layout.js';
 
 export interface LibraryFilters {
@@ -30,7 +31,9 @@ function card(item: LibraryBundle, options: PageOptions): string {
 <a href="${viewerUrl(item.name, mainPage)}"><img src="${illustrationUrl(item)}" width="48" height="48" alt=""><h2 dir="auto">${escapeHtml(metadata.title)}</h2></a>
 <p dir="auto">${escapeHtml(metadata.description)}</p>
 <p class="facts">${escapeHtml(metadata.language)} · ${escapeHtml(fill(t.pages, { count: counts.pages }))} · ${formatBytes(item.bytes)} · ${escapeHtml(metadata.date)}</p>
-<p class="actions"><a href="/download/${name}" download>${escapeHtml(t.download)}</a></p>
+<p class="actions"><a href="/download/${name}" download>${escapeHtml(t.download)}</a>${publishedFiles(item)
+    .map((file) => ` · <a href="${file.url}" type="${file.type}">${SIDECAR_LABELS[file.kind]}</a>`)
+    .join('')}</p>
 </li>`;
 }
 

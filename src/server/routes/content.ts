@@ -1,10 +1,13 @@
-import { posix } from 'node:path';
+import { existsSync } from 'node:fs';
+import { posix, resolve } from 'node:path';
 import type { Express, Request } from 'express';
 import { CONTENT_PREFIX } from '../../bundle/names.js';
+import { SIDECARS } from '../../distribute/publish.js';
 import type { AppContext } from '../context.js';
 import { sendBundleFile } from '../download.js';
 import { entryPath, HttpError } from '../http.js';
 import { bundleVersion, contentUrl, viewerUrl } from '../pages/layout.js';
+import { SIDECAR_TYPES, sidecarRequest } from '../published-files.js';
 import { sendEntry } from '../send-entry.js';
 
 /**
@@ -52,7 +55,15 @@ export function contentRoutes(app: Express, context: AppContext): void {
   });
 
   app.get('/download/:bundle', async (request, response) => {
-    const item = context.bundleOf(request.params.bundle, response);
+    const requested = request.params.bundle;
+    const sidecar = context.library.get(requested) ? undefined : sidecarRequest(requested);
+    if (sidecar) {
+      const item = context.bundleOf(sidecar.name, response);
+      const path = item.file + SIDECARS[sidecar.kind];
+      if (!existsSync(path)) throw new HttpError(404, `"${requested}" has not been published: run ferry publish.`);
+      return void response.sendFile(resolve(path), { headers: { 'Content-Type': SIDECAR_TYPES[sidecar.kind] } });
+    }
+    const item = context.bundleOf(requested, response);
     // The content digest and size: cheap to know at open, and they change whenever a repack changes anything.
     const etag = `"${item.bundle.manifest.contentDigest.slice(7, 39)}-${item.bytes}"`;
     await sendBundleFile(request, response, item.bundle.source, `${item.name}.ferry`, etag);
