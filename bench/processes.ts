@@ -7,6 +7,8 @@ import { performance } from 'node:perf_hooks';
 export interface CommandCost {
   seconds: number;
   peakRssMB: number;
+  /** What the command wrote to stderr (ferry's summaries go there). */
+  stderr: string;
 }
 
 /** Runs a command to completion under GNU time: wall time and peak resident memory. */
@@ -18,7 +20,7 @@ export function measureCommand(command: string, args: string[]): CommandCost {
   }
   const [seconds, kilobytes] = readFileSync(report, 'utf8').trim().split(/\s+/).slice(-2).map(Number);
   rmSync(report, { force: true });
-  return { seconds: seconds!, peakRssMB: kilobytes! / 1024 };
+  return { seconds: seconds!, peakRssMB: kilobytes! / 1024, stderr: result.stderr };
 }
 
 /** Resident memory of a live process, from /proc. */

@@ -12,6 +12,9 @@ export interface CentralRecord {
   crc32: number;
   method: number;
   flags: number;
+  /** The MS-DOS time and date fields, as stored. */
+  dosTime: number;
+  dosDate: number;
 }
 
 /** Lets yauzl read through a ByteSource: its documented seam for custom storage. */
@@ -75,6 +78,8 @@ export async function forEachCentralRecord(source: ByteSource, visit: (record: C
             crc32: entry.crc32,
             method: entry.compressionMethod,
             flags: entry.generalPurposeBitFlag,
+            dosTime: entry.lastModFileTime,
+            dosDate: entry.lastModFileDate,
           });
         } catch (error) {
           reject(error as Error);

@@ -4,6 +4,7 @@ import { VERSION } from '../version.js';
 import { registerDiff } from './diff.js';
 import { registerExtract } from './extract.js';
 import { registerPublish } from './publish.js';
+import { registerUpdate } from './update.js';
 import { registerInfo } from './info.js';
 import type { CliIO } from './io.js';
 import { registerPack } from './pack.js';
@@ -32,6 +33,7 @@ function buildProgram(io: CliIO): Command {
   registerVerify(program, io);
   registerDiff(program, io);
   registerPublish(program, io);
+  registerUpdate(program, io);
   program.commands.forEach((command) => command.exitOverride());
   return program;
 }

@@ -1,0 +1,242 @@
+import { createHash } from 'node:crypto';
+import { open, rename, rm, stat, type FileHandle } from 'node:fs/promises';
+import { dirname, basename, join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { FileByteSource } from '../bundle/byte-source.js';
+import { readCentralDirectory, type CentralRecord } from '../bundle/central-directory.js';
+import { verifyBundle } from '../bundle/verify.js';
+import { readZipTail } from '../bundle/zip-tail.js';
+import { FerryError } from '../errors.js';
+import { HttpByteSource, NoRangeError, withRetries } from './http-source.js';
+
+export interface UpdateResult {
+  /** delta: rebuilt from the old file and fetched ranges; full: downloaded whole; current: nothing to do. */
+  mode: 'delta' | 'full' | 'current';
+  size: number;
+  fetched: number;
+  reused: number;
+  seconds: number;
+}
+
+const COPY_CHUNK = 4 * 1024 * 1024;
+const LOCAL_HEADER_SIGNATURE = 0x04034b50;
+
+/** One piece of the new file: copied from the old one, or fetched. */
+type Segment =
+  | { kind: 'copy'; from: number; length: number; dosTime: number; dosDate: number }
+  | { kind: 'fetch'; from: number; length: number };
+
+interface Region {
+  record: CentralRecord;
+  start: number;
+  length: number;
+}
+
+/** Each entry's span in the file: its local header, data and descriptor, up to the next entry. */
+function regions(records: CentralRecord[], centralDirectoryOffset: number): Region[] {
+  const sorted = [...records].sort((a, b) => a.offset - b.offset);
+  return sorted.map((record, index) => {
+    const end = sorted[index + 1]?.offset ?? centralDirectoryOffset;
+    return { record, start: record.offset, length: end - record.offset };
+  });
+}
+
+/**
+ * The plan: an entry whose name, CRC, sizes, method and span are the same in the old file is
+ * copied from it (only the time in its local header may differ, and is set from the new
+ * directory); everything else is fetched, neighbouring ranges in one request.
+ */
+function plan(oldRegions: Region[], newRegions: Region[], newSize: number): Segment[] {
+  const old = new Map(oldRegions.map((region) => [region.record.name, region]));
+  const segments: Segment[] = [];
+  const fetch = (from: number, length: number) => {
+    const last = segments[segments.length - 1];
+    if (last?.kind === 'fetch' && last.from + last.length === from) last.length += length;
+    else segments.push({ kind: 'fetch', from, length });
+  };
+  let position = 0;
+  for (const region of newRegions) {
+    if (region.start > position) fetch(position, region.start - position);
+    const { record } = region;
+    const match = old.get(record.name);
+    const same =
+      match !== undefined &&
+      match.length === region.length &&
+      match.record.crc32 === record.crc32 &&
+      match.record.compressedSize === record.compressedSize &&
+      match.record.size === record.size &&
+      match.record.method === record.method &&
+      match.record.flags === record.flags;
+    if (same) {
+      segments.push({
+        kind: 'copy',
+        from: match.start,
+        length: region.length,
+        dosTime: record.dosTime,
+        dosDate: record.dosDate,
+      });
+    } else {
+      fetch(region.start, region.length);
+    }
+    position = region.start + region.length;
+  }
+  fetch(position, newSize - position);
+  return segments;
+}
+
+async function writeAll(handle: FileHandle, data: Buffer, position: number): Promise<void> {
+  let done = 0;
+  while (done < data.length) {
+    const { bytesWritten } = await handle.write(data, done, data.length - done, position + done);
+    done += bytesWritten;
+  }
+}
+
+/** The whole file's SHA-256 from `<url>.sha256` when the server has one (ferry publish writes it). */
+async function publishedSha256(url: string): Promise<string | undefined> {
+  try {
+    const response = await fetch(`${url}.sha256`);
+    if (!response.ok) return undefined;
+    return /^([0-9a-f]{64})\b/i.exec((await response.text()).trim())?.[1]?.toLowerCase();
+  } catch {
+    return undefined;
+  }
+}
+
+async function sha256Of(path: string): Promise<string> {
+  const hash = createHash('sha256');
+  const handle = await open(path, 'r');
+  try {
+    for await (const chunk of handle.createReadStream({ autoClose: false })) hash.update(chunk as Buffer);
+  } finally {
+    await handle.close();
+  }
+  return hash.digest('hex');
+}
+
+/** Checks the new file whole (structure, every entry's CRC and SHA-256, the published hash) before it replaces anything. */
+async function checkNewFile(path: string, url: string): Promise<void> {
+  const report = await verifyBundle(path);
+  if (!report.ok) {
+    const first = report.errors[0];
+    throw new FerryError(
+      'BUNDLE_CORRUPT',
+      `The updated bundle does not verify (${first?.entry ? `${first.entry}: ` : ''}${first?.message ?? 'damaged'}); the old file is kept. The server may have sent wrong bytes: try again later or from another mirror.`,
+    );
+  }
+  const expected = await publishedSha256(url);
+  if (expected !== undefined && expected !== (await sha256Of(path))) {
+    throw new FerryError(
+      'BUNDLE_CORRUPT',
+      `The updated bundle's SHA-256 is not the one ${url}.sha256 gives; the old file is kept.`,
+    );
+  }
+}
+
+async function downloadWhole(url: string, temporary: string): Promise<number> {
+  return withRetries(`Downloading ${url}`, async () => {
+    const response = await fetch(url);
+    if (!response.ok || !response.body) throw new Error(`HTTP ${response.status}`);
+    const handle = await open(temporary, 'w');
+    let size = 0;
+    try {
+      for await (const chunk of response.body as unknown as AsyncIterable<Uint8Array>) {
+        await writeAll(handle, Buffer.from(chunk), size);
+        size += chunk.length;
+      }
+    } finally {
+      await handle.close();
+    }
+    return size;
+  });
+}
+
+/**
+ * Brings `oldPath` up to the bundle at `url` the way zsync does: reads the new file's central
+ * directory by Range, copies every entry the old file already has, fetches the rest, verifies
+ * the result whole and only then puts it in place of the old file. A server without Range gets
+ * a whole download, verified the same way.
+ */
+export async function updateBundle(oldPath: string, url: string): Promise<UpdateResult> {
+  const started = performance.now();
+  const oldSource = await FileByteSource.open(oldPath);
+  const temporary = join(dirname(oldPath), `.${basename(oldPath)}.${process.pid}.update.tmp`);
+  const done = (mode: UpdateResult['mode'], size: number, fetched: number, reused: number): UpdateResult => ({
+    mode,
+    size,
+    fetched,
+    reused,
+    seconds: (performance.now() - started) / 1000,
+  });
+  try {
+    let remote: HttpByteSource;
+    try {
+      remote = await HttpByteSource.open(url);
+    } catch (error) {
+      if (!(error instanceof NoRangeError)) throw error;
+      const size = await downloadWhole(url, temporary);
+      await checkNewFile(temporary, url);
+      await rename(temporary, oldPath);
+      return done('full', size, size, 0);
+    }
+    const tail = await readZipTail(remote);
+    await remote.prefetch(tail.centralDirectoryOffset, remote.size);
+    const newRecords = await readCentralDirectory(remote);
+    const oldTail = await readZipTail(oldSource);
+    if (oldSource.size === remote.size) {
+      const oldDirectory = await oldSource.read(
+        oldTail.centralDirectoryOffset,
+        oldSource.size - oldTail.centralDirectoryOffset,
+      );
+      const newDirectory = await remote.read(tail.centralDirectoryOffset, remote.size - tail.centralDirectoryOffset);
+      // The directory holds every entry's CRC, size and offset: the same directory, the same file.
+      if (oldDirectory.equals(newDirectory)) return done('current', remote.size, remote.fetched, oldSource.size);
+    }
+    const oldRegions = regions(await readCentralDirectory(oldSource), oldTail.centralDirectoryOffset);
+    const segments = plan(oldRegions, regions(newRecords, tail.centralDirectoryOffset), remote.size);
+
+    const handle = await open(temporary, 'wx');
+    let position = 0;
+    let reused = 0;
+    try {
+      for (const segment of segments) {
+        if (segment.kind === 'fetch') {
+          for await (const chunk of remote.chunks(segment.from, segment.from + segment.length)) {
+            await writeAll(handle, chunk, position);
+            position += chunk.length;
+          }
+          continue;
+        }
+        for (let offset = 0; offset < segment.length; offset += COPY_CHUNK) {
+          const chunk = await oldSource.read(segment.from + offset, Math.min(COPY_CHUNK, segment.length - offset));
+          if (offset === 0) {
+            if (chunk.readUInt32LE(0) !== LOCAL_HEADER_SIGNATURE) {
+              throw new FerryError(
+                'BUNDLE_CORRUPT',
+                `${oldPath}: an entry's local header is damaged; run ferry verify.`,
+              );
+            }
+            chunk.writeUInt16LE(segment.dosTime, 10);
+            chunk.writeUInt16LE(segment.dosDate, 12);
+          }
+          await writeAll(handle, chunk, position);
+          position += chunk.length;
+        }
+        reused += segment.length;
+      }
+    } finally {
+      await handle.close();
+    }
+    if ((await stat(temporary)).size !== remote.size) {
+      throw new FerryError('BUNDLE_CORRUPT', 'The rebuilt bundle has the wrong size; the old file is kept.');
+    }
+    await checkNewFile(temporary, url);
+    await rename(temporary, oldPath);
+    return done('delta', remote.size, remote.fetched, reused);
+  } catch (error) {
+    await rm(temporary, { force: true });
+    throw error;
+  } finally {
+    await oldSource.close();
+  }
+}

@@ -1,0 +1,141 @@
+import { copyFile, mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { REPO, runCli, serveLibrary, sha256, tempFolder } from '../helpers.js';
+
+const DUMP = join(REPO, 'test/fixtures/mediawiki/cleanwater-pages-articles.xml');
+
+/** A file server on 127.0.0.1 with hooks to misbehave: no Range, wrong bytes, cut connections. */
+async function fileServer(
+  file: string,
+  options: { ranges?: boolean; corrupt?: boolean; cutFirst?: boolean } = {},
+): Promise<{ url: string; server: Server; requests: number }> {
+  const data = await readFile(file);
+  const state = { requests: 0, cut: false };
+  const server = createServer((request, response) => {
+    state.requests++;
+    if (request.url?.endsWith('.sha256')) return void response.writeHead(404).end();
+    const range = /^bytes=(\d+)-(\d+)$/.exec(request.headers.range ?? '');
+    if (!range || options.ranges === false) {
+      response.writeHead(200, { 'Content-Length': data.length });
+      return void response.end(data);
+    }
+    const start = Number(range[1]);
+    const end = Math.min(Number(range[2]), data.length - 1);
+    const body = Buffer.from(data.subarray(start, end + 1));
+    if (options.corrupt && body.length > 1000) body[Math.floor(body.length / 2)]! ^= 0xff;
+    response.writeHead(206, { 'Content-Range': `bytes ${start}-${end}/${data.length}`, 'Content-Length': body.length });
+    if (options.cutFirst && !state.cut && body.length > 1000) {
+      state.cut = true;
+      response.write(body.subarray(0, 100));
+      return void response.destroy();
+    }
+    response.end(body);
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/wiki.ferry`,
+    server,
+    get requests() {
+      return state.requests;
+    },
+  };
+}
+
+describe('ferry update', () => {
+  let folder: string;
+  let oldFile: string;
+  let newFile: string;
+  let servers: Server[] = [];
+
+  beforeAll(async () => {
+    folder = await tempFolder();
+    const xml = await readFile(DUMP, 'utf8');
+    await mkdir(join(folder, 'served'));
+    await writeFile(
+      join(folder, 'new.xml'),
+      xml.replace('keep it boiling for one minute', 'keep it boiling for three minutes'),
+    );
+    await runCli(['pack', '--kind', 'mediawiki', DUMP, '-o', join(folder, 'old.ferry')], {
+      SOURCE_DATE_EPOCH: '1700000000',
+    });
+    await runCli(['pack', '--kind', 'mediawiki', join(folder, 'new.xml'), '-o', join(folder, 'served', 'wiki.ferry')], {
+      SOURCE_DATE_EPOCH: '1700086400',
+    });
+    oldFile = join(folder, 'old.ferry');
+    newFile = join(folder, 'served', 'wiki.ferry');
+  });
+  afterEach(async () => {
+    await Promise.all(servers.map((server) => new Promise((resolve) => server.close(resolve))));
+    servers = [];
+  });
+
+  const freshCopy = async (name: string) => {
+    const path = join(folder, name);
+    await copyFile(oldFile, path);
+    return path;
+  };
+
+  it('rebuilds the new bundle byte for byte from a ferry server, fetching only part of it', async () => {
+    const target = await freshCopy('a.ferry');
+    const server = await serveLibrary(join(folder, 'served'));
+    try {
+      const run = await runCli(['update', target, `${server.base}/download/cleanwaterwiki`]);
+      expect(run.code, run.stderr).toBe(0);
+      expect(sha256(await readFile(target))).toBe(sha256(await readFile(newFile)));
+      const [, fetched, size] = /updated .* \(changed entries only\): ([\d.]+ [KM]?B) fetched of ([\d.]+ [KM]?B)/.exec(
+        run.stderr,
+      )!;
+      expect(fetched).not.toBe(size);
+      const again = await runCli(['update', target, `${server.base}/download/cleanwaterwiki`]);
+      expect(again.stderr).toMatch(/is already the same as/);
+    } finally {
+      await server.close();
+    }
+  });
+
+  it('downloads the whole file from a server without Range requests', async () => {
+    const target = await freshCopy('b.ferry');
+    const plain = await fileServer(newFile, { ranges: false });
+    servers.push(plain.server);
+    const run = await runCli(['update', target, plain.url]);
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.stderr).toMatch(/whole download/);
+    expect(sha256(await readFile(target))).toBe(sha256(await readFile(newFile)));
+  });
+
+  it('keeps the old file when the server sends wrong bytes, and leaves no temporary file', async () => {
+    const target = await freshCopy('c.ferry');
+    const before = sha256(await readFile(target));
+    const liar = await fileServer(newFile, { corrupt: true });
+    servers.push(liar.server);
+    const run = await runCli(['update', target, liar.url]);
+    expect(run.code).toBe(1);
+    expect(run.stderr).toMatch(/does not verify.*the old file is kept/);
+    expect(sha256(await readFile(target))).toBe(before);
+    expect((await readdir(folder)).filter((name) => name.includes('.tmp'))).toEqual([]);
+  });
+
+  it('tries again when the connection is cut in the middle of a range', async () => {
+    const target = await freshCopy('d.ferry');
+    const flaky = await fileServer(newFile, { cutFirst: true });
+    servers.push(flaky.server);
+    const run = await runCli(['update', target, flaky.url]);
+    expect(run.code, run.stderr).toBe(0);
+    expect(sha256(await readFile(target))).toBe(sha256(await readFile(newFile)));
+  });
+
+  it('says so when the URL is not there', async () => {
+    const target = await freshCopy('e.ferry');
+    const server = await serveLibrary(join(folder, 'served'));
+    try {
+      const run = await runCli(['update', target, `${server.base}/download/nothing`]);
+      expect(run.code).toBe(1);
+      expect(run.stderr).toMatch(/is not there \(404\)/);
+    } finally {
+      await server.close();
+    }
+  });
+});
