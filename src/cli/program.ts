@@ -3,6 +3,7 @@ import { FerryError, describeError } from '../errors.js';
 import { VERSION } from '../version.js';
 import { registerDiff } from './diff.js';
 import { registerExtract } from './extract.js';
+import { registerMirror } from './mirror.js';
 import { registerPublish } from './publish.js';
 import { registerUpdate } from './update.js';
 import { registerInfo } from './info.js';
@@ -34,6 +35,7 @@ function buildProgram(io: CliIO): Command {
   registerDiff(program, io);
   registerPublish(program, io);
   registerUpdate(program, io);
+  registerMirror(program, io);
   program.commands.forEach((command) => command.exitOverride());
   return program;
 }

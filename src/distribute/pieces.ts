@@ -53,3 +53,11 @@ export async function hashFile(path: string, size: number, pieceLength = pieceLe
   if (inPiece > 0) endPiece();
   return { size, sha256: whole.digest('hex'), pieceLength, sha1Pieces: Buffer.concat(sha1), sha256Pieces };
 }
+
+/** The SHA-256 of a whole file, in hex. */
+export async function sha256File(path: string): Promise<string> {
+  const hash = createHash('sha256');
+  for await (const chunk of createReadStream(path, { highWaterMark: 1 << 20 }) as AsyncIterable<Buffer>)
+    hash.update(chunk);
+  return hash.digest('hex');
+}

@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import { open, rename, rm, stat, type FileHandle } from 'node:fs/promises';
 import { dirname, basename, join } from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -8,6 +7,7 @@ import { verifyBundle } from '../bundle/verify.js';
 import { readZipTail } from '../bundle/zip-tail.js';
 import { FerryError } from '../errors.js';
 import { HttpByteSource, NoRangeError, withRetries } from './http-source.js';
+import { sha256File } from './pieces.js';
 
 export interface UpdateResult {
   /** delta: rebuilt from the old file and fetched ranges; full: downloaded whole; current: nothing to do. */
@@ -103,17 +103,6 @@ async function publishedSha256(url: string): Promise<string | undefined> {
   }
 }
 
-async function sha256Of(path: string): Promise<string> {
-  const hash = createHash('sha256');
-  const handle = await open(path, 'r');
-  try {
-    for await (const chunk of handle.createReadStream({ autoClose: false })) hash.update(chunk as Buffer);
-  } finally {
-    await handle.close();
-  }
-  return hash.digest('hex');
-}
-
 /** Checks the new file whole (structure, every entry's CRC and SHA-256, the published hash) before it replaces anything. */
 async function checkNewFile(path: string, url: string): Promise<void> {
   const report = await verifyBundle(path);
@@ -125,7 +114,7 @@ async function checkNewFile(path: string, url: string): Promise<void> {
     );
   }
   const expected = await publishedSha256(url);
-  if (expected !== undefined && expected !== (await sha256Of(path))) {
+  if (expected !== undefined && expected !== (await sha256File(path))) {
     throw new FerryError(
       'BUNDLE_CORRUPT',
       `The updated bundle's SHA-256 is not the one ${url}.sha256 gives; the old file is kept.`,
