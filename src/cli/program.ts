@@ -6,6 +6,7 @@ import { registerExtract } from './extract.js';
 import { registerMirror } from './mirror.js';
 import { registerPublish } from './publish.js';
 import { registerUpdate } from './update.js';
+import { registerUsb } from './usb.js';
 import { registerInfo } from './info.js';
 import type { CliIO } from './io.js';
 import { registerPack } from './pack.js';
@@ -36,6 +37,7 @@ function buildProgram(io: CliIO): Command {
   registerPublish(program, io);
   registerUpdate(program, io);
   registerMirror(program, io);
+  registerUsb(program, io);
   program.commands.forEach((command) => command.exitOverride());
   return program;
 }

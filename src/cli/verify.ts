@@ -1,3 +1,4 @@
+import { stat } from 'node:fs/promises';
 import type { Command } from 'commander';
 import { FerryError } from '../errors.js';
 import { formatBytes } from '../format.js';
@@ -6,14 +7,35 @@ import { progressLine } from './progress.js';
 
 const SHOWN_WARNINGS = 10;
 
+/** A stick: every file against SHA256SUMS, naming those to copy again. */
+async function verifyStickCommand(folder: string, json: boolean, io: CliIO): Promise<void> {
+  const { verifyStick } = await import('../distribute/verify-stick.js');
+  const report = await verifyStick(folder);
+  if (json) io.stdout.write(JSON.stringify(report, null, 2) + '\n');
+  else {
+    const lines = [`${folder}: ${report.checked} files checked: ${report.ok ? 'OK' : 'FAILED'}`];
+    for (const bad of report.bad) lines.push(`  bad: ${bad.file}: ${bad.problem}`);
+    for (const file of report.unlisted) lines.push(`  warning: ${file} is not in SHA256SUMS, so it was not checked`);
+    io.stdout.write(lines.join('\n') + '\n');
+  }
+  if (!report.ok) {
+    throw new FerryError(
+      'BUNDLE_CORRUPT',
+      `${report.bad.length} file(s) on ${folder} are damaged or missing (${report.bad[0]!.file}): copy them again from a good copy, or lay the stick out again with ferry usb.`,
+    );
+  }
+}
+
 export function registerVerify(program: Command, io: CliIO): void {
   program
     .command('verify')
-    .description('check a bundle: ZIP structure, every checksum, metadata, redirects and links')
-    .argument('<file>', 'a .ferry bundle, or its first part')
+    .description('check a bundle (ZIP structure, every checksum, metadata, redirects, links), or a whole USB stick')
+    .argument('<file>', 'a .ferry bundle, its first part, or a folder laid out by "ferry usb"')
     .option('--json', 'print the full report as JSON')
     .option('--strict', 'treat warnings (broken links, missing recommended metadata) as failures')
     .action(async (file: string, flags: { json?: boolean; strict?: boolean }) => {
+      if ((await stat(file).catch(() => undefined))?.isDirectory())
+        return verifyStickCommand(file, flags.json === true, io);
       const { verifyBundle } = await import('../bundle/verify.js');
       const progress = progressLine(io, 'verifying');
       const report = await verifyBundle(file, (done, total) =>
