@@ -2,31 +2,17 @@ import type { Readable } from 'node:stream';
 import { inflateRaw } from 'node:zlib';
 import yauzl from 'yauzl';
 import { FerryError } from '../errors.js';
-import { LruMap } from '../lru.js';
 import type { ByteSource } from './byte-source.js';
 import { SourceReader } from './central-directory.js';
 import { parseManifest, type Manifest } from './manifest.js';
 import { openByteSource } from './parts.js';
-import { CONTENT_PREFIX, INDEX_NAME, MANIFEST_NAME } from './names.js';
-import {
-  EntryKind,
-  findBlock,
-  INDEX_HEADER_SIZE,
-  parseBlock,
-  parseBlockTable,
-  parseIndexHeader,
-  parseMediaTypes,
-  type BlockTable,
-  type IndexHeader,
-  type IndexRecord,
-  type StoredKind,
-  type Locator,
-} from './path-index.js';
-import { localDataOffset, readLastCentralRecord, readZipTail } from './zip-tail.js';
+import { IndexReader, type StoredRecord } from './index-reader.js';
+import { CONTENT_PREFIX, MANIFEST_NAME } from './names.js';
+import { EntryKind, type IndexHeader, type IndexRecord } from './path-index.js';
+import { localDataOffset } from './zip-tail.js';
 
-export type StoredRecord = { name: string; kind: StoredKind; locator: Locator };
+export type { StoredRecord } from './index-reader.js';
 
-const MAX_REDIRECTS = 8;
 const WHOLE_READ_LIMIT = 4 * 1024 * 1024;
 
 /** Inflates at most `size` bytes: one byte more than recorded is already an error. */
@@ -37,7 +23,6 @@ function inflate(raw: Buffer, size: number): Promise<Buffer> {
     ),
   );
 }
-const BLOCK_CACHE_SIZE = 256;
 
 /** Reads at any position of one entry's content. */
 export interface EntryReads {
@@ -51,18 +36,18 @@ export interface EntryReads {
  * and the manifest; it never walks the central directory, so it costs the same at any size.
  */
 export class Bundle {
-  private readonly blockCache = new LruMap<number, IndexRecord[]>(BLOCK_CACHE_SIZE);
   /** Set by fromSource right after the index is readable. */
   manifest!: Manifest;
 
   private constructor(
     readonly source: ByteSource,
     private readonly zip: yauzl.ZipFile,
-    private readonly indexDataOffset: number,
-    readonly indexHeader: IndexHeader,
-    private readonly blockTable: BlockTable,
-    private readonly mediaTypes: string[],
+    private readonly index: IndexReader,
   ) {}
+
+  get indexHeader(): IndexHeader {
+    return this.index.header;
+  }
 
   /** Opens a .ferry file, or a split bundle from its first part or base name. */
   static async open(path: string): Promise<Bundle> {
@@ -77,23 +62,7 @@ export class Bundle {
 
   static async fromSource(source: ByteSource): Promise<Bundle> {
     const label = source.label;
-    const tail = await readZipTail(source);
-    const last = await readLastCentralRecord(source, tail, INDEX_NAME);
-    const indexDataOffset = await localDataOffset(source, last.localHeaderOffset);
-    const indexEnd = tail.centralDirectoryOffset;
-    const headerBytes = await source.read(indexDataOffset, Math.min(INDEX_HEADER_SIZE, indexEnd - indexDataOffset));
-    const header = parseIndexHeader(headerBytes, indexEnd - indexDataOffset, label);
-    const tableStart = indexDataOffset + header.blockTableOffset;
-    const tableBytes = await source.read(tableStart, Math.max(0, indexEnd - tableStart));
-    const blockTable = parseBlockTable(tableBytes, header, label);
-    const mediaTypesEnd = blockTable.offsets[0] ?? header.blockTableOffset;
-    const mediaTypes = parseMediaTypes(
-      await source.read(
-        indexDataOffset + header.mediaTypesOffset,
-        Math.max(0, mediaTypesEnd - header.mediaTypesOffset),
-      ),
-      label,
-    );
+    const index = await IndexReader.open(source);
 
     let zip: yauzl.ZipFile;
     try {
@@ -105,7 +74,7 @@ export class Bundle {
     } catch (error) {
       throw new FerryError('BUNDLE_CORRUPT', `${label}: ${(error as Error).message}`, { cause: error });
     }
-    const bundle = new Bundle(source, zip, indexDataOffset, header, blockTable, mediaTypes);
+    const bundle = new Bundle(source, zip, index);
     const manifestRecord = await bundle.lookup(MANIFEST_NAME);
     if (!manifestRecord || manifestRecord.kind === EntryKind.Redirect) {
       throw new FerryError('BUNDLE_CORRUPT', `${label}: ferry.json is missing.`);
@@ -122,39 +91,14 @@ export class Bundle {
     return this.manifest.metadata.name;
   }
 
-  private async block(number: number): Promise<IndexRecord[]> {
-    const cached = this.blockCache.get(number);
-    if (cached) return cached;
-    const bytes = await this.source.read(
-      this.indexDataOffset + this.blockTable.offsets[number]!,
-      this.blockTable.lengths[number]!,
-    );
-    const records = parseBlock(bytes, this.mediaTypes, this.label);
-    this.blockCache.set(number, records);
-    return records;
-  }
-
   /** The record stored under an exact entry name, redirect or not. */
-  async lookup(name: string): Promise<IndexRecord | undefined> {
-    const key = Buffer.from(name, 'utf8');
-    const number = findBlock(this.blockTable, key);
-    if (number < 0) return undefined;
-    return (await this.block(number)).find((record) => record.name === name);
+  lookup(name: string): Promise<IndexRecord | undefined> {
+    return this.index.lookup(name);
   }
 
   /** Follows redirects to the stored entry, or undefined when there is none. */
-  async resolve(name: string): Promise<StoredRecord | undefined> {
-    let record = await this.lookup(name);
-    for (let hops = 0; record?.kind === EntryKind.Redirect; hops++) {
-      if (hops === MAX_REDIRECTS) {
-        throw new FerryError(
-          'BUNDLE_CORRUPT',
-          `${this.label}: "${name}" is in a redirect loop or a chain longer than ${MAX_REDIRECTS}.`,
-        );
-      }
-      record = await this.lookup(record.target);
-    }
-    return record;
+  resolve(name: string): Promise<StoredRecord | undefined> {
+    return this.index.resolve(name);
   }
 
   /** Resolves a collection path (without the `content/` prefix). */
@@ -163,10 +107,8 @@ export class Bundle {
   }
 
   /** Every record in index order, reading one block at a time. */
-  async *records(): AsyncGenerator<IndexRecord> {
-    for (let number = 0; number < this.indexHeader.blockCount; number++) {
-      yield* await this.block(number);
-    }
+  records(): AsyncGenerator<IndexRecord> {
+    return this.index.records();
   }
 
   private yauzlEntry(record: StoredRecord): yauzl.Entry {

@@ -1,0 +1,104 @@
+import { FerryError } from '../errors.js';
+import { LruMap } from '../lru.js';
+import type { ByteSource } from './byte-source.js';
+import { INDEX_NAME } from './names.js';
+import {
+  EntryKind,
+  findBlock,
+  INDEX_HEADER_SIZE,
+  parseBlock,
+  parseBlockTable,
+  parseIndexHeader,
+  parseMediaTypes,
+  type BlockTable,
+  type IndexHeader,
+  type IndexRecord,
+  type Locator,
+  type StoredKind,
+} from './path-index.js';
+import { localDataOffset, readLastCentralRecord, readZipTail } from './zip-tail.js';
+
+export type StoredRecord = { name: string; kind: StoredKind; locator: Locator };
+
+const MAX_REDIRECTS = 8;
+const BLOCK_CACHE_SIZE = 256;
+
+/**
+ * The path index of a bundle (FORMAT.md §4), read through any ByteSource: a file, split parts, a
+ * file picked in a browser. Opening reads the ZIP tail, the index header, block table and media
+ * types; a lookup reads one block. It needs no ZIP library, so the standalone reader shares it.
+ */
+export class IndexReader {
+  private readonly blockCache = new LruMap<number, IndexRecord[]>(BLOCK_CACHE_SIZE);
+
+  private constructor(
+    private readonly source: ByteSource,
+    private readonly indexDataOffset: number,
+    readonly header: IndexHeader,
+    private readonly blockTable: BlockTable,
+    private readonly mediaTypes: string[],
+  ) {}
+
+  static async open(source: ByteSource): Promise<IndexReader> {
+    const label = source.label;
+    const tail = await readZipTail(source);
+    const last = await readLastCentralRecord(source, tail, INDEX_NAME);
+    const indexDataOffset = await localDataOffset(source, last.localHeaderOffset);
+    const indexEnd = tail.centralDirectoryOffset;
+    const headerBytes = await source.read(indexDataOffset, Math.min(INDEX_HEADER_SIZE, indexEnd - indexDataOffset));
+    const header = parseIndexHeader(headerBytes, indexEnd - indexDataOffset, label);
+    const tableStart = indexDataOffset + header.blockTableOffset;
+    const tableBytes = await source.read(tableStart, Math.max(0, indexEnd - tableStart));
+    const blockTable = parseBlockTable(tableBytes, header, label);
+    const mediaTypesEnd = blockTable.offsets[0] ?? header.blockTableOffset;
+    const mediaTypes = parseMediaTypes(
+      await source.read(
+        indexDataOffset + header.mediaTypesOffset,
+        Math.max(0, mediaTypesEnd - header.mediaTypesOffset),
+      ),
+      label,
+    );
+    return new IndexReader(source, indexDataOffset, header, blockTable, mediaTypes);
+  }
+
+  private async block(number: number): Promise<IndexRecord[]> {
+    const cached = this.blockCache.get(number);
+    if (cached) return cached;
+    const bytes = await this.source.read(
+      this.indexDataOffset + this.blockTable.offsets[number]!,
+      this.blockTable.lengths[number]!,
+    );
+    const records = parseBlock(bytes, this.mediaTypes, this.source.label);
+    this.blockCache.set(number, records);
+    return records;
+  }
+
+  /** The record stored under an exact entry name, redirect or not. */
+  async lookup(name: string): Promise<IndexRecord | undefined> {
+    const number = findBlock(this.blockTable, Buffer.from(name, 'utf8'));
+    if (number < 0) return undefined;
+    return (await this.block(number)).find((record) => record.name === name);
+  }
+
+  /** Follows redirects to the stored entry, or undefined when there is none. */
+  async resolve(name: string): Promise<StoredRecord | undefined> {
+    let record = await this.lookup(name);
+    for (let hops = 0; record?.kind === EntryKind.Redirect; hops++) {
+      if (hops === MAX_REDIRECTS) {
+        throw new FerryError(
+          'BUNDLE_CORRUPT',
+          `${this.source.label}: "${name}" is in a redirect loop or a chain longer than ${MAX_REDIRECTS}.`,
+        );
+      }
+      record = await this.lookup(record.target);
+    }
+    return record;
+  }
+
+  /** Every record in index order, reading one block at a time. */
+  async *records(): AsyncGenerator<IndexRecord> {
+    for (let number = 0; number < this.header.blockCount; number++) {
+      yield* await this.block(number);
+    }
+  }
+}
