@@ -10,3 +10,22 @@ await build({
   target: ['es2017'],
 });
 await build({ ...common, entryPoints: ['viewer/style.css'], outfile: 'dist/viewer/viewer.css' });
+
+// The standalone reader: one HTML file with its script inline, to open from a USB stick with file://.
+const reader = await build({
+  ...common,
+  entryPoints: ['viewer/reader/main.ts'],
+  write: false,
+  format: 'iife',
+  target: ['es2020'],
+  inject: ['viewer/reader/buffer-shim.ts'],
+  platform: 'browser',
+});
+const { readFile, writeFile, mkdir } = await import('node:fs/promises');
+const template = await readFile('viewer/reader/reader.html', 'utf8');
+const script = reader.outputFiles[0].text.replace(/<\/script/gi, '<\\/script');
+await mkdir('dist/reader', { recursive: true });
+await writeFile(
+  'dist/reader/ferry-reader.html',
+  template.replace('/*READER*/', () => script),
+);

@@ -15,6 +15,7 @@ interface Words {
   dir?: 'rtl';
   heading: string;
   about: string;
+  reader: string;
   withFerry: string;
   withoutFerry: string;
   parts: string;
@@ -25,6 +26,8 @@ interface Words {
 const TEXTS: Words[] = [
   {
     lang: 'en',
+    reader:
+      'With only a web browser: open <code>ferry-reader.html</code> (in a current Chrome, Edge or Firefox) and pick a bundle, or all the parts of one. It shows the pages, their images and links, and finds pages by title; nothing is installed and nothing is sent anywhere.',
     heading: 'Offline collections',
     about: 'This stick carries collections of web pages (bundles) that can be read without any network.',
     withFerry:
@@ -38,6 +41,8 @@ const TEXTS: Words[] = [
   },
   {
     lang: 'fr',
+    reader:
+      'Avec un simple navigateur : ouvrez <code>ferry-reader.html</code> (dans un Chrome, Edge ou Firefox récent) et choisissez un bundle, ou toutes ses parties. Il affiche les pages, leurs images et leurs liens, et trouve les pages par leur titre ; rien n’est installé ni envoyé.',
     heading: 'Collections hors ligne',
     about: 'Cette clé contient des collections de pages web (bundles) lisibles sans aucun réseau.',
     withFerry:
@@ -51,6 +56,8 @@ const TEXTS: Words[] = [
   },
   {
     lang: 'es',
+    reader:
+      'Solo con un navegador: abra <code>ferry-reader.html</code> (en un Chrome, Edge o Firefox reciente) y elija un bundle, o todas sus partes. Muestra las páginas con sus imágenes y enlaces y busca páginas por título; no se instala ni se envía nada.',
     heading: 'Colecciones sin conexión',
     about: 'Esta memoria contiene colecciones de páginas web (bundles) que se leen sin ninguna red.',
     withFerry:
@@ -64,6 +71,8 @@ const TEXTS: Words[] = [
   },
   {
     lang: 'sw',
+    reader:
+      'Ukiwa na kivinjari tu: fungua <code>ferry-reader.html</code> (kwenye Chrome, Edge au Firefox ya sasa) na uchague bundle, au vipande vyake vyote. Huonyesha kurasa, picha na viungo vyake, na hupata kurasa kwa kichwa; hakuna kinachosakinishwa wala kutumwa.',
     heading: 'Makusanyo ya nje ya mtandao',
     about: 'Kifaa hiki kina makusanyo ya kurasa za wavuti (bundles) yanayosomeka bila mtandao wowote.',
     withFerry:
@@ -77,6 +86,8 @@ const TEXTS: Words[] = [
   },
   {
     lang: 'ar',
+    reader:
+      'بمتصفح فقط: افتح <code>ferry-reader.html</code> (في إصدار حديث من Chrome أو Edge أو Firefox) واختر حزمة، أو كل أجزائها. يعرض الصفحات بصورها وروابطها ويجد الصفحات بعناوينها؛ لا يُثبَّت شيء ولا يُرسل شيء.',
     dir: 'rtl',
     heading: 'مجموعات للقراءة دون اتصال',
     about: 'تحمل هذه الذاكرة مجموعات من صفحات الويب (bundles) تُقرأ دون أي شبكة.',
@@ -103,7 +114,7 @@ export function stickReadme(bundles: StickBundle[]): string {
   const sections = TEXTS.map(
     (words) =>
       `<section lang="${words.lang}"${words.dir ? ` dir="${words.dir}"` : ''}><h2>${words.heading}</h2>` +
-      `<p>${words.about}</p><p>${words.withFerry}</p><p>${words.withoutFerry}</p><p>${words.parts}</p><p>${words.check}</p></section>`,
+      `<p>${words.about}</p><p>${words.reader}</p><p>${words.withFerry}</p><p>${words.withoutFerry}</p><p>${words.parts}</p><p>${words.check}</p></section>`,
   ).join('\n');
   const languages = TEXTS.map((words) => `<a href="#${words.lang}" hreflang="${words.lang}">${words.heading}</a>`).join(
     ' · ',

@@ -1,7 +1,8 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { createReadStream } from 'node:fs';
+import { createReadStream, existsSync } from 'node:fs';
 import { mkdir, open, readdir, rename, rm, stat, statfs, writeFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { findParts, partName } from '../bundle/parts.js';
 import { Bundle } from '../bundle/reader.js';
 import { FerryError } from '../errors.js';
@@ -13,6 +14,7 @@ import { FAT32_PART_SIZE } from './split.js';
 export const SUMS_NAME = 'SHA256SUMS';
 export const BUNDLES_FOLDER = 'bundles';
 const README_NAME = 'README.html';
+export const READER_NAME = 'ferry-reader.html';
 /** statfs type of FAT12/16/32 (MSDOS_SUPER_MAGIC): files of 4 GiB or more do not fit. */
 const FAT_MAGIC = 0x4d44;
 /** Room kept for the README, the checksums and the file system's own needs. */
@@ -37,6 +39,20 @@ export interface UsbResult {
   bundles: StickBundle[];
   files: string[];
   bytes: number;
+}
+
+/**
+ * The standalone reader that npm run build makes: beside this module's folder in the package,
+ * under dist/ when this runs from the TypeScript sources (the tests).
+ */
+function readerFile(): string {
+  const candidates = ['../../reader/ferry-reader.html', '../../dist/reader/ferry-reader.html'].map((relative) =>
+    fileURLToPath(new URL(relative, import.meta.url)),
+  );
+  const found = candidates.find((path) => existsSync(path));
+  if (!found)
+    throw new FerryError('INPUT_MISSING', `The standalone reader is missing (${candidates[0]}): run npm run build.`);
+  return found;
 }
 
 async function realSpace(folder: string): Promise<Space> {
@@ -175,6 +191,9 @@ export async function makeUsbStick(target: string, inputs: string[], options: Us
       sums.push(`${digests[index]}  ${relative}`);
     });
   }
+  const [readerDigest] = await copyInto([readerFile()], [join(target, READER_NAME)], Number.MAX_SAFE_INTEGER);
+  sums.push(`${readerDigest}  ${READER_NAME}`);
+  files.push(READER_NAME);
   sums.push(`${await writeWhole(join(target, README_NAME), stickReadme(bundles))}  ${README_NAME}`);
   files.push(README_NAME);
   await writeWhole(join(target, SUMS_NAME), sums.join('\n') + '\n');

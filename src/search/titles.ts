@@ -41,7 +41,13 @@ export class TitleList {
 
   static async load(bundle: Bundle): Promise<TitleList> {
     const record = await bundle.resolve(TITLES_NAME);
-    const entries = record ? (JSON.parse((await bundle.read(record)).toString('utf8')) as TitleEntry[]) : [];
+    return TitleList.fromEntries(
+      record ? (JSON.parse((await bundle.read(record)).toString('utf8')) as TitleEntry[]) : [],
+    );
+  }
+
+  /** From the entries of `search/titles.json`, already in their stored order. */
+  static fromEntries(entries: TitleEntry[]): TitleList {
     return new TitleList(
       entries,
       entries.map((entry) => foldTitle(entry[0])),

@@ -48,13 +48,14 @@ describe('ferry usb and ferry verify <stick>', () => {
     expect(readme).toMatch(/<section id="ar" lang="ar" dir="rtl">/);
     expect(readme).not.toContain('<script');
     const check = execFileSync('sha256sum', ['-c', 'SHA256SUMS'], { cwd: stick }).toString();
-    expect(check.trim().split('\n')).toHaveLength(5);
+    expect(check.trim().split('\n')).toHaveLength(6);
+    expect(await readFile(join(stick, 'ferry-reader.html'), 'utf8')).toContain('ferry reader');
   });
 
   it('verifies a good stick, and names the damaged file of a bad copy', async () => {
     const good = await runCli(['verify', stick]);
     expect(good.code, good.stderr).toBe(0);
-    expect(good.stdout.toString()).toMatch(/5 files checked: OK/);
+    expect(good.stdout.toString()).toMatch(/6 files checked: OK/);
     const copy = join(folder, 'copy');
     await mkdir(join(copy, 'bundles'), { recursive: true });
     for (const file of ['README.html', 'SHA256SUMS']) await copyFile(join(stick, file), join(copy, file));

@@ -1,0 +1,69 @@
+import { mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { packSample, REPO, runCli, tempFolder } from '../helpers.js';
+import { launchChromium } from './browser.js';
+
+const READER = pathToFileURL(join(REPO, 'dist/reader/ferry-reader.html')).href;
+
+describe('the standalone reader, opened from file:// in Chromium', () => {
+  let browser: Browser;
+  let bundle: string;
+  let parts: string[];
+
+  beforeAll(async () => {
+    const folder = await tempFolder();
+    bundle = await packSample(folder);
+    const split = join(folder, 'split');
+    await mkdir(split);
+    const { copyFile } = await import('node:fs/promises');
+    await copyFile(bundle, join(split, 'click.ferry'));
+    expect((await runCli(['split', join(split, 'click.ferry'), '--size', '200k'])).code).toBe(0);
+    parts = [1, 2, 3].map((n) => join(split, `click.ferry.part00${n}`));
+    browser = await launchChromium();
+  });
+  afterAll(() => browser?.close());
+
+  async function openReader(files: string[]): Promise<Page> {
+    const page = await browser.newPage();
+    await page.goto(READER);
+    expect(new URL(page.url()).protocol).toBe('file:');
+    await page.setInputFiles('#pick', files);
+    await page.frameLocator('#page').locator('h1').first().waitFor();
+    return page;
+  }
+
+  it('reads the main page of a picked bundle, with its images, and follows a link', async () => {
+    const page = await openReader([bundle]);
+    const frame = page.frameLocator('#page');
+    expect(await page.textContent('#bundle-title')).toBe('Click 8.1 documentation');
+    expect(await frame.locator('h1').first().textContent()).toContain('Welcome to Click');
+    const image = frame.locator('img').first();
+    expect(await image.evaluate((element: HTMLImageElement) => element.src.startsWith('blob:'))).toBe(true);
+    expect(await image.evaluate((element: HTMLImageElement) => element.naturalWidth)).toBeGreaterThan(0);
+    await frame.locator('a[data-ferry-path^="quickstart"]:visible').first().click();
+    await expect.poll(() => page.getAttribute('#page', 'data-path')).toBe('quickstart.html');
+    expect(await frame.locator('h1').first().textContent()).toContain('Quickstart');
+    await page.close();
+  });
+
+  it('reads a bundle from its split parts and offers title suggestions', async () => {
+    const page = await openReader(parts);
+    await page.fill('#suggest', 'opt');
+    const suggestion = page.locator('#suggestions button', { hasText: 'Options' });
+    await suggestion.click();
+    await expect.poll(() => page.getAttribute('#page', 'data-path')).toBe('options.html');
+    expect(await page.frameLocator('#page').locator('h1').first().textContent()).toContain('Options');
+    await page.close();
+  });
+
+  it('says clearly when a picked file is not a bundle', async () => {
+    const page = await browser.newPage();
+    await page.goto(READER);
+    await page.setInputFiles('#pick', join(REPO, 'README.md'));
+    await expect.poll(() => page.textContent('#status')).toMatch(/cannot be read as a bundle/);
+    await page.close();
+  });
+});

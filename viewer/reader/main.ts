@@ -1,0 +1,107 @@
+import { CONTENT_PREFIX } from '../../src/bundle/names.js';
+import { TitleList, type TitleEntry } from '../../src/search/titles.js';
+import { BlobSource } from './blob-source.js';
+import { BrowserBundle } from './bundle.js';
+import { BlobUrls, preparePage } from './page.js';
+
+// The same name as TITLES_NAME in src/search/titles.ts, whose loader needs Node.
+const TITLES = 'search/titles.json';
+const SUGGESTIONS = 10;
+
+const element = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
+const picker = element<HTMLInputElement>('pick');
+const frame = element<HTMLIFrameElement>('page');
+const status = element<HTMLElement>('status');
+const heading = element<HTMLElement>('bundle-title');
+const query = element<HTMLInputElement>('suggest');
+const list = element<HTMLUListElement>('suggestions');
+const home = element<HTMLButtonElement>('home');
+
+let bundle: BrowserBundle | undefined;
+let urls: BlobUrls | undefined;
+let titles: Promise<TitleList> | undefined;
+
+function say(text: string): void {
+  status.textContent = text;
+}
+
+/** Shows one page of the bundle in the frame; links inside it come back here. */
+async function show(target: string): Promise<void> {
+  if (!bundle || !urls) return;
+  const [path = '', fragment] = target.split('#');
+  const record = await bundle.resolveContent(path);
+  if (!record) return say(`"${path}" is not in this bundle.`);
+  const realPath = record.name.slice(CONTENT_PREFIX.length);
+  const data = await bundle.read(record);
+  frame.dataset.path = realPath;
+  if (!record.locator.mediaType.startsWith('text/html')) {
+    frame.removeAttribute('srcdoc');
+    frame.src = (await urls.get(realPath)) ?? 'about:blank';
+    return;
+  }
+  frame.srcdoc = await preparePage(new TextDecoder().decode(data), realPath, urls);
+  frame.onload = () => {
+    const page = frame.contentDocument;
+    if (!page) return;
+    page.addEventListener('click', (event) => {
+      const link = (event.target as Element).closest?.('a[data-ferry-path]');
+      if (!link) return;
+      event.preventDefault();
+      void show(link.getAttribute('data-ferry-path')!);
+    });
+    if (fragment) page.getElementById(decodeURIComponent(fragment))?.scrollIntoView();
+  };
+  say('');
+}
+
+/** A picked .ferry file, or the parts of a split one (name.ferry.part001, part002, …) in order. */
+async function open(files: File[]): Promise<void> {
+  const sorted = [...files].sort((a, b) => (a.name < b.name ? -1 : 1));
+  const parts = sorted.filter((file) => /\.part\d{3}$/.test(file.name));
+  const chosen = parts.length > 0 ? parts : sorted.slice(0, 1);
+  if (chosen.length === 0) return;
+  say('Opening…');
+  try {
+    urls?.clear();
+    bundle = await BrowserBundle.open(new BlobSource(chosen[0]!.name, chosen));
+    urls = new BlobUrls(bundle);
+    titles = undefined;
+    heading.textContent = bundle.manifest.metadata.title;
+    document.title = `${bundle.manifest.metadata.title} · ferry`;
+    await show(bundle.manifest.mainPage);
+  } catch (error) {
+    say(`This file cannot be read as a bundle: ${(error as Error).message}`);
+  }
+}
+
+async function loadTitles(): Promise<TitleList> {
+  const record = bundle ? await bundle.resolve(TITLES) : undefined;
+  const entries =
+    record && bundle ? (JSON.parse(new TextDecoder().decode(await bundle.read(record))) as TitleEntry[]) : [];
+  return TitleList.fromEntries(entries);
+}
+
+async function suggest(): Promise<void> {
+  if (!bundle) return;
+  titles ??= loadTitles();
+  const found = (await titles).suggest(query.value, SUGGESTIONS);
+  list.replaceChildren(
+    ...found.map((suggestion) => {
+      const item = document.createElement('li');
+      const button = document.createElement('button');
+      button.type = 'button';
+      button.textContent = suggestion.title;
+      button.addEventListener('click', () => {
+        list.replaceChildren();
+        query.value = '';
+        void show(suggestion.path);
+      });
+      item.append(button);
+      return item;
+    }),
+  );
+}
+
+picker.addEventListener('change', () => void open([...(picker.files ?? [])]));
+query.addEventListener('input', () => void suggest());
+home.addEventListener('click', () => bundle && void show(bundle.manifest.mainPage));
