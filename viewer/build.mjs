@@ -11,6 +11,18 @@ await build({
 });
 await build({ ...common, entryPoints: ['viewer/style.css'], outfile: 'dist/viewer/viewer.css' });
 
+// The search code loads lunr-languages with require; the reader imports them all ahead instead.
+const browserLanguage = {
+  name: 'browser-language',
+  setup(builder) {
+    builder.onResolve({ filter: /^\.\/language\.js$/ }, (args) =>
+      args.importer.replace(/\\/g, '/').endsWith('src/search/shard.ts')
+        ? { path: new URL('reader/language.ts', import.meta.url).pathname }
+        : undefined,
+    );
+  },
+};
+
 // The standalone reader: one HTML file with its script inline, to open from a USB stick with file://.
 const reader = await build({
   ...common,
@@ -20,6 +32,7 @@ const reader = await build({
   target: ['es2020'],
   inject: ['viewer/reader/buffer-shim.ts'],
   platform: 'browser',
+  plugins: [browserLanguage],
 });
 const { readFile, writeFile, mkdir } = await import('node:fs/promises');
 const template = await readFile('viewer/reader/reader.html', 'utf8');

@@ -1,6 +1,7 @@
 import type lunr from 'lunr';
 import { EntryKind } from '../bundle/path-index.js';
-import type { Bundle } from '../bundle/reader.js';
+import type { Manifest } from '../bundle/manifest.js';
+import type { EntryReads, StoredRecord } from '../bundle/reader.js';
 import { FerryError } from '../errors.js';
 import { decodeHtml, extractPageText } from '../pack/html-text.js';
 import { shardName } from '../bundle/names.js';
@@ -11,6 +12,17 @@ import { ShardReader } from './shard-reader.js';
 import { makeSnippet, type Snippet } from './snippet.js';
 import { TitleList, type Suggestion } from './titles.js';
 import { LruMap } from '../lru.js';
+
+/** What searching needs of a bundle: the server's Bundle, or the standalone reader's. */
+export interface SearchableBundle {
+  readonly name: string;
+  readonly label: string;
+  readonly manifest: Pick<Manifest, 'mainPage' | 'search'>;
+  resolve(name: string): Promise<StoredRecord | undefined>;
+  resolveContent(path: string): Promise<StoredRecord | undefined>;
+  randomAccess(record: StoredRecord): Promise<EntryReads>;
+  read(record: StoredRecord): Promise<Buffer>;
+}
 
 export interface SearchHit {
   bundle: string;
@@ -72,7 +84,7 @@ export class BundleSearcher {
   /** Paths and titles of recent results and exact-title checks. */
   private readonly documents = new LruMap<string, ShardDocument>(DOCUMENT_CACHE_SIZE);
 
-  constructor(readonly bundle: Bundle) {}
+  constructor(readonly bundle: SearchableBundle) {}
 
   private get searchPipeline(): lunr.Pipeline {
     return (this.pipeline ??= searchPipeline(this.bundle.manifest.search.language));

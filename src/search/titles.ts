@@ -1,4 +1,4 @@
-import type { Bundle } from '../bundle/reader.js';
+import type { StoredRecord } from '../bundle/reader.js';
 
 /** `search/titles.json`: every page's title and path, sorted by folded title (FORMAT.md §5). */
 export const TITLES_NAME = 'search/titles.json';
@@ -39,7 +39,10 @@ export class TitleList {
     private readonly keys: string[],
   ) {}
 
-  static async load(bundle: Bundle): Promise<TitleList> {
+  static async load(bundle: {
+    resolve(name: string): Promise<StoredRecord | undefined>;
+    read(record: StoredRecord): Promise<Buffer>;
+  }): Promise<TitleList> {
     const record = await bundle.resolve(TITLES_NAME);
     return TitleList.fromEntries(
       record ? (JSON.parse((await bundle.read(record)).toString('utf8')) as TitleEntry[]) : [],

@@ -1,8 +1,10 @@
-import { mkdir } from 'node:fs/promises';
+import { mkdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { writeSyntheticBundle } from '../../bench/synthetic-bundle.js';
+import { EntryKind } from '../../src/bundle/path-index.js';
 import { packSample, REPO, runCli, tempFolder } from '../helpers.js';
 import { launchChromium } from './browser.js';
 
@@ -56,6 +58,50 @@ describe('the standalone reader, opened from file:// in Chromium', () => {
     await suggestion.click();
     await expect.poll(() => page.getAttribute('#page', 'data-path')).toBe('options.html');
     expect(await page.frameLocator('#page').locator('h1').first().textContent()).toContain('Options');
+    await page.close();
+  });
+
+  it("finds text with the bundle's own search index, snippets included", async () => {
+    const page = await openReader([bundle]);
+    await page.fill('#search', 'surrogates');
+    await page.click('#search-form button');
+    const first = page.locator('#results li').first();
+    await expect.poll(() => first.textContent()).toMatch(/^Unicode Support.*surrogate/);
+    expect(await first.locator('mark').first().textContent()).toMatch(/^surrogate/i);
+    await first.locator('a').click();
+    await expect.poll(() => page.getAttribute('#page', 'data-path')).toBe('unicode-support.html');
+    await page.close();
+  });
+
+  it('opens a 1 GB bundle without its size showing in the page memory', async () => {
+    const folder = await tempFolder();
+    const large = join(folder, 'large.ferry');
+    const block = Buffer.alloc(64 * 1024 * 1024, 7);
+    await writeSyntheticBundle(large, 'large', 17, (i) =>
+      i === 0
+        ? {
+            name: 'content/index.html',
+            data: Buffer.from('<!DOCTYPE html><title>Large</title><h1>Large bundle</h1>'),
+            kind: EntryKind.Page,
+            mediaType: 'text/html',
+            compress: true,
+          }
+        : {
+            name: `content/blob-${i}.bin`,
+            data: block,
+            kind: EntryKind.Asset,
+            mediaType: 'application/octet-stream',
+            compress: false,
+          },
+    );
+    expect((await stat(large)).size).toBeGreaterThan(1024 ** 3);
+    const page = await openReader([large]);
+    expect(await page.frameLocator('#page').locator('h1').textContent()).toBe('Large bundle');
+    const cdp = await page.context().newCDPSession(page);
+    await cdp.send('Performance.enable');
+    const { metrics } = (await cdp.send('Performance.getMetrics')) as { metrics: { name: string; value: number }[] };
+    const heap = metrics.find((metric) => metric.name === 'JSHeapUsedSize')!.value;
+    expect(heap).toBeLessThan(50 * 1024 * 1024);
     await page.close();
   });
 

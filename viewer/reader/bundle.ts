@@ -1,12 +1,10 @@
 import { IndexReader, type StoredRecord } from '../../src/bundle/index-reader.js';
+import type { Manifest } from '../../src/bundle/manifest.js';
+import type { EntryReads } from '../../src/bundle/reader.js';
+import type { SearchableBundle } from '../../src/search/searcher.js';
 import { CONTENT_PREFIX, MANIFEST_NAME } from '../../src/bundle/names.js';
 import { localDataOffset } from '../../src/bundle/zip-tail.js';
 import type { BlobSource } from './blob-source.js';
-
-export interface ReaderManifest {
-  mainPage: string;
-  metadata: { title: string; language: string };
-}
 
 async function inflate(raw: Uint8Array<ArrayBuffer>): Promise<Uint8Array<ArrayBuffer>> {
   const stream = new Blob([raw]).stream().pipeThrough(new DecompressionStream('deflate-raw'));
@@ -14,19 +12,19 @@ async function inflate(raw: Uint8Array<ArrayBuffer>): Promise<Uint8Array<ArrayBu
 }
 
 /** A bundle read in the browser: the same path index as the server, entries inflated by the browser. */
-export class BrowserBundle {
+export class BrowserBundle implements SearchableBundle {
   private constructor(
     private readonly source: BlobSource,
     private readonly index: IndexReader,
-    readonly manifest: ReaderManifest,
+    readonly manifest: Manifest,
   ) {}
 
   static async open(source: BlobSource): Promise<BrowserBundle> {
     const index = await IndexReader.open(source);
     const record = await index.resolve(MANIFEST_NAME);
     if (!record) throw new Error(`${source.label}: ferry.json is missing`);
-    const partial = new BrowserBundle(source, index, { mainPage: '', metadata: { title: '', language: '' } });
-    const manifest = JSON.parse(new TextDecoder().decode(await partial.read(record))) as ReaderManifest;
+    const bundle = new BrowserBundle(source, index, {} as Manifest);
+    const manifest = JSON.parse(new TextDecoder().decode(await bundle.bytes(record))) as Manifest;
     return new BrowserBundle(source, index, manifest);
   }
 
@@ -38,7 +36,33 @@ export class BrowserBundle {
     return this.index.resolve(name);
   }
 
-  async read(record: StoredRecord): Promise<Uint8Array<ArrayBuffer>> {
+  get name(): string {
+    return this.manifest.metadata.name;
+  }
+
+  get label(): string {
+    return this.source.label;
+  }
+
+  /** The content as the search code reads it. */
+  async read(record: StoredRecord): Promise<Buffer> {
+    return Buffer.from(await this.bytes(record));
+  }
+
+  /** Reads at any position of an entry: in place for stored ones (search shards), else from the inflated whole. */
+  async randomAccess(record: StoredRecord): Promise<EntryReads> {
+    const { size, method } = record.locator;
+    const start = await localDataOffset(this.source, record.locator.offset);
+    const whole = method === 0 ? undefined : await this.read(record);
+    return {
+      size,
+      label: `${this.label}: ${record.name}`,
+      read: (offset, length) =>
+        whole ? Promise.resolve(whole.subarray(offset, offset + length)) : this.source.read(start + offset, length),
+    };
+  }
+
+  async bytes(record: StoredRecord): Promise<Uint8Array<ArrayBuffer>> {
     const start = await localDataOffset(this.source, record.locator.offset);
     // A copy into its own ArrayBuffer, as Blob and the decompressor want.
     const raw = new Uint8Array(await this.source.read(start, record.locator.compressedSize));

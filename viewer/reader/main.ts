@@ -1,12 +1,12 @@
 import { CONTENT_PREFIX } from '../../src/bundle/names.js';
-import { TitleList, type TitleEntry } from '../../src/search/titles.js';
+import { BundleSearcher } from '../../src/search/searcher.js';
+import { snippetHtml } from '../../src/search/snippet.js';
 import { BlobSource } from './blob-source.js';
 import { BrowserBundle } from './bundle.js';
 import { BlobUrls, preparePage } from './page.js';
 
-// The same name as TITLES_NAME in src/search/titles.ts, whose loader needs Node.
-const TITLES = 'search/titles.json';
 const SUGGESTIONS = 10;
+const RESULTS = 20;
 
 const element = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
 const picker = element<HTMLInputElement>('pick');
@@ -16,10 +16,13 @@ const heading = element<HTMLElement>('bundle-title');
 const query = element<HTMLInputElement>('suggest');
 const list = element<HTMLUListElement>('suggestions');
 const home = element<HTMLButtonElement>('home');
+const searchForm = element<HTMLFormElement>('search-form');
+const searchBox = element<HTMLInputElement>('search');
+const results = element<HTMLElement>('results');
 
 let bundle: BrowserBundle | undefined;
 let urls: BlobUrls | undefined;
-let titles: Promise<TitleList> | undefined;
+let searcher: BundleSearcher | undefined;
 
 function say(text: string): void {
   status.textContent = text;
@@ -32,7 +35,7 @@ async function show(target: string): Promise<void> {
   const record = await bundle.resolveContent(path);
   if (!record) return say(`"${path}" is not in this bundle.`);
   const realPath = record.name.slice(CONTENT_PREFIX.length);
-  const data = await bundle.read(record);
+  const data = await bundle.bytes(record);
   frame.dataset.path = realPath;
   if (!record.locator.mediaType.startsWith('text/html')) {
     frame.removeAttribute('srcdoc');
@@ -65,7 +68,8 @@ async function open(files: File[]): Promise<void> {
     urls?.clear();
     bundle = await BrowserBundle.open(new BlobSource(chosen[0]!.name, chosen));
     urls = new BlobUrls(bundle);
-    titles = undefined;
+    searcher = new BundleSearcher(bundle);
+    results.replaceChildren();
     heading.textContent = bundle.manifest.metadata.title;
     document.title = `${bundle.manifest.metadata.title} · ferry`;
     await show(bundle.manifest.mainPage);
@@ -74,17 +78,9 @@ async function open(files: File[]): Promise<void> {
   }
 }
 
-async function loadTitles(): Promise<TitleList> {
-  const record = bundle ? await bundle.resolve(TITLES) : undefined;
-  const entries =
-    record && bundle ? (JSON.parse(new TextDecoder().decode(await bundle.read(record))) as TitleEntry[]) : [];
-  return TitleList.fromEntries(entries);
-}
-
 async function suggest(): Promise<void> {
-  if (!bundle) return;
-  titles ??= loadTitles();
-  const found = (await titles).suggest(query.value, SUGGESTIONS);
+  if (!searcher) return;
+  const found = await searcher.suggest(query.value, SUGGESTIONS);
   list.replaceChildren(
     ...found.map((suggestion) => {
       const item = document.createElement('li');
@@ -102,6 +98,30 @@ async function suggest(): Promise<void> {
   );
 }
 
+/** Full-text search in the bundle's own index shards, read like every other entry. */
+async function search(): Promise<void> {
+  if (!searcher) return;
+  say('Searching…');
+  const found = await searcher.search(searchBox.value, { limit: RESULTS });
+  say(found.total === 0 ? `Nothing found for "${searchBox.value}".` : '');
+  results.innerHTML = found.hits
+    .map((hit, index) => `<li><a href="#" data-hit="${index}"></a><p>${snippetHtml(hit.snippet)}</p></li>`)
+    .join('');
+  results.querySelectorAll<HTMLAnchorElement>('a[data-hit]').forEach((link) => {
+    const hit = found.hits[Number(link.dataset.hit)]!;
+    link.textContent = hit.title;
+    link.addEventListener('click', (event) => {
+      event.preventDefault();
+      results.replaceChildren();
+      void show(hit.path);
+    });
+  });
+}
+
+searchForm.addEventListener('submit', (event) => {
+  event.preventDefault();
+  void search();
+});
 picker.addEventListener('change', () => void open([...(picker.files ?? [])]));
 query.addEventListener('input', () => void suggest());
 home.addEventListener('click', () => bundle && void show(bundle.manifest.mainPage));

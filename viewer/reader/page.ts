@@ -32,7 +32,7 @@ export class BlobUrls {
   private async make(path: string): Promise<string | undefined> {
     const record = await this.bundle.resolveContent(path);
     if (!record) return undefined;
-    let data: Uint8Array<ArrayBuffer> | string = await this.bundle.read(record);
+    let data: Uint8Array<ArrayBuffer> | string = await this.bundle.bytes(record);
     if (record.locator.mediaType.startsWith('text/css'))
       data = await this.rewriteCss(new TextDecoder().decode(data), path);
     return URL.createObjectURL(new Blob([data], { type: record.locator.mediaType }));
