@@ -184,6 +184,7 @@ export async function updateBundle(oldPath: string, url: string): Promise<Update
     const oldRegions = regions(await readCentralDirectory(oldSource), oldTail.centralDirectoryOffset);
     const segments = plan(oldRegions, regions(newRecords, tail.centralDirectoryOffset), remote.size);
 
+    await rm(temporary, { force: true }); // left by a run that was killed
     const handle = await open(temporary, 'wx');
     let position = 0;
     let reused = 0;

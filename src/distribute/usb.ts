@@ -3,7 +3,7 @@ import { createReadStream, existsSync } from 'node:fs';
 import { mkdir, open, readdir, rename, rm, stat, statfs, writeFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { findParts, partName } from '../bundle/parts.js';
+import { baseOfPart, findParts, partName } from '../bundle/parts.js';
 import { Bundle } from '../bundle/reader.js';
 import { FerryError } from '../errors.js';
 import { formatBytes } from '../format.js';
@@ -80,8 +80,10 @@ async function describe(file: string): Promise<StickBundle & { sources: string[]
     const { metadata } = bundle.manifest;
     const parts = await findParts(file).catch(() => []);
     const sources = parts.length > 0 && !file.endsWith('.ferry') ? parts : [file];
+    // The file's own name, not the manifest's: a name from inside a file is not trusted as a path.
+    const base = basename(baseOfPart(file) ?? file);
     return {
-      fileName: `${metadata.name}.ferry`,
+      fileName: base.endsWith('.ferry') ? base : `${base}.ferry`,
       title: metadata.title,
       language: metadata.language,
       size: bundle.source.size,

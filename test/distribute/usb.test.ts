@@ -27,23 +27,18 @@ describe('ferry usb and ferry verify <stick>', () => {
 
   it('cuts bundles larger than a part, keeps smaller ones whole, and writes a README and checksums', async () => {
     const files = (await readdir(join(stick, 'bundles'))).sort();
-    expect(files).toEqual([
-      'cleanwaterwiki.ferry',
-      'click_docs_en.ferry.part001',
-      'click_docs_en.ferry.part002',
-      'click_docs_en.ferry.part003',
-    ]);
+    expect(files).toEqual(['click.ferry.part001', 'click.ferry.part002', 'click.ferry.part003', 'wiki.ferry']);
     // The parts read as the bundle they were cut from.
-    const bundle = await Bundle.open(join(stick, 'bundles/click_docs_en.ferry.part001'));
+    const bundle = await Bundle.open(join(stick, 'bundles/click.ferry.part001'));
     expect(bundle.manifest.metadata.name).toBe('click_docs_en');
     await bundle.close();
     const joined = Buffer.concat(
-      await Promise.all([1, 2, 3].map((n) => readFile(join(stick, `bundles/click_docs_en.ferry.part00${n}`)))),
+      await Promise.all([1, 2, 3].map((n) => readFile(join(stick, `bundles/click.ferry.part00${n}`)))),
     );
     expect(sha256(joined)).toBe(sha256(await readFile(click)));
     const readme = await readFile(join(stick, 'README.html'), 'utf8');
     expect(readme).toContain('Clean Water Wiki');
-    expect(readme).toContain('<code>bundles/click_docs_en.ferry.part002</code>');
+    expect(readme).toContain('<code>bundles/click.ferry.part002</code>');
     expect(readme).toMatch(/<section id="sw" lang="sw">/);
     expect(readme).toMatch(/<section id="ar" lang="ar" dir="rtl">/);
     expect(readme).not.toContain('<script');
@@ -62,14 +57,14 @@ describe('ferry usb and ferry verify <stick>', () => {
     for (const file of await readdir(join(stick, 'bundles'))) {
       await copyFile(join(stick, 'bundles', file), join(copy, 'bundles', file));
     }
-    const part = join(copy, 'bundles/click_docs_en.ferry.part002');
+    const part = join(copy, 'bundles/click.ferry.part002');
     const data = await readFile(part);
     data[1000]! ^= 0x01;
     await writeFile(part, data);
     const bad = await runCli(['verify', copy]);
     expect(bad.code).toBe(1);
     expect(bad.stdout.toString()).toContain(
-      'bad: bundles/click_docs_en.ferry.part002: its SHA-256 does not match: it was damaged in copying',
+      'bad: bundles/click.ferry.part002: its SHA-256 does not match: it was damaged in copying',
     );
     expect(bad.stderr).toMatch(/copy them again from a good copy/);
   });
@@ -88,9 +83,6 @@ describe('ferry usb and ferry verify <stick>', () => {
       partSize: 300_000,
       space: () => Promise.resolve({ free: 10 ** 9, fat: true }),
     });
-    expect(result.bundles[0]!.files).toEqual([
-      'bundles/click_docs_en.ferry.part001',
-      'bundles/click_docs_en.ferry.part002',
-    ]);
+    expect(result.bundles[0]!.files).toEqual(['bundles/click.ferry.part001', 'bundles/click.ferry.part002']);
   });
 });
