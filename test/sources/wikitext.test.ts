@@ -69,4 +69,15 @@ describe('wikitext rendering', () => {
     expect(render('<nowiki>[[x]] {{y}} &lt;</nowiki>')).toBe('<p>[[x]] {{y}} &lt;</p>');
     expect(render('<syntaxhighlight lang="js">if (a < b) {}</syntaxhighlight>')).toBe('<pre>if (a &lt; b) {}</pre>');
   });
+
+  it('renders hostile nesting (thousands of open tables, links, templates) without running out of stack', () => {
+    for (const text of [
+      '{|\n|a||b\n'.repeat(20_000),
+      '[[File:x|'.repeat(5000) + ']]'.repeat(5000),
+      '{{a|'.repeat(50_000),
+    ]) {
+      expect(() => render(text)).not.toThrow();
+    }
+    expect(render('{|\n|a\n'.repeat(100))).toContain('{|');
+  });
 });

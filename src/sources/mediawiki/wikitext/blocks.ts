@@ -1,7 +1,7 @@
 import { escapeHtml } from '../../../search/snippet.js';
 import { anchorOf } from '../titles.js';
 import { renderInline } from './inline.js';
-import { REFERENCES_MARK, type RenderState } from './state.js';
+import { MAX_DEPTH, REFERENCES_MARK, type RenderState } from './state.js';
 import { renderTable } from './tables.js';
 
 type ListKind = 'ul' | 'ol' | 'dl';
@@ -95,6 +95,16 @@ function tableLines(lines: string[], start: number): string[] {
 
 /** Block wikitext (headings, paragraphs, lists, tables, preformatted lines) to HTML. */
 export function renderBlocks(text: string, state: RenderState, inCell = false): string {
+  if (state.depth >= MAX_DEPTH) return escapeHtml(text);
+  state.depth++;
+  try {
+    return renderBlocksAtDepth(text, state, inCell);
+  } finally {
+    state.depth--;
+  }
+}
+
+function renderBlocksAtDepth(text: string, state: RenderState, inCell: boolean): string {
   const lines = text.split('\n');
   const out: string[] = [];
   const list = new ListWriter();

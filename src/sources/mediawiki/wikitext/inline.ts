@@ -1,7 +1,7 @@
 import { pageHref } from '../../../pack/page-links.js';
 import { escapeHtml } from '../../../search/snippet.js';
 import { anchorOf, CATEGORY, FILE, fullTitle, parseTitle, titlePath } from '../titles.js';
-import { REF_MARK, type RenderState } from './state.js';
+import { MAX_DEPTH, REF_MARK, type RenderState } from './state.js';
 import { expandTemplates } from './templates.js';
 
 /** Tags that may stay in the page, without attributes; others are shown as text. */
@@ -169,6 +169,16 @@ function replaceRefMarks(text: string, state: RenderState): string {
 
 /** Inline wikitext (links, bold, italic, footnote markers, allowed tags) to HTML, with stashed parts restored. */
 export function renderInline(text: string, state: RenderState): string {
+  if (state.depth >= MAX_DEPTH) return escapeHtml(text);
+  state.depth++;
+  try {
+    return renderInlineAtDepth(text, state);
+  } finally {
+    state.depth--;
+  }
+}
+
+function renderInlineAtDepth(text: string, state: RenderState): string {
   let result = replaceInternalLinks(text, state);
   result = replaceExternalLinks(result, state);
   result = escapeText(result, state);

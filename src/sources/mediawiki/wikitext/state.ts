@@ -21,6 +21,9 @@ const STASHED = /\uE000(\d+)\uE001/g;
 export const REF_MARK = /\uE002(\d+)\uE003/g;
 export const REFERENCES_MARK = '\uE000R\uE001';
 
+/** Past this depth the rest is shown as text, not parsed further. */
+export const MAX_DEPTH = 24;
+
 export interface Footnote {
   number: number;
   html: string;
@@ -37,6 +40,8 @@ export class RenderState {
   readonly footnoteByName = new Map<string, number>();
   readonly headings: string[] = [];
   referencesPlaced = false;
+  /** How deep rendering has nested (tables in cells, links in captions): hostile pages nest thousands deep. */
+  depth = 0;
 
   constructor(readonly links: WikiLinks) {}
 
