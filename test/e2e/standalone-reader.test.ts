@@ -1,4 +1,4 @@
-import { mkdir, stat } from 'node:fs/promises';
+import { mkdir, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Browser, Page } from 'playwright-core';
@@ -102,6 +102,26 @@ describe('the standalone reader, opened from file:// in Chromium', () => {
     const { metrics } = (await cdp.send('Performance.getMetrics')) as { metrics: { name: string; value: number }[] };
     const heap = metrics.find((metric) => metric.name === 'JSHeapUsedSize')!.value;
     expect(heap).toBeLessThan(50 * 1024 * 1024);
+    await page.close();
+  });
+
+  it('runs no script of a page and opens no javascript: link', async () => {
+    const folder = await tempFolder();
+    const site = join(folder, 'site');
+    await mkdir(site);
+    await writeFile(
+      join(site, 'index.html'),
+      '<!DOCTYPE html><title>Hostile</title><h1>Hostile</h1><script>parent.document.title = "owned"</script>' +
+        '<img src="x.png" onerror="parent.document.title = \'owned\'"><a id="js" href="javascript:parent.document.title=\'owned\'">click</a>',
+    );
+    const hostile = join(folder, 'hostile.ferry');
+    expect((await runCli(['pack', site, '-o', hostile, '--language', 'eng'])).code).toBe(0);
+    const page = await openReader([hostile]);
+    const frame = page.frameLocator('#page');
+    expect(await frame.locator('#js').getAttribute('href')).toBeNull();
+    await frame.locator('#js').click();
+    await page.waitForTimeout(200);
+    expect(await page.title()).toBe('Hostile · ferry');
     await page.close();
   });
 

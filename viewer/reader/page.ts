@@ -71,7 +71,7 @@ const RESOURCE_ATTRIBUTES: [string, string][] = [
  */
 export async function preparePage(html: string, path: string, urls: BlobUrls): Promise<string> {
   const document = new DOMParser().parseFromString(html, 'text/html');
-  document.querySelectorAll('script, base, meta[http-equiv]').forEach((element) => element.remove());
+  document.querySelectorAll('script, base, meta[http-equiv], object, embed').forEach((element) => element.remove());
   for (const [selector, attribute] of RESOURCE_ATTRIBUTES) {
     for (const element of document.querySelectorAll(selector)) {
       const target = bundlePath(element.getAttribute(attribute)!, path);
@@ -88,9 +88,12 @@ export async function preparePage(html: string, path: string, urls: BlobUrls): P
     if (target) {
       link.setAttribute('data-ferry-path', target.path + target.hash);
       link.setAttribute('href', '#');
-    } else {
+    } else if (/^(https?:|mailto:|\/\/)/i.test(href.trim())) {
       link.setAttribute('target', '_blank');
-      link.setAttribute('rel', 'noopener');
+      link.setAttribute('rel', 'noopener noreferrer');
+    } else {
+      // javascript:, data: and the like would run outside the frame's sandbox in a new window.
+      link.removeAttribute('href');
     }
   }
   return '<!DOCTYPE html>' + document.documentElement.outerHTML;
