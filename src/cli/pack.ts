@@ -154,6 +154,7 @@ export function registerPack(program: Command, io: CliIO): void {
           io.stderr.write(`warning: ${message}\n`);
         },
       };
+      let detail = '';
       const summary = await (
         flags.kind === 'gutenberg'
           ? packGutenberg({ ...common, mirror: folder, catalog: flags.catalog, selection: await selectionOf(flags) })
@@ -166,12 +167,16 @@ export function registerPack(program: Command, io: CliIO): void {
                 partial: flags.partial,
                 threads: parseThreads(flags.threads),
                 bzip2: flags.bzip2 as 'auto' | 'javascript',
+              }).then((result) => {
+                detail = `; ${result.articles} articles, ${result.categories} categories`;
+                return result;
               })
             : packSite({ ...common, folder, mainPage: flags.main, baseUrl: flags.baseUrl })
       ).finally(() => progress.clear());
       io.stderr.write(
         `packed ${summary.name}: ${summary.pages} pages, ${summary.assets} assets, ${summary.redirects} redirects; ` +
           `${formatBytes(summary.bytesIn)} in, ${formatBytes(summary.bytesOut)} out; ${summary.seconds.toFixed(1)} s` +
+          detail +
           `${summary.skipped.length ? `; ${summary.skipped.length} skipped` : ''} -> ${summary.output}\n`,
       );
     });

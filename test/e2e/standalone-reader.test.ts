@@ -48,6 +48,9 @@ describe('the standalone reader, opened from file:// in Chromium', () => {
     await frame.locator('a[data-ferry-path^="quickstart"]:visible').first().click();
     await expect.poll(() => page.getAttribute('#page', 'data-path')).toBe('quickstart.html');
     expect(await frame.locator('h1').first().textContent()).toContain('Quickstart');
+    // The browser's Back button goes back to the page before.
+    await page.goBack();
+    await expect.poll(() => page.getAttribute('#page', 'data-path')).toBe('index.html');
     await page.close();
   });
 

@@ -28,11 +28,22 @@ function say(text: string): void {
   status.textContent = text;
 }
 
+/** Goes to a page through the address's #fragment, so the browser's Back and Forward buttons work. */
+function go(target: string): void {
+  const hash = `#${encodeURIComponent(target)}`;
+  if (location.hash === hash) void show(target);
+  else location.hash = hash;
+}
+
+window.addEventListener('hashchange', () => void show(decodeURIComponent(location.hash.slice(1))));
+
 /** Shows one page of the bundle in the frame; links inside it come back here. */
 async function show(target: string): Promise<void> {
   if (!bundle || !urls) return;
-  const [path = '', fragment] = target.split('#');
-  const record = await bundle.resolveContent(path);
+  const [asked = '', fragment] = target.split('#');
+  // A folder is its index.html, as on the server.
+  const path = asked === '' || asked.endsWith('/') ? `${asked}index.html` : asked;
+  const record = (await bundle.resolveContent(path)) ?? (await bundle.resolveContent(`${path}/index.html`));
   if (!record) return say(`"${path}" is not in this bundle.`);
   const realPath = record.name.slice(CONTENT_PREFIX.length);
   const data = await bundle.bytes(record);
@@ -50,7 +61,7 @@ async function show(target: string): Promise<void> {
       const link = (event.target as Element).closest?.('a[data-ferry-path]');
       if (!link) return;
       event.preventDefault();
-      void show(link.getAttribute('data-ferry-path')!);
+      go(link.getAttribute('data-ferry-path')!);
     });
     if (fragment) page.getElementById(decodeURIComponent(fragment))?.scrollIntoView();
   };
@@ -72,6 +83,7 @@ async function open(files: File[]): Promise<void> {
     results.replaceChildren();
     heading.textContent = bundle.manifest.metadata.title;
     document.title = `${bundle.manifest.metadata.title} · ferry`;
+    history.replaceState(null, '', `#${encodeURIComponent(bundle.manifest.mainPage)}`);
     await show(bundle.manifest.mainPage);
   } catch (error) {
     say(`This file cannot be read as a bundle: ${(error as Error).message}`);
@@ -90,7 +102,7 @@ async function suggest(): Promise<void> {
       button.addEventListener('click', () => {
         list.replaceChildren();
         query.value = '';
-        void show(suggestion.path);
+        go(suggestion.path);
       });
       item.append(button);
       return item;
@@ -113,7 +125,7 @@ async function search(): Promise<void> {
     link.addEventListener('click', (event) => {
       event.preventDefault();
       results.replaceChildren();
-      void show(hit.path);
+      go(hit.path);
     });
   });
 }
@@ -124,4 +136,4 @@ searchForm.addEventListener('submit', (event) => {
 });
 picker.addEventListener('change', () => void open([...(picker.files ?? [])]));
 query.addEventListener('input', () => void suggest());
-home.addEventListener('click', () => bundle && void show(bundle.manifest.mainPage));
+home.addEventListener('click', () => bundle && go(bundle.manifest.mainPage));
