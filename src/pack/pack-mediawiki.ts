@@ -27,6 +27,9 @@ export interface PackMediawikiOptions extends PackOptions {
   bzip2?: Bzip2Choice | undefined;
 }
 
+/** Warnings that name a skipped page, per reason; the rest are counted. */
+const NAMED_SKIPS = 20;
+
 export interface MediawikiSummary extends PackSummary {
   articles: number;
   categories: number;
@@ -102,9 +105,14 @@ export async function packMediawiki(options: PackMediawikiOptions): Promise<Medi
   const pool = new RenderPool(Math.max(1, options.threads ?? availableParallelism()), setup);
   const categories = new CategoryIndex();
   const skipped: { path: string; reason: string }[] = [];
+  // A dump can have thousands of empty pages: the first few of each kind are named, the rest counted.
+  const skippedBy = new Map<string, number>();
   const skip = (title: string, reason: string) => {
     skipped.push({ path: title, reason });
-    warn(`skipped page "${title}": ${reason}.`);
+    const kind = reason.replace(/\(.*\)/, '').trim();
+    const seen = (skippedBy.get(kind) ?? 0) + 1;
+    skippedBy.set(kind, seen);
+    if (seen <= NAMED_SKIPS) warn(`skipped page "${title}": ${reason}.`);
   };
   const unknownNamespaces = new Set<number>();
   let rendered = 0;
@@ -162,6 +170,9 @@ export async function packMediawiki(options: PackMediawikiOptions): Promise<Medi
       if (!(error instanceof DumpDamagedError) || !partial) throw error;
     }
     await window.finish();
+    for (const [kind, count] of skippedBy) {
+      if (count > NAMED_SKIPS) warn(`… and ${count - NAMED_SKIPS} more pages skipped: ${kind}.`);
+    }
 
     const site = { siteName: metadata.title, language: htmlLanguage, mainPath };
     for (const page of categories.pages(site, namespaces, (title) => scan.titles.has(title))) {

@@ -238,6 +238,21 @@ describe('compressed and damaged dumps', () => {
     expect(existsSync(join(folder, 'broken.ferry'))).toBe(false);
   });
 
+  it('names the first skipped pages of a kind and counts the rest', async () => {
+    const many = join(folder, 'many-empty.xml');
+    const empty = Array.from(
+      { length: 30 },
+      (_, index) =>
+        `<page><title>Empty ${index}</title><ns>0</ns><id>${500 + index}</id><revision><text></text></revision></page>`,
+    ).join('');
+    await writeFile(many, xml.toString('utf8').replace('</mediawiki>', `${empty}</mediawiki>`));
+    const result = await pack(many, join(folder, 'many-empty.ferry'));
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stderr.match(/skipped page "Empty \d+"/g)?.length).toBe(19);
+    expect(result.stderr).toMatch(/… and 11 more pages skipped: it has no text\./);
+    expect(result.stderr).toMatch(/31 skipped/);
+  });
+
   it('skips an enormous page with a warning naming it', async () => {
     const huge = join(folder, 'huge.xml');
     const text = `${'word '.repeat(1_800_000)}`;
