@@ -80,4 +80,16 @@ describe('wikitext rendering', () => {
     }
     expect(render('{|\n|a\n'.repeat(100))).toContain('{|');
   });
+
+  it('renders the list and link templates infoboxes use most, and drops the rest', () => {
+    expect(render('{{Plainlist|\n* [[Boiling]]\n* Filtering\n}}')).toBe(
+      '<p><a href="Boiling">Boiling</a><br>Filtering</p>',
+    );
+    expect(render('{{hlist|a|b|c}}')).toBe('<p>a · b · c</p>');
+    expect(render('{{nihongo|Tokyo|東京|Tōkyō}}')).toBe('<p>Tokyo (東京, Tōkyō)</p>');
+    expect(render('{{URL|example.org}}')).toBe('<p><a class="external" href="https://example.org">example.org</a></p>');
+    expect(render('{{ill|Boiling|de|Kochen}}')).toBe('<p><a href="Boiling">Boiling</a></p>');
+    expect(render('{{as of|2020|5}}')).toBe('<p>As of 2020-5</p>');
+    expect(render('A{{Navbox|title=x|list1=[[Boiling]]}}B')).toBe('<p>AB</p>');
+  });
 });

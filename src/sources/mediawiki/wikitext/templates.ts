@@ -128,6 +128,33 @@ function dateOf(call: TemplateCall): string {
   return [year, month?.padStart(2, '0'), day?.padStart(2, '0')].filter(Boolean).join('-');
 }
 
+const LIST_TEMPLATES = new Set([
+  'plainlist',
+  'plain list',
+  'flatlist',
+  'flat list',
+  'unbulleted list',
+  'ubl',
+  'bulleted list',
+  'hlist',
+  'ordered list',
+  'collapsible list',
+]);
+
+/**
+ * List templates, common in infoboxes: their items one per line (or "·" between, for flat lists),
+ * whether they come as `* item` lines in one argument or as an argument each.
+ */
+function listTemplate(call: TemplateCall): string | undefined {
+  if (!LIST_TEMPLATES.has(call.name)) return undefined;
+  const fromLines = call.positional.length === 1 && /^\s*\*/.test(call.positional[0]!);
+  const items = (fromLines ? call.positional[0]!.split('\n') : call.positional)
+    .map((item) => item.replace(/^\s*[*#]+\s*/, '').trim())
+    .filter((item) => item !== '');
+  const flat = call.name.startsWith('flat') || call.name === 'hlist';
+  return items.join(flat ? ' · ' : '<br>');
+}
+
 /** What a template becomes offline: a few are rendered, the rest dropped without a trace. */
 function expandCall(body: string, state: RenderState, inline: InlineRenderer): string {
   const call = parseCall(body);
@@ -165,6 +192,24 @@ function expandCall(body: string, state: RenderState, inline: InlineRenderer): s
   if (name === 'circa' || name === 'c.') return `c. ${positional[0] ?? ''}`.trim();
   if (/^(birth|death|start|end|film release)? ?date( and age)?$/.test(name)) return dateOf(call);
   if (name === 'mvar' || name === 'math' || name === 'var') return `''${positional[0] ?? ''}''`;
+  const listed = listTemplate(call);
+  if (listed !== undefined) return listed;
+  if (name === 'nihongo') {
+    const [english = '', native, romaji] = positional;
+    const extra = [native, romaji].filter((part) => part && part.trim() !== '');
+    return extra.length > 0 ? `${english} (${extra.join(', ')})` : english;
+  }
+  if (name === 'ill' || name === 'interlanguage link') {
+    const label = first(call, 'lt') ?? positional[0];
+    return positional[0] ? `[[${positional[0]}|${label}]]` : '';
+  }
+  if (name === 'as of') return positional[0] ? `As of ${positional.slice(0, 3).join('-')}` : '';
+  if (name === 'url' || name === 'official website' || name === 'official url') {
+    const raw = first(call, '1', 'url') ?? '';
+    if (raw === '') return '';
+    const url = /^(https?:)?\/\//i.test(raw) ? raw : `https://${raw}`;
+    return `[${url} ${name === 'url' ? (positional[1] ?? raw) : 'Official website'}]`;
+  }
   if (/^(infobox|taxobox|speciesbox|automatic taxobox|chembox|drugbox)\b/.test(name)) {
     return infobox(call, state, inline);
   }
