@@ -1,8 +1,8 @@
 import { mkdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Bundle } from '../bundle/reader.js';
-import { verifyBundle } from '../bundle/verify.js';
 import { FerryError } from '../errors.js';
+import { downloadProblem } from './check-download.js';
 import { resumableDownload } from './download.js';
 import { sha256File } from './pieces.js';
 import { listRemoteLibrary, type RemoteBundle } from './remote-library.js';
@@ -82,20 +82,6 @@ async function isCurrent(path: string, bundle: RemoteBundle): Promise<boolean> {
   }
 }
 
-/** The downloaded file must be the one the library announced, and a sound bundle, before it goes in place. */
-async function check(part: string, bundle: RemoteBundle): Promise<void> {
-  if (bundle.sha256 !== undefined && (await sha256File(part)) !== bundle.sha256) {
-    throw new Error('its SHA-256 is not the published one');
-  }
-  const report = await verifyBundle(part);
-  if (!report.ok) throw new Error(`it does not verify: ${report.errors[0]?.message ?? 'damaged'}`);
-  const local = await Bundle.open(part);
-  const digest = local.manifest.contentDigest;
-  await local.close();
-  if (bundle.contentDigest && digest !== bundle.contentDigest)
-    throw new Error('it is not the bundle the catalog lists');
-}
-
 /**
  * Copies the bundles of another library (a ferry server, or a plain HTTP folder of bundles) into
  * `folder`: what is already current is left alone, downloads resume where an earlier run stopped,
@@ -129,7 +115,8 @@ export async function mirrorLibrary(url: string, folder: string, options: Mirror
         await resumableDownload(bundle.url, part, bundle.size, (bytes) =>
           options.onProgress?.(bundle.name, bytes, bundle.size),
         );
-        await check(part, bundle);
+        const problem = await downloadProblem(part, bundle);
+        if (problem) throw new Error(problem);
         await rename(part, path);
         summary.downloaded.push(bundle.name);
         summary.bytes += bundle.size;

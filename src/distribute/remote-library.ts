@@ -1,6 +1,7 @@
 import { SaxesParser } from 'saxes';
 import { Bundle } from '../bundle/reader.js';
 import { FerryError } from '../errors.js';
+import { publishedSha256 } from './check-download.js';
 import { HttpByteSource, NoRangeError, withRetries } from './http-source.js';
 
 /** A bundle another library offers. */
@@ -95,13 +96,6 @@ async function describeFile(url: string): Promise<Omit<RemoteBundle, 'sha256'>> 
   }
 }
 
-/** The whole file's SHA-256 from `<url>.sha256`, or undefined. */
-async function fileSha256(url: string): Promise<string | undefined> {
-  const response = await fetch(`${url}.sha256`).catch(() => undefined);
-  if (!response?.ok) return undefined;
-  return /^([0-9a-f]{64})\b/i.exec((await response.text()).trim())?.[1]?.toLowerCase();
-}
-
 /**
  * The bundles at `url`: a ferry server's catalog when it has one, otherwise the `.ferry` files a
  * plain HTTP folder lists (its index page), each described from its own manifest.
@@ -124,6 +118,6 @@ export async function listRemoteLibrary(url: string): Promise<RemoteBundle[]> {
     for (const file of [...new Set(files)]) described.push(await describeFile(file));
   }
   const result: RemoteBundle[] = [];
-  for (const bundle of described) result.push({ ...bundle, sha256: await fileSha256(bundle.url) });
+  for (const bundle of described) result.push({ ...bundle, sha256: await publishedSha256(bundle.url) });
   return result;
 }

@@ -3,11 +3,10 @@ import { dirname, basename, join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { FileByteSource } from '../bundle/byte-source.js';
 import { readCentralDirectory, type CentralRecord } from '../bundle/central-directory.js';
-import { verifyBundle } from '../bundle/verify.js';
 import { readZipTail } from '../bundle/zip-tail.js';
 import { FerryError } from '../errors.js';
 import { HttpByteSource, NoRangeError, withRetries } from './http-source.js';
-import { sha256File } from './pieces.js';
+import { downloadProblem, publishedSha256 } from './check-download.js';
 
 export interface UpdateResult {
   /** delta: rebuilt from the old file and fetched ranges; full: downloaded whole; current: nothing to do. */
@@ -92,32 +91,13 @@ async function writeAll(handle: FileHandle, data: Buffer, position: number): Pro
   }
 }
 
-/** The whole file's SHA-256 from `<url>.sha256` when the server has one (ferry publish writes it). */
-async function publishedSha256(url: string): Promise<string | undefined> {
-  try {
-    const response = await fetch(`${url}.sha256`);
-    if (!response.ok) return undefined;
-    return /^([0-9a-f]{64})\b/i.exec((await response.text()).trim())?.[1]?.toLowerCase();
-  } catch {
-    return undefined;
-  }
-}
-
-/** Checks the new file whole (structure, every entry's CRC and SHA-256, the published hash) before it replaces anything. */
+/** Checks the new file whole before it replaces anything. */
 async function checkNewFile(path: string, url: string): Promise<void> {
-  const report = await verifyBundle(path);
-  if (!report.ok) {
-    const first = report.errors[0];
+  const problem = await downloadProblem(path, { sha256: await publishedSha256(url) });
+  if (problem) {
     throw new FerryError(
       'BUNDLE_CORRUPT',
-      `The updated bundle does not verify (${first?.entry ? `${first.entry}: ` : ''}${first?.message ?? 'damaged'}); the old file is kept. The server may have sent wrong bytes: try again later or from another mirror.`,
-    );
-  }
-  const expected = await publishedSha256(url);
-  if (expected !== undefined && expected !== (await sha256File(path))) {
-    throw new FerryError(
-      'BUNDLE_CORRUPT',
-      `The updated bundle's SHA-256 is not the one ${url}.sha256 gives; the old file is kept.`,
+      `The updated bundle is not sound: ${problem}; the old file is kept. The server may have sent wrong bytes: try again later or from another mirror.`,
     );
   }
 }
