@@ -1,6 +1,7 @@
 import { open, stat } from 'node:fs/promises';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { FerryError } from '../errors.js';
+import { writeAll } from './file-writes.js';
 
 const ATTEMPTS = 6;
 const FIRST_BACKOFF_MS = 250;
@@ -48,12 +49,8 @@ export async function resumableDownload(
     let position = from;
     try {
       for await (const chunk of response.body as unknown as AsyncIterable<Uint8Array>) {
-        const data = Buffer.from(chunk);
-        let written = 0;
-        while (written < data.length) {
-          written += (await handle.write(data, written, data.length - written, position + written)).bytesWritten;
-        }
-        position += data.length;
+        await writeAll(handle, Buffer.from(chunk), position);
+        position += chunk.length;
         onBytes(position);
       }
       if (expectedSize > 0 && position !== expectedSize)

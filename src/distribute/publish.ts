@@ -1,10 +1,11 @@
-import { rename, stat, writeFile } from 'node:fs/promises';
+import { stat } from 'node:fs/promises';
 import { basename } from 'node:path';
 import bencode from 'bencode';
 import { Bundle } from '../bundle/reader.js';
 import { FerryError } from '../errors.js';
 import { VERSION } from '../version.js';
 import { hashFile, type FileHashes } from './pieces.js';
+import { writeFileAtomically } from './file-writes.js';
 
 export interface Mirror {
   /** The folder URL the file sits in. */
@@ -92,12 +93,6 @@ async function bundleDate(file: string): Promise<Date | undefined> {
   }
 }
 
-async function writeAtomically(path: string, data: string | Buffer): Promise<void> {
-  const temporary = `${path}.${process.pid}.tmp`;
-  await writeFile(temporary, data);
-  await rename(temporary, path);
-}
-
 /**
  * Writes `<file>.sha256`, `<file>.meta4` and `<file>.torrent` beside a bundle, each replaced
  * whole or not at all. The file is read once.
@@ -114,8 +109,8 @@ export async function publishFile(file: string, options: PublishOptions): Promis
   const hashes = await hashFile(file, info.size);
   const paths = { sha256: file + SIDECARS.sha256, meta4: file + SIDECARS.meta4, torrent: file + SIDECARS.torrent };
   // The format sha256sum -c reads.
-  await writeAtomically(paths.sha256, `${hashes.sha256}  ${name}\n`);
-  await writeAtomically(paths.meta4, metalink(name, hashes, { ...options, published }));
-  await writeAtomically(paths.torrent, torrent(name, hashes, options));
+  await writeFileAtomically(paths.sha256, `${hashes.sha256}  ${name}\n`);
+  await writeFileAtomically(paths.meta4, metalink(name, hashes, { ...options, published }));
+  await writeFileAtomically(paths.torrent, torrent(name, hashes, options));
   return { file, hashes, ...paths };
 }

@@ -1,18 +1,13 @@
-import { randomBytes } from 'node:crypto';
 import { createReadStream, createWriteStream } from 'node:fs';
 import { rename, stat, unlink } from 'node:fs/promises';
-import { basename, dirname, join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { Bundle } from '../bundle/reader.js';
 import { findParts, partName } from '../bundle/parts.js';
 import { FerryError } from '../errors.js';
+import { tempBeside } from './file-writes.js';
 
 /** 4095 MiB: the largest whole number of MiB a FAT32 file can hold. */
 export const FAT32_PART_SIZE = 4095 * 1024 * 1024;
-
-function tempBeside(path: string): string {
-  return join(dirname(path), `.${basename(path)}.${process.pid}-${randomBytes(4).toString('hex')}.tmp`);
-}
 
 /** Copies [start, end) of `source` into `target` through a temporary file, then renames it. */
 async function copyRange(source: string, start: number, end: number, target: string): Promise<void> {

@@ -1,4 +1,4 @@
-import { open, rename, rm, stat, type FileHandle } from 'node:fs/promises';
+import { open, rename, rm, stat } from 'node:fs/promises';
 import { dirname, basename, join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { FileByteSource } from '../bundle/byte-source.js';
@@ -7,6 +7,7 @@ import { readZipTail } from '../bundle/zip-tail.js';
 import { FerryError } from '../errors.js';
 import { HttpByteSource, NoRangeError, withRetries } from './http-source.js';
 import { downloadProblem, publishedSha256 } from './check-download.js';
+import { writeAll } from './file-writes.js';
 
 export interface UpdateResult {
   /** delta: rebuilt from the old file and fetched ranges; full: downloaded whole; current: nothing to do. */
@@ -81,14 +82,6 @@ function plan(oldRegions: Region[], newRegions: Region[], newSize: number): Segm
   }
   fetch(position, newSize - position);
   return segments;
-}
-
-async function writeAll(handle: FileHandle, data: Buffer, position: number): Promise<void> {
-  let done = 0;
-  while (done < data.length) {
-    const { bytesWritten } = await handle.write(data, done, data.length - done, position + done);
-    done += bytesWritten;
-  }
 }
 
 /** Checks the new file whole before it replaces anything. */

@@ -1,7 +1,7 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import { createReadStream, existsSync } from 'node:fs';
-import { mkdir, open, readdir, rename, rm, stat, statfs, writeFile } from 'node:fs/promises';
-import { basename, dirname, join } from 'node:path';
+import { mkdir, open, readdir, rename, rm, stat, statfs } from 'node:fs/promises';
+import { basename, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { baseOfPart, findParts, partName } from '../bundle/parts.js';
 import { Bundle } from '../bundle/reader.js';
@@ -10,6 +10,7 @@ import { formatBytes } from '../format.js';
 import { bundleFileNames } from '../server/library.js';
 import { stickReadme, type StickBundle } from './stick-readme.js';
 import { FAT32_PART_SIZE } from './split.js';
+import { tempBeside, writeAll, writeFileAtomically } from './file-writes.js';
 
 export const SUMS_NAME = 'SHA256SUMS';
 export const BUNDLES_FOLDER = 'bundles';
@@ -119,16 +120,13 @@ async function copyInto(sources: string[], targets: string[], partSize: number):
         let at = 0;
         while (at < chunk.length) {
           if (!handle) {
-            temp = join(
-              dirname(targets[index]!),
-              `.${basename(targets[index]!)}.${randomBytes(4).toString('hex')}.tmp`,
-            );
+            temp = tempBeside(targets[index]!);
             handle = await open(temp, 'wx');
             written = 0;
             hash = createHash('sha256');
           }
           const piece = chunk.subarray(at, at + Math.min(partSize - written, chunk.length - at));
-          await handle.write(piece, 0, piece.length, written);
+          await writeAll(handle, piece, written);
           hash.update(piece);
           written += piece.length;
           at += piece.length;
@@ -146,9 +144,7 @@ async function copyInto(sources: string[], targets: string[], partSize: number):
 }
 
 async function writeWhole(path: string, data: string): Promise<string> {
-  const temp = `${path}.${process.pid}.tmp`;
-  await writeFile(temp, data);
-  await rename(temp, path);
+  await writeFileAtomically(path, data);
   return createHash('sha256').update(data).digest('hex');
 }
 
