@@ -1,6 +1,7 @@
 import { escapeHtml } from '../../../search/snippet.js';
 import { anchorOf } from '../titles.js';
 import { renderInline } from './inline.js';
+import { indexOutsideLinks } from './outside-links.js';
 import { MAX_DEPTH, REFERENCES_MARK, type RenderState } from './state.js';
 import { renderTable } from './tables.js';
 
@@ -23,13 +24,7 @@ function plainText(html: string): string {
 
 /** The `:` that ends a `; term : definition` line's term, outside links and URLs. */
 function termEnd(text: string): number {
-  let depth = 0;
-  for (let index = 0; index < text.length; index++) {
-    if (text.startsWith('[[', index)) depth++;
-    else if (text.startsWith(']]', index)) depth--;
-    else if (text[index] === ':' && depth === 0 && !text.startsWith('://', index)) return index;
-  }
-  return -1;
+  return indexOutsideLinks(text, (index) => text[index] === ':' && !text.startsWith('://', index));
 }
 
 /** Opens and closes nested lists as the `*#:;` prefixes of successive lines change. */

@@ -1,3 +1,4 @@
+import { indexOutsideLinks } from './outside-links.js';
 import type { RenderState } from './state.js';
 
 /** Renders a block of wikitext (paragraphs, lists, nested tables): given by the caller to avoid a cycle. */
@@ -20,18 +21,11 @@ function spans(attributes: string): string {
 
 /** `attrs | content`: the first single bar outside [[links]] separates attributes from content. */
 function splitCell(text: string): { attributes: string; text: string } {
-  let depth = 0;
-  for (let index = 0; index < text.length; index++) {
-    if (text.startsWith('[[', index)) depth++;
-    else if (text.startsWith(']]', index)) depth--;
-    else if (text[index] === '|' && depth === 0 && text[index + 1] !== '|') {
-      const before = text.slice(0, index);
-      return /[=]/.test(before) && !/[[{<]/.test(before)
-        ? { attributes: before, text: text.slice(index + 1) }
-        : { attributes: '', text };
-    }
-  }
-  return { attributes: '', text };
+  const bar = indexOutsideLinks(text, (index) => text[index] === '|' && text[index + 1] !== '|');
+  const before = bar >= 0 ? text.slice(0, bar) : '';
+  return bar >= 0 && /[=]/.test(before) && !/[[{<]/.test(before)
+    ? { attributes: before, text: text.slice(bar + 1) }
+    : { attributes: '', text };
 }
 
 function cellsOf(line: string, header: boolean): Cell[] {

@@ -1,4 +1,5 @@
 import { escapeHtml } from '../../../search/snippet.js';
+import { indexOutsideLinks } from './outside-links.js';
 import { REFERENCES_MARK, type RenderState } from './state.js';
 
 /** A template call: its name and arguments, positional ones under "1", "2", … */
@@ -14,20 +15,11 @@ export type InlineRenderer = (text: string, state: RenderState) => string;
 /** Splits at `|` outside [[links]] (whose labels have pipes of their own). */
 function splitArguments(body: string): string[] {
   const parts: string[] = [];
-  let depth = 0;
   let start = 0;
-  for (let index = 0; index < body.length; index++) {
-    const pair = body.slice(index, index + 2);
-    if (pair === '[[') {
-      depth++;
-      index++;
-    } else if (pair === ']]' && depth > 0) {
-      depth--;
-      index++;
-    } else if (body[index] === '|' && depth === 0) {
-      parts.push(body.slice(start, index));
-      start = index + 1;
-    }
+  const isBar = (index: number) => body[index] === '|';
+  for (let bar = indexOutsideLinks(body, isBar); bar >= 0; bar = indexOutsideLinks(body, isBar, start)) {
+    parts.push(body.slice(start, bar));
+    start = bar + 1;
   }
   parts.push(body.slice(start));
   return parts;
