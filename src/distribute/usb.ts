@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
-import { createReadStream, existsSync } from 'node:fs';
+import { createReadStream } from 'node:fs';
 import { mkdir, open, readdir, rename, rm, stat, statfs } from 'node:fs/promises';
 import { basename, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { builtFile } from '../built-file.js';
 import { baseOfPart, findParts, partName } from '../bundle/parts.js';
 import { Bundle } from '../bundle/reader.js';
 import { FerryError } from '../errors.js';
@@ -40,20 +40,6 @@ export interface UsbResult {
   bundles: StickBundle[];
   files: string[];
   bytes: number;
-}
-
-/**
- * The standalone reader that npm run build makes: beside this module's folder in the package,
- * under dist/ when this runs from the TypeScript sources (the tests).
- */
-function readerFile(): string {
-  const candidates = ['../../reader/ferry-reader.html', '../../dist/reader/ferry-reader.html'].map((relative) =>
-    fileURLToPath(new URL(relative, import.meta.url)),
-  );
-  const found = candidates.find((path) => existsSync(path));
-  if (!found)
-    throw new FerryError('INPUT_MISSING', `The standalone reader is missing (${candidates[0]}): run npm run build.`);
-  return found;
 }
 
 async function realSpace(folder: string): Promise<Space> {
@@ -189,7 +175,11 @@ export async function makeUsbStick(target: string, inputs: string[], options: Us
       sums.push(`${digests[index]}  ${relative}`);
     });
   }
-  const [readerDigest] = await copyInto([readerFile()], [join(target, READER_NAME)], Number.MAX_SAFE_INTEGER);
+  const [readerDigest] = await copyInto(
+    [builtFile('reader/ferry-reader.html', 'The standalone reader')],
+    [join(target, READER_NAME)],
+    Number.MAX_SAFE_INTEGER,
+  );
   sums.push(`${readerDigest}  ${READER_NAME}`);
   files.push(READER_NAME);
   sums.push(`${await writeWhole(join(target, README_NAME), stickReadme(bundles))}  ${README_NAME}`);

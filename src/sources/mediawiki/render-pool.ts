@@ -1,7 +1,5 @@
-import { existsSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import { FerryError } from '../../errors.js';
+import { builtFile } from '../../built-file.js';
 import type { PageJob, RenderedPage, RenderSetup } from './render-page.js';
 
 export type RenderResult = RenderedPage | { path: string; error: string };
@@ -17,25 +15,6 @@ interface Waiting {
   reject: (error: Error) => void;
 }
 
-/**
- * The worker script. Run from the compiled package it sits beside this file; under the test
- * runner this file is TypeScript, and the worker is the compiled one that `npm run build` made.
- */
-function workerScript(): URL {
-  const here = import.meta.url;
-  if (here.endsWith('.js')) return new URL('./render-worker.js', here);
-  const compiled = new URL(
-    here.replace(/\/src\/([^?#]*)\.ts$/, '/dist/src/$1.js').replace('render-pool', 'render-worker'),
-  );
-  if (!existsSync(fileURLToPath(compiled))) {
-    throw new FerryError(
-      'INPUT_MISSING',
-      `The render worker ${fileURLToPath(compiled)} is missing: run npm run build.`,
-    );
-  }
-  return compiled;
-}
-
 /** Worker threads that render pages in batches, so parsing wikitext uses every core. */
 export class RenderPool {
   private readonly workers: { worker: Worker; busy: number }[] = [];
@@ -44,7 +23,7 @@ export class RenderPool {
   private failure: Error | undefined;
 
   constructor(size: number, setup: RenderSetup) {
-    const script = workerScript();
+    const script = builtFile('src/sources/mediawiki/render-worker.js', 'The render worker');
     for (let index = 0; index < size; index++) {
       const worker = new Worker(script, { workerData: setup, resourceLimits: WORKER_LIMITS });
       const slot = { worker, busy: 0 };
