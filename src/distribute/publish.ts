@@ -3,6 +3,7 @@ import { basename } from 'node:path';
 import bencode from 'bencode';
 import { Bundle } from '../bundle/reader.js';
 import { FerryError } from '../errors.js';
+import { escapeHtml } from '../search/snippet.js';
 import { VERSION } from '../version.js';
 import { hashFile, type FileHashes } from './pieces.js';
 import { writeFileAtomically } from './file-writes.js';
@@ -36,14 +37,11 @@ function fileUrl(folder: string, name: string): string {
   return `${folder.endsWith('/') ? folder : `${folder}/`}${encodeURIComponent(name)}`;
 }
 
-const escapeXml = (text: string) =>
-  text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
-
 /** Metalink 4 (RFC 5854): size, SHA-256, piece hashes, every URL with its priority and location, the torrent. */
 export function metalink(name: string, hashes: FileHashes, options: PublishOptions): string {
   const urls = options.mirrors.map((mirror, index) => {
-    const location = mirror.location ? ` location="${escapeXml(mirror.location)}"` : '';
-    return `    <url${location} priority="${index + 1}">${escapeXml(fileUrl(mirror.url, name))}</url>`;
+    const location = mirror.location ? ` location="${escapeHtml(mirror.location)}"` : '';
+    return `    <url${location} priority="${index + 1}">${escapeHtml(fileUrl(mirror.url, name))}</url>`;
   });
   const pieces = hashes.sha256Pieces.map((hash) => `      <hash>${hash}</hash>`);
   return [
@@ -53,14 +51,14 @@ export function metalink(name: string, hashes: FileHashes, options: PublishOptio
     ...(options.published
       ? [`  <published>${options.published.toISOString().replace(/\.\d{3}Z$/, 'Z')}</published>`]
       : []),
-    `  <file name="${escapeXml(name)}">`,
+    `  <file name="${escapeHtml(name)}">`,
     `    <size>${hashes.size}</size>`,
     `    <hash type="sha-256">${hashes.sha256}</hash>`,
     `    <pieces length="${hashes.pieceLength}" type="sha-256">`,
     ...pieces,
     '    </pieces>',
     ...urls,
-    `    <metaurl mediatype="torrent" priority="1">${escapeXml(fileUrl(options.mirrors[0]!.url, name + SIDECARS.torrent))}</metaurl>`,
+    `    <metaurl mediatype="torrent" priority="1">${escapeHtml(fileUrl(options.mirrors[0]!.url, name + SIDECARS.torrent))}</metaurl>`,
     '  </file>',
     '</metalink>',
     '',

@@ -11,6 +11,14 @@ async function inflate(raw: Uint8Array<ArrayBuffer>): Promise<Uint8Array<ArrayBu
   return new Uint8Array(await new Response(stream).arrayBuffer());
 }
 
+/** An entry's content: stored entries as they are, deflated ones inflated by the browser. */
+async function entryBytes(source: BlobSource, record: StoredRecord): Promise<Uint8Array<ArrayBuffer>> {
+  const start = await localDataOffset(source, record.locator.offset);
+  // A copy into its own ArrayBuffer, as Blob and the decompressor want.
+  const raw = new Uint8Array(await source.read(start, record.locator.compressedSize));
+  return record.locator.method === 0 ? raw : inflate(raw);
+}
+
 /** A bundle read in the browser: the same path index as the server, entries inflated by the browser. */
 export class BrowserBundle implements SearchableBundle {
   private constructor(
@@ -23,8 +31,7 @@ export class BrowserBundle implements SearchableBundle {
     const index = await IndexReader.open(source);
     const record = await index.resolve(MANIFEST_NAME);
     if (!record) throw new Error(`${source.label}: ferry.json is missing`);
-    const bundle = new BrowserBundle(source, index, {} as Manifest);
-    const manifest = JSON.parse(new TextDecoder().decode(await bundle.bytes(record))) as Manifest;
+    const manifest = JSON.parse(new TextDecoder().decode(await entryBytes(source, record))) as Manifest;
     return new BrowserBundle(source, index, manifest);
   }
 
@@ -62,10 +69,7 @@ export class BrowserBundle implements SearchableBundle {
     };
   }
 
-  async bytes(record: StoredRecord): Promise<Uint8Array<ArrayBuffer>> {
-    const start = await localDataOffset(this.source, record.locator.offset);
-    // A copy into its own ArrayBuffer, as Blob and the decompressor want.
-    const raw = new Uint8Array(await this.source.read(start, record.locator.compressedSize));
-    return record.locator.method === 0 ? raw : inflate(raw);
+  bytes(record: StoredRecord): Promise<Uint8Array<ArrayBuffer>> {
+    return entryBytes(this.source, record);
   }
 }

@@ -79,8 +79,8 @@ export async function preparePage(html: string, path: string, urls: BlobUrls): P
       const url = await urls.get(target.path);
       if (url) element.setAttribute(attribute, url);
     }
-    document.querySelectorAll('img[srcset], source[srcset]').forEach((element) => element.removeAttribute('srcset'));
   }
+  document.querySelectorAll('img[srcset], source[srcset]').forEach((element) => element.removeAttribute('srcset'));
   for (const link of document.querySelectorAll('a[href]')) {
     const href = link.getAttribute('href')!;
     if (href.startsWith('#')) continue;
