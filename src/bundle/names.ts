@@ -1,4 +1,5 @@
 import { FerryError } from '../errors.js';
+import { foldCaseAndAccents } from '../fold.js';
 
 /** Namespaces of a bundle (FORMAT.md §2). */
 export const CONTENT_PREFIX = 'content/';
@@ -65,10 +66,7 @@ export function isValidBundleName(name: string): boolean {
 }
 
 export function toBundleName(text: string): string {
-  const cleaned = text
-    .normalize('NFKD')
-    .replace(/[\u0300-\u036f]/g, '')
-    .toLowerCase()
+  const cleaned = foldCaseAndAccents(text)
     .replace(/[^a-z0-9_.-]+/g, '_')
     .replace(/^[^a-z0-9]+/, '')
     .slice(0, 64)

@@ -1,18 +1,14 @@
 import type { StoredRecord } from '../bundle/reader.js';
+import { foldCaseAndAccents } from '../fold.js';
 
 /** `search/titles.json`: every page's title and path, sorted by folded title (FORMAT.md §5). */
 export const TITLES_NAME = 'search/titles.json';
 
 export type TitleEntry = [title: string, path: string];
 
-/** Case and accents folded away, so "Éte" finds "ete" and "ÉTÉ". */
+/** Case, accents and runs of spaces folded away, so "Éte" finds "ete" and "ÉTÉ". */
 export function foldTitle(text: string): string {
-  return text
-    .normalize('NFKD')
-    .replace(/[\u0300-\u036f]/g, '')
-    .toLowerCase()
-    .replace(/\s+/g, ' ')
-    .trim();
+  return foldCaseAndAccents(text).replace(/\s+/g, ' ').trim();
 }
 
 function compareFolded(a: string, b: string): number {

@@ -2,6 +2,7 @@ import { pageHref } from '../../pack/page-links.js';
 import { escapeHtml } from '../../search/snippet.js';
 import type { Format } from './select.js';
 import type { Agent, BookRecord } from './rdf.js';
+import { foldCaseAndAccents as fold } from '../../fold.js';
 
 /** A book as the bundle carries it. */
 export interface PackedBook {
@@ -25,12 +26,6 @@ export const bookFolder = (id: number) => `books/${id}`;
 export const bookPagePath = (id: number) => `${bookFolder(id)}/index.html`;
 
 const href = pageHref;
-
-const fold = (text: string) =>
-  text
-    .normalize('NFKD')
-    .replace(/[\u0300-\u036f]/g, '')
-    .toLowerCase();
 
 /** A file-name-safe key: "Carroll, Lewis" → "carroll-lewis". */
 function slug(text: string): string {

@@ -1,5 +1,6 @@
 import { FerryError } from '../../errors.js';
 import type { BookFile, BookRecord } from './rdf.js';
+import { foldCaseAndAccents as fold } from '../../fold.js';
 
 /** The editions a bundle can carry, and how a catalog file is recognised as one. */
 export const FORMATS = ['html', 'epub', 'txt'] as const;
@@ -24,12 +25,6 @@ export function formatOf(file: BookFile): Format | undefined {
   if (type === 'text/plain') return 'txt';
   return undefined;
 }
-
-const fold = (text: string) =>
-  text
-    .normalize('NFKD')
-    .replace(/[\u0300-\u036f]/g, '')
-    .toLowerCase();
 
 const mentions = (values: string[], wanted: string | undefined) =>
   wanted === undefined || values.some((value) => fold(value).includes(fold(wanted)));
