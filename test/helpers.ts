@@ -7,6 +7,7 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll } from 'vitest';
 import type { CliIO } from '../src/cli/io.js';
+import type { Bundle } from '../src/bundle/reader.js';
 import { main } from '../src/cli/program.js';
 import { createApp } from '../src/server/app.js';
 import type { AppOptions } from '../src/server/context.js';
@@ -75,4 +76,11 @@ export async function serveLibrary(
 
 export function sha256(data: Buffer): string {
   return createHash('sha256').update(data).digest('hex');
+}
+
+/** A page of a bundle as text, by its collection path; fails the test when it is not there. */
+export async function pageText(bundle: Bundle, path: string): Promise<string> {
+  const record = await bundle.resolveContent(path);
+  if (!record) throw new Error(`${path} is not in the bundle`);
+  return (await bundle.read(record)).toString('utf8');
 }

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Bundle } from '../../src/bundle/reader.js';
 import { BundleSearcher } from '../../src/search/searcher.js';
-import { REPO, runCli, serveLibrary, tempFolder, type CliRun } from '../helpers.js';
+import { pageText, REPO, runCli, serveLibrary, tempFolder, type CliRun } from '../helpers.js';
 
 const MIRROR = join(REPO, 'test/fixtures/gutenberg');
 
@@ -11,11 +11,7 @@ describe('ferry pack --kind gutenberg', () => {
   let folder: string;
   let run: CliRun;
   let bundle: Bundle;
-  const page = async (path: string) => {
-    const record = await bundle.resolveContent(path);
-    if (!record) throw new Error(`${path} is not in the bundle`);
-    return (await bundle.read(record)).toString('utf8');
-  };
+  const page = (path: string) => pageText(bundle, path);
 
   beforeAll(async () => {
     folder = await tempFolder();

@@ -6,7 +6,7 @@ import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Bundle } from '../../src/bundle/reader.js';
 import { BundleSearcher } from '../../src/search/searcher.js';
-import { REPO, runCli, serveLibrary, sha256, tempFolder, type CliRun } from '../helpers.js';
+import { pageText, REPO, runCli, serveLibrary, sha256, tempFolder, type CliRun } from '../helpers.js';
 
 const DUMP = join(REPO, 'test/fixtures/mediawiki/cleanwater-pages-articles.xml');
 const EPOCH = { SOURCE_DATE_EPOCH: '1700000000' };
@@ -15,17 +15,11 @@ async function pack(dump: string, output: string, extra: string[] = []): Promise
   return runCli(['pack', '--kind', 'mediawiki', dump, '-o', output, ...extra], EPOCH);
 }
 
-async function pageOf(bundle: Bundle, path: string): Promise<string> {
-  const record = await bundle.resolveContent(path);
-  if (!record) throw new Error(`${path} is not in the bundle`);
-  return (await bundle.read(record)).toString('utf8');
-}
-
 describe('ferry pack --kind mediawiki', () => {
   let folder: string;
   let run: CliRun;
   let bundle: Bundle;
-  const page = (path: string) => pageOf(bundle, path);
+  const page = (path: string) => pageText(bundle, path);
 
   beforeAll(async () => {
     folder = await tempFolder();
@@ -131,7 +125,7 @@ describe('ferry pack --kind mediawiki', () => {
     expect(withProject.code, withProject.stderr).toBe(0);
     const other = await Bundle.open(join(folder, 'project.ferry'));
     try {
-      expect(await pageOf(other, 'Clean_Water_Wiki:About')).toContain('written for the ferry test suite');
+      expect(await pageText(other, 'Clean_Water_Wiki:About')).toContain('written for the ferry test suite');
     } finally {
       await other.close();
     }
@@ -219,7 +213,7 @@ describe('compressed and damaged dumps', () => {
     expect(partial.stderr).toMatch(/warning: The dump .* packing the \d+ pages before it/);
     const bundle = await Bundle.open(join(folder, 'partial.ferry'));
     try {
-      expect(await pageOf(bundle, 'Main_Page')).toContain('Welcome to the Clean Water Wiki');
+      expect(await pageText(bundle, 'Main_Page')).toContain('Welcome to the Clean Water Wiki');
       expect(bundle.manifest.counts.pages).toBeGreaterThan(1);
     } finally {
       await bundle.close();
