@@ -31,7 +31,7 @@ export async function writeSyntheticBundle(
       illustration: null,
       counts,
       search: { shards: 0, documents: 0, language: 'eng' },
-      contentDigest: writer.contentDigest(),
+      contentDigest: await writer.contentDigest(),
     }),
   );
   return (await writer.finish()).bytes;

@@ -2,15 +2,14 @@ import { FerryError } from '../errors.js';
 import { LruMap } from '../lru.js';
 import type { ByteSource } from './byte-source.js';
 import { INDEX_NAME } from './names.js';
+import { findBlock, type BlockTable } from './blocked-layout.js';
 import {
   EntryKind,
-  findBlock,
   INDEX_HEADER_SIZE,
   parseBlock,
-  parseBlockTable,
+  parseIndexBlockTable,
   parseIndexHeader,
   parseMediaTypes,
-  type BlockTable,
   type IndexHeader,
   type IndexRecord,
   type Locator,
@@ -44,12 +43,16 @@ export class IndexReader {
     const tail = await readZipTail(source);
     const last = await readLastCentralRecord(source, tail, INDEX_NAME);
     const indexDataOffset = await localDataOffset(source, last.localHeaderOffset);
-    const indexEnd = tail.centralDirectoryOffset;
+    // The index entry has a data descriptor after its data: its end is in the central directory.
+    const indexEnd = indexDataOffset + last.compressedSize;
+    if (indexEnd > tail.centralDirectoryOffset) {
+      throw new FerryError('BUNDLE_CORRUPT', `${label}: the path index runs past the central directory.`);
+    }
     const headerBytes = await source.read(indexDataOffset, Math.min(INDEX_HEADER_SIZE, indexEnd - indexDataOffset));
     const header = parseIndexHeader(headerBytes, indexEnd - indexDataOffset, label);
     const tableStart = indexDataOffset + header.blockTableOffset;
     const tableBytes = await source.read(tableStart, Math.max(0, indexEnd - tableStart));
-    const blockTable = parseBlockTable(tableBytes, header, label);
+    const blockTable = parseIndexBlockTable(tableBytes, header, label);
     const mediaTypesEnd = blockTable.offsets[0] ?? header.blockTableOffset;
     const mediaTypes = parseMediaTypes(
       await source.read(

@@ -1,5 +1,6 @@
 import { FerryError } from '../errors.js';
-import { compareNames, compareNameStrings, nameProblem } from './names.js';
+import { blockedLayout, parseBlockTable, type BlockTable } from './blocked-layout.js';
+import { nameProblem } from './names.js';
 
 /** Encoding and decoding of the path index, `ferry/index` (FORMAT.md §4). */
 
@@ -37,102 +38,86 @@ export interface IndexHeader {
   mediaTypesOffset: number;
 }
 
-export interface BlockTable {
-  offsets: number[];
-  lengths: number[];
-  firstNames: Buffer[];
-}
-
-function recordSize(record: IndexRecord): number {
-  const base = 2 + Buffer.byteLength(record.name) + 1;
-  if (record.kind === EntryKind.Redirect) return base + 2 + Buffer.byteLength(record.target);
-  return base + LOCATOR_SIZE;
-}
-
-function writeRecord(record: IndexRecord, out: Buffer, at: number, mediaTypes: Map<string, number>): number {
-  let position = out.writeUInt16LE(Buffer.byteLength(record.name), at);
-  position += out.write(record.name, position, 'utf8');
-  position = out.writeUInt8(record.kind, position);
+/**
+ * A record as the writer sorts it: the name, a NUL (which no name holds, so records sort by name),
+ * then the bytes that follow the name in the index: the kind, and the locator or the target.
+ */
+export function sortableRecord(record: IndexRecord, mediaTypeNumber: number): Buffer {
+  const name = Buffer.from(record.name, 'utf8');
   if (record.kind === EntryKind.Redirect) {
-    position = out.writeUInt16LE(Buffer.byteLength(record.target), position);
-    return position + out.write(record.target, position, 'utf8');
+    const target = Buffer.from(record.target, 'utf8');
+    const out = Buffer.alloc(name.length + 1 + 1 + 2 + target.length);
+    name.copy(out);
+    let position = out.writeUInt8(record.kind, name.length + 1);
+    position = out.writeUInt16LE(target.length, position);
+    target.copy(out, position);
+    return out;
   }
+  const out = Buffer.alloc(name.length + 2 + LOCATOR_SIZE);
+  name.copy(out);
   const locator = record.locator;
-  position = out.writeUInt16LE(mediaTypes.get(locator.mediaType)!, position);
+  let position = out.writeUInt8(record.kind, name.length + 1);
+  position = out.writeUInt16LE(mediaTypeNumber, position);
   position = out.writeBigUInt64LE(BigInt(locator.offset), position);
   position = out.writeBigUInt64LE(BigInt(locator.compressedSize), position);
   position = out.writeBigUInt64LE(BigInt(locator.size), position);
   position = out.writeUInt32LE(locator.crc32 >>> 0, position);
   position = out.writeUInt16LE(locator.method, position);
-  return position + locator.sha256.copy(out, position, 0, 32);
+  locator.sha256.copy(out, position, 0, 32);
+  return out;
 }
 
-/** Sorts records into index order; throws on duplicate names. */
-export function sortRecords<T extends { name: string }>(records: T[]): T[] {
-  const sorted = records.slice().sort((a, b) => compareNameStrings(a.name, b.name));
-  for (let i = 1; i < sorted.length; i++) {
-    if (sorted[i - 1]!.name === sorted[i]!.name) {
-      throw new FerryError('INPUT_INVALID', `Two entries have the same name "${sorted[i]!.name}".`);
-    }
-  }
-  return sorted;
+/** A sortable record cut into its name and the rest; `sha256` for a stored entry, `target` for a redirect. */
+export function splitSortable(record: Buffer): { name: Buffer; rest: Buffer; sha256?: Buffer; target?: string } {
+  const nul = record.indexOf(0);
+  const name = record.subarray(0, nul);
+  const rest = record.subarray(nul + 1);
+  if (rest[0] === EntryKind.Redirect) return { name, rest, target: rest.toString('utf8', 3) };
+  return { name, rest, sha256: rest.subarray(1 + LOCATOR_SIZE - 32) };
 }
 
-function encodeMediaTypes(records: IndexRecord[]): { table: Buffer; numbers: Map<string, number> } {
-  const numbers = new Map<string, number>();
-  for (const record of records) {
-    if (record.kind !== EntryKind.Redirect && !numbers.has(record.locator.mediaType)) {
-      numbers.set(record.locator.mediaType, numbers.size);
-    }
-  }
+function mediaTypeTable(mediaTypes: string[]): Buffer {
   const parts = [Buffer.alloc(2)];
-  parts[0]!.writeUInt16LE(numbers.size);
-  for (const type of numbers.keys()) {
+  parts[0]!.writeUInt16LE(mediaTypes.length);
+  for (const type of mediaTypes) {
     const bytes = Buffer.from(type, 'latin1');
-    if (bytes.length > 255 || numbers.size > 0xffff)
+    if (bytes.length > 255 || mediaTypes.length > 0xffff)
       throw new FerryError('INPUT_INVALID', `Media type "${type}" is too long.`);
     parts.push(Buffer.from([bytes.length]), bytes);
   }
-  return { table: Buffer.concat(parts), numbers };
+  return Buffer.concat(parts);
 }
 
 /**
- * Encodes records that are already in index order. The length depends only on names, kinds and
- * media types, so a placeholder of the right size can be written before the offsets are known.
+ * The path index, in pieces of about 1 MB, from sortable records in name order (called twice:
+ * once to measure, once to write) and the media types they number.
  */
-export function encodeIndex(records: IndexRecord[]): Buffer {
-  const blockCount = Math.ceil(records.length / RECORDS_PER_BLOCK);
-  const mediaTypes = encodeMediaTypes(records);
-  const blocksStart = INDEX_HEADER_SIZE + mediaTypes.table.length;
-  let blocksSize = 0;
-  let tableSize = 0;
-  for (let i = 0; i < records.length; i++) {
-    blocksSize += recordSize(records[i]!);
-    if (i % RECORDS_PER_BLOCK === 0) tableSize += 8 + 4 + 2 + Buffer.byteLength(records[i]!.name);
-  }
-  const out = Buffer.alloc(blocksStart + blocksSize + tableSize);
-  INDEX_MAGIC.copy(out, 0);
-  out.writeUInt32LE(records.length, 8);
-  out.writeUInt32LE(blockCount, 12);
-  out.writeBigUInt64LE(BigInt(blocksStart + blocksSize), 16);
-  out.writeUInt32LE(RECORDS_PER_BLOCK, 24);
-  out.writeUInt32LE(INDEX_HEADER_SIZE, 28);
-  mediaTypes.table.copy(out, INDEX_HEADER_SIZE);
-
-  let position = blocksStart;
-  let tablePosition = blocksStart + blocksSize;
-  for (let block = 0; block < blockCount; block++) {
-    const start = position;
-    const first = block * RECORDS_PER_BLOCK;
-    const last = Math.min(first + RECORDS_PER_BLOCK, records.length);
-    for (let i = first; i < last; i++) position = writeRecord(records[i]!, out, position, mediaTypes.numbers);
-    const firstName = records[first]!.name;
-    tablePosition = out.writeBigUInt64LE(BigInt(start), tablePosition);
-    tablePosition = out.writeUInt32LE(position - start, tablePosition);
-    tablePosition = out.writeUInt16LE(Buffer.byteLength(firstName), tablePosition);
-    tablePosition += out.write(firstName, tablePosition, 'utf8');
-  }
-  return out;
+export function encodeIndex(sortedRecords: () => Iterable<Buffer>, mediaTypes: string[]): Generator<Buffer> {
+  const table = mediaTypeTable(mediaTypes);
+  return blockedLayout({
+    *records() {
+      for (const record of sortedRecords()) {
+        const { name, rest } = splitSortable(record);
+        const bytes = Buffer.allocUnsafe(2 + name.length + rest.length);
+        bytes.writeUInt16LE(name.length, 0);
+        name.copy(bytes, 2);
+        rest.copy(bytes, 2 + name.length);
+        yield { bytes, key: name };
+      }
+    },
+    perBlock: RECORDS_PER_BLOCK,
+    headLength: INDEX_HEADER_SIZE + table.length,
+    head({ recordCount, blockCount, blockTableOffset }) {
+      const header = Buffer.alloc(INDEX_HEADER_SIZE);
+      INDEX_MAGIC.copy(header, 0);
+      header.writeUInt32LE(recordCount, 8);
+      header.writeUInt32LE(blockCount, 12);
+      header.writeBigUInt64LE(BigInt(blockTableOffset), 16);
+      header.writeUInt32LE(RECORDS_PER_BLOCK, 24);
+      header.writeUInt32LE(INDEX_HEADER_SIZE, 28);
+      return Buffer.concat([header, table]);
+    },
+  });
 }
 
 function corrupt(label: string, what: string): FerryError {
@@ -164,25 +149,10 @@ export function parseIndexHeader(bytes: Buffer, indexSize: number, label: string
   return header;
 }
 
-export function parseBlockTable(bytes: Buffer, header: IndexHeader, label: string): BlockTable {
-  const table: BlockTable = { offsets: [], lengths: [], firstNames: [] };
-  let position = 0;
-  for (let block = 0; block < header.blockCount; block++) {
-    if (position + 14 > bytes.length) throw corrupt(label, 'block table truncated');
-    const offset = Number(bytes.readBigUInt64LE(position));
-    const length = bytes.readUInt32LE(position + 8);
-    const nameLength = bytes.readUInt16LE(position + 12);
-    position += 14;
-    if (position + nameLength > bytes.length) throw corrupt(label, 'block table truncated');
-    if (offset < INDEX_HEADER_SIZE || offset + length > header.blockTableOffset) {
-      throw corrupt(label, `block ${block} lies outside the index`);
-    }
-    table.offsets.push(offset);
-    table.lengths.push(length);
-    table.firstNames.push(Buffer.from(bytes.subarray(position, position + nameLength)));
-    position += nameLength;
-  }
-  return table;
+export function parseIndexBlockTable(bytes: Buffer, header: IndexHeader, label: string): BlockTable {
+  return parseBlockTable(bytes, header.blockCount, INDEX_HEADER_SIZE, header.blockTableOffset, (what) =>
+    corrupt(label, what),
+  );
 }
 
 export function parseMediaTypes(bytes: Buffer, label: string): string[] {
@@ -198,23 +168,6 @@ export function parseMediaTypes(bytes: Buffer, label: string): string[] {
     position += 1 + length;
   }
   return types;
-}
-
-/** The block that would hold `name`: the last whose first name is not greater. -1 when before all. */
-export function findBlock(table: BlockTable, name: Buffer): number {
-  let low = 0;
-  let high = table.firstNames.length - 1;
-  let found = -1;
-  while (low <= high) {
-    const middle = (low + high) >>> 1;
-    if (compareNames(table.firstNames[middle]!, name) <= 0) {
-      found = middle;
-      low = middle + 1;
-    } else {
-      high = middle - 1;
-    }
-  }
-  return found;
 }
 
 export function parseBlock(bytes: Buffer, mediaTypes: string[], label: string): IndexRecord[] {

@@ -1,19 +1,17 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { createHash, randomBytes, type Hash } from 'node:crypto';
 import { createWriteStream, type WriteStream } from 'node:fs';
 import { once } from 'node:events';
 import { open, rename, stat, unlink } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
-import { crc32 } from 'node:zlib';
+import { Readable } from 'node:stream';
 import archiver from 'archiver';
 import { FerryError } from '../errors.js';
-import { batchCentralDirectoryWrites } from './batch-central-directory.js';
-import { FileByteSource } from './byte-source.js';
-import { forEachCentralRecord } from './central-directory.js';
+import { ExternalSorter } from '../external-sort.js';
 import { contentDigest, type DigestLine } from './digest.js';
 import type { Manifest } from './manifest.js';
 import { assertValidName, INDEX_NAME, MANIFEST_NAME } from './names.js';
-import { EntryKind, encodeIndex, sortRecords, type IndexRecord, type StoredKind } from './path-index.js';
-import { localDataOffset, readLastCentralRecord, readZipTail } from './zip-tail.js';
+import { EntryKind, encodeIndex, sortableRecord, splitSortable, type StoredKind } from './path-index.js';
+import { spillCentralDirectory, type WrittenEntry } from './spill-central-directory.js';
 
 /** zlib level 6: the usual balance; fixed so that output is deterministic (FORMAT.md §6). */
 const DEFLATE_LEVEL = 6;
@@ -21,13 +19,13 @@ const MAX_PENDING_ENTRIES = 32;
 const OUTPUT_BUFFER_BYTES = 4 * 1024 * 1024;
 const DOS_EPOCH = Date.UTC(1980, 0, 1, 0, 0, 2);
 
-type RedirectRecord = Extract<IndexRecord, { kind: EntryKind.Redirect }>;
-
-/** An entry added but not yet located; its SHA-256 is at the same position in the hash pool. */
-interface PendingRecord {
+/** An entry given to the archiver and not yet written; entries complete in the order they are added. */
+interface PendingEntry {
   name: string;
   kind: StoredKind;
   mediaType: string;
+  /** SHA-256 of the content, or the hash still taking a stream's bytes. */
+  sha256: Buffer | Hash;
 }
 
 export interface NewEntry {
@@ -42,20 +40,24 @@ export interface NewEntry {
 export interface WriterOptions {
   /** Modification time stamped on every entry. */
   mtime: Date;
+  /** Bytes of index records sorted in memory before a run goes to disk (tests make it small). */
+  sortRunBytes?: number;
 }
 
 /**
  * Writes a bundle to a temporary file beside the target and renames it into place on finish,
- * so the target is either the old file or the complete new one, never half written.
+ * so the target is either the old file or the complete new one, never half written. What it
+ * keeps per entry (its index record and its central directory record) goes to temporary files
+ * beside it, so a bundle of millions of entries is written in bounded memory.
  */
 export class BundleWriter {
   private readonly archive = archiver('zip', { zlib: { level: DEFLATE_LEVEL }, forceLocalTime: false });
   private readonly output: WriteStream;
-  private readonly stored: PendingRecord[] = [];
-  /** SHA-256 of every stored entry, 32 bytes each in adding order: one buffer, not a million. */
-  private hashes = Buffer.alloc(32 * 1024);
-  private readonly redirects: RedirectRecord[] = [];
-  private readonly names = new Set<string>();
+  private readonly pending: PendingEntry[] = [];
+  /** Index records (FORMAT.md §4), sorted on disk when there are more than memory should hold. */
+  private readonly records: ExternalSorter;
+  private readonly centralDirectory: { remove(): void };
+  private readonly mediaTypes = new Map<string, number>();
   private readonly done: Promise<void>;
   private appended = 0;
   private processed = 0;
@@ -69,6 +71,7 @@ export class BundleWriter {
     options: WriterOptions,
   ) {
     this.mtime = new Date(Math.max(options.mtime.getTime(), DOS_EPOCH));
+    this.records = new ExternalSorter(this.spillPath('index'), options.sortRunBytes);
     // A large buffer lets the archiver run ahead of the disk instead of stalling every few entries.
     this.output = createWriteStream(tempPath, { flags: 'wx', highWaterMark: OUTPUT_BUFFER_BYTES });
     this.done = new Promise((resolve, reject) => {
@@ -87,7 +90,9 @@ export class BundleWriter {
       this.processed++;
       this.wake();
     });
-    batchCentralDirectoryWrites(this.archive);
+    this.centralDirectory = spillCentralDirectory(this.archive, this.spillPath('central'), (written) =>
+      this.located(written),
+    );
     this.archive.pipe(this.output);
   }
 
@@ -111,31 +116,68 @@ export class BundleWriter {
     return new BundleWriter(targetPath, tempPath, options);
   }
 
+  /** A temporary file beside the bundle's, removed with it: for what a pack sorts on disk. */
+  spillPath(purpose: string): string {
+    return `${this.tempPath}.${purpose}`;
+  }
+
   private wake(): void {
     const waiters = this.waiters;
     this.waiters = [];
     for (const wake of waiters) wake();
   }
 
-  private claim(name: string): void {
-    assertValidName(name);
-    if (this.names.has(name)) throw new FerryError('INPUT_INVALID', `Two entries have the same name "${name}".`);
-    this.names.add(name);
-  }
-
   /** Adds one entry; resolves once the archiver has room for more, so memory stays bounded. */
   async add(entry: NewEntry): Promise<void> {
-    if (this.failure) throw this.failure;
     const { name, data, kind, mediaType, compress } = entry;
-    this.claim(name);
-    this.keepHash(createHash('sha256').update(data).digest());
-    this.stored.push({ name, kind, mediaType });
-    this.archive.append(data, { name, date: this.mtime, mode: 0o644, store: !compress });
+    const sha256 = createHash('sha256').update(data).digest();
+    await this.append({ name, kind, mediaType, sha256 }, data, !compress);
+  }
+
+  /**
+   * Adds one stored entry whose bytes come as a stream, for data too large to hold (the title
+   * list of a large wiki). The ZIP gives it a data descriptor, as it does every deflated entry.
+   */
+  async addStream(entry: Omit<NewEntry, 'data' | 'compress'>, pieces: Iterable<Buffer>): Promise<void> {
+    const sha256 = createHash('sha256');
+    const hashed = Readable.from(
+      (function* () {
+        for (const piece of pieces) {
+          sha256.update(piece);
+          yield piece;
+        }
+      })(),
+      { objectMode: false },
+    );
+    await this.append({ ...entry, sha256 }, hashed, true);
+  }
+
+  private async append(entry: PendingEntry, data: Buffer | Readable, store: boolean): Promise<void> {
+    if (this.failure) throw this.failure;
+    assertValidName(entry.name);
+    if (!this.mediaTypes.has(entry.mediaType)) this.mediaTypes.set(entry.mediaType, this.mediaTypes.size);
+    this.pending.push(entry);
+    this.archive.append(data, { name: entry.name, date: this.mtime, mode: 0o644, store });
     this.appended++;
     while (this.appended - this.processed > MAX_PENDING_ENTRIES && !this.failure) {
       await new Promise<void>((resolve) => this.waiters.push(resolve));
     }
     if (this.failure) throw this.failure;
+  }
+
+  /** An entry is complete in the ZIP: its index record can be made. */
+  private located(written: WrittenEntry): void {
+    if (written.name === INDEX_NAME) return;
+    const entry = this.pending.shift();
+    if (!entry || entry.name !== written.name || (written.method !== 0 && written.method !== 8)) {
+      throw new Error(
+        `internal: the archive wrote "${written.name}" (method ${written.method}) where "${entry?.name}" was added`,
+      );
+    }
+    const sha256 = Buffer.isBuffer(entry.sha256) ? entry.sha256 : entry.sha256.digest();
+    const locator = { ...written, method: written.method === 8 ? 8 : 0, mediaType: entry.mediaType, sha256 } as const;
+    const record = { name: entry.name, kind: entry.kind, locator };
+    this.records.add(sortableRecord(record, this.mediaTypes.get(entry.mediaType)!));
   }
 
   /** Adds ferry.json: call it last, after contentDigest() has been taken for it. */
@@ -145,57 +187,75 @@ export class BundleWriter {
   }
 
   addRedirect(name: string, target: string): void {
-    this.claim(name);
+    assertValidName(name);
     assertValidName(target);
-    this.redirects.push({ name, kind: EntryKind.Redirect, target });
+    this.records.add(sortableRecord({ name, kind: EntryKind.Redirect, target }, 0));
+  }
+
+  /** Waits until every entry added so far is written and has its record. */
+  private async settle(): Promise<void> {
+    while (this.processed < this.appended && !this.failure) {
+      await new Promise<void>((resolve) => this.waiters.push(resolve));
+    }
+    if (this.failure) throw this.failure;
+  }
+
+  /** The index records in name order; two with one name are an error. */
+  private *sortedRecords(): Generator<Buffer> {
+    let previous: Buffer | undefined;
+    for (const record of this.records.sorted()) {
+      const { name } = splitSortable(record);
+      if (previous?.equals(name)) {
+        throw new FerryError('INPUT_INVALID', `Two entries have the same name "${name.toString('utf8')}".`);
+      }
+      previous = Buffer.from(name);
+      yield record;
+    }
   }
 
   /**
    * SHA-256 over every name and content hash added so far, in index order (FORMAT.md §3):
    * call it just before adding ferry.json.
    */
-  contentDigest(): string {
-    const lines: DigestLine[] = this.stored.map((entry, i) => ({ name: entry.name, sha256: this.hashOf(i) }));
-    return contentDigest(sortRecords<DigestLine>([...lines, ...this.redirects]));
+  async contentDigest(): Promise<string> {
+    await this.settle();
+    const records = this.sortedRecords();
+    return contentDigest(
+      (function* (): Generator<DigestLine> {
+        for (const record of records) {
+          const { name, sha256, target } = splitSortable(record);
+          yield target === undefined
+            ? { name: name.toString('utf8'), sha256: sha256! }
+            : { name: name.toString('utf8'), target };
+        }
+      })(),
+    );
   }
 
-  private keepHash(digest: Buffer): void {
-    const at = this.stored.length * 32;
-    if (at + 32 > this.hashes.length) {
-      const grown = Buffer.alloc(this.hashes.length * 2);
-      this.hashes.copy(grown);
-      this.hashes = grown;
-    }
-    digest.copy(this.hashes, at);
-  }
-
-  private hashOf(position: number): Buffer {
-    return this.hashes.subarray(position * 32, position * 32 + 32);
-  }
-
-  /** The index records as they will be written, with locators still empty. */
-  private placeholderRecords(): IndexRecord[] {
-    const empty = { offset: 0, compressedSize: 0, size: 0, crc32: 0, method: 0 as const, sha256: Buffer.alloc(32) };
-    const records: IndexRecord[] = this.stored.map((entry) => ({
-      name: entry.name,
-      kind: entry.kind,
-      locator: { ...empty, mediaType: entry.mediaType },
-    }));
-    return sortRecords([...records, ...this.redirects]);
-  }
-
-  /** Writes the path index last, then renames the finished file onto the target. */
+  /** Writes the path index last, streamed from the sorted records, then puts the finished file in place. */
   async finish(): Promise<{ bytes: number }> {
-    const placeholder = encodeIndex(this.placeholderRecords());
-    this.archive.append(placeholder, { name: INDEX_NAME, date: this.mtime, mode: 0o644, store: true });
+    await this.settle();
+    const index = Readable.from(
+      encodeIndex(() => this.sortedRecords(), [...this.mediaTypes.keys()]),
+      { objectMode: false },
+    );
+    this.archive.append(index, { name: INDEX_NAME, date: this.mtime, mode: 0o644, store: true });
     await this.archive.finalize();
     await this.done;
-    const bytes = await this.writeIndex(placeholder.length);
+    this.removeSpills();
+    const handle = await open(this.tempPath, 'r+');
+    let bytes: number;
+    try {
+      await handle.sync();
+      bytes = (await handle.stat()).size;
+    } finally {
+      await handle.close();
+    }
     await rename(this.tempPath, this.targetPath);
     return { bytes };
   }
 
-  /** Removes the temporary file; the target is left as it was. */
+  /** Removes the temporary files; the target is left as it was. */
   async abort(): Promise<void> {
     this.archive.abort();
     if (!this.output.closed) {
@@ -204,64 +264,12 @@ export class BundleWriter {
       this.output.destroy();
       await closed;
     }
+    this.removeSpills();
     await unlink(this.tempPath).catch(() => undefined);
   }
 
-  /** Fills the placeholder with the real locators read back from the finished ZIP, and fixes its CRC. */
-  private async writeIndex(expectedLength: number): Promise<number> {
-    const source = await FileByteSource.open(this.tempPath);
-    try {
-      return await this.patchIndex(source, expectedLength);
-    } finally {
-      await source.close();
-    }
-  }
-
-  private async patchIndex(source: FileByteSource, expectedLength: number): Promise<number> {
-    // The archiver writes the central directory in the order entries were added.
-    const records: IndexRecord[] = [...this.redirects];
-    let position = 0;
-    await forEachCentralRecord(source, (written) => {
-      const entry = this.stored[position];
-      if (!entry) return; // The last record is the index itself.
-      if (written.name !== entry.name || (written.method !== 0 && written.method !== 8)) {
-        throw new Error(
-          `internal: the archive holds "${written.name}" (method ${written.method}) where "${entry.name}" was added`,
-        );
-      }
-      const { offset, compressedSize, size, crc32 } = written;
-      const method = written.method === 8 ? 8 : 0;
-      const locator = {
-        offset,
-        compressedSize,
-        size,
-        crc32,
-        method,
-        mediaType: entry.mediaType,
-        sha256: this.hashOf(position),
-      } as const;
-      records.push({ name: entry.name, kind: entry.kind, locator });
-      position++;
-    });
-    if (position !== this.stored.length) throw new Error('internal: the archive holds fewer entries than were added');
-    const index = encodeIndex(sortRecords(records));
-    if (index.length !== expectedLength) throw new Error('internal: the path index changed size');
-
-    const tail = await readZipTail(source);
-    const last = await readLastCentralRecord(source, tail, INDEX_NAME);
-    const dataOffset = await localDataOffset(source, last.localHeaderOffset);
-
-    const checksum = Buffer.alloc(4);
-    checksum.writeUInt32LE(crc32(index) >>> 0);
-    const handle = await open(this.tempPath, 'r+');
-    try {
-      await handle.write(index, 0, index.length, dataOffset);
-      await handle.write(checksum, 0, 4, last.localHeaderOffset + 14);
-      await handle.write(checksum, 0, 4, last.recordOffset + 16);
-      await handle.sync();
-      return (await handle.stat()).size;
-    } finally {
-      await handle.close();
-    }
+  private removeSpills(): void {
+    this.records.close();
+    this.centralDirectory.remove();
   }
 }

@@ -53,12 +53,12 @@ export async function readZipTail(source: ByteSource): Promise<ZipTail> {
   throw notZip('no end-of-central-directory record was found (wrong file, or truncated)');
 }
 
-/** The local-header offset named by the last central-directory record, which must be `expectedName`'s. */
+/** Where the last central-directory record is, which must be `expectedName`'s, and what it says of its entry. */
 export async function readLastCentralRecord(
   source: ByteSource,
   tail: ZipTail,
   expectedName: string,
-): Promise<{ recordOffset: number; localHeaderOffset: number }> {
+): Promise<{ recordOffset: number; localHeaderOffset: number; compressedSize: number }> {
   const end = tail.centralDirectoryOffset + tail.centralDirectorySize;
   const window = Math.min(tail.centralDirectorySize, 46 + 0xffff);
   const bytes = await source.read(end - window, window);
@@ -70,15 +70,13 @@ export async function readLastCentralRecord(
     const commentLength = bytes.readUInt16LE(i + 32);
     if (i + 46 + nameLength + extraLength + commentLength !== bytes.length) continue;
     if (!bytes.subarray(i + 46, i + 46 + nameLength).equals(name)) break;
-    let localHeaderOffset = bytes.readUInt32LE(i + 42);
-    if (localHeaderOffset === 0xffffffff) {
-      localHeaderOffset = zip64LocalHeaderOffset(
-        bytes.subarray(i + 46 + nameLength, i + 46 + nameLength + extraLength),
-        bytes,
-        i,
-      );
-    }
-    return { recordOffset: end - window + i, localHeaderOffset };
+    const extra = bytes.subarray(i + 46 + nameLength, i + 46 + nameLength + extraLength);
+    const wide = zip64Values(extra, bytes, i);
+    return {
+      recordOffset: end - window + i,
+      localHeaderOffset: wide.localHeaderOffset ?? bytes.readUInt32LE(i + 42),
+      compressedSize: wide.compressedSize ?? bytes.readUInt32LE(i + 20),
+    };
   }
   throw new FerryError(
     'NOT_A_BUNDLE',
@@ -86,20 +84,39 @@ export async function readLastCentralRecord(
   );
 }
 
-function zip64LocalHeaderOffset(extra: Buffer, record: Buffer, at: number): number {
+/** The zip64 extra field holds, in order, only the values whose 32-bit fields are 0xFFFFFFFF. */
+function zip64Values(
+  extra: Buffer,
+  record: Buffer,
+  at: number,
+): { compressedSize?: number; localHeaderOffset?: number } {
+  const wideSize = record.readUInt32LE(at + 24) === 0xffffffff;
+  const wideCompressed = record.readUInt32LE(at + 20) === 0xffffffff;
+  const wideOffset = record.readUInt32LE(at + 42) === 0xffffffff;
+  if (!wideSize && !wideCompressed && !wideOffset) return {};
   for (let i = 0; i + 4 <= extra.length;) {
     const id = extra.readUInt16LE(i);
     const size = extra.readUInt16LE(i + 2);
     if (id === 0x0001) {
-      // The zip64 field holds, in order, only the values whose 32-bit fields are 0xFFFFFFFF.
       let position = i + 4;
-      if (record.readUInt32LE(at + 24) === 0xffffffff) position += 8;
-      if (record.readUInt32LE(at + 20) === 0xffffffff) position += 8;
-      if (position + 8 <= i + 4 + size) return Number(extra.readBigUInt64LE(position));
+      const next = () => {
+        if (position + 8 > i + 4 + size) throw missingZip64();
+        const value = Number(extra.readBigUInt64LE(position));
+        position += 8;
+        return value;
+      };
+      if (wideSize) next();
+      const compressedSize = wideCompressed ? next() : undefined;
+      const localHeaderOffset = wideOffset ? next() : undefined;
+      return { compressedSize, localHeaderOffset };
     }
     i += 4 + size;
   }
-  throw new FerryError('BUNDLE_CORRUPT', 'The zip64 extra field of the index entry is missing.');
+  throw missingZip64();
+}
+
+function missingZip64(): FerryError {
+  return new FerryError('BUNDLE_CORRUPT', 'The zip64 extra field of the index entry is missing.');
 }
 
 /** Offset of an entry's data: after its 30-byte local header, name and extra field. */

@@ -4,17 +4,14 @@ import { contentName, ILLUSTRATION_NAME, shardName } from '../bundle/names.js';
 import { EntryKind } from '../bundle/path-index.js';
 import { BundleWriter, type NewEntry } from '../bundle/writer.js';
 import { ShardBuilder, type SearchDocument } from '../search/shard-builder.js';
-import { sortTitles, TITLES_NAME, type TitleEntry } from '../search/titles.js';
+import { ExternalSorter } from '../external-sort.js';
+import { encodeTitles, sortableTitle, TITLES_NAME } from '../search/titles.js';
 import { isPrecompressed } from './media-type.js';
 
 export interface AssembledCounts {
   pages: number;
   assets: number;
   redirects: number;
-}
-
-function jsonEntry(name: string, data: Buffer): NewEntry {
-  return { name, data, kind: EntryKind.Data, mediaType: 'application/json', compress: true };
 }
 
 /** Stored, not deflated, so a query can read just the parts of a shard it needs. */
@@ -35,12 +32,20 @@ function shardEntry(number: number, data: Buffer): NewEntry {
  */
 export class BundleAssembler {
   readonly counts: AssembledCounts = { pages: 0, assets: 0, redirects: 0 };
-  private readonly titles: TitleEntry[] = [];
+  /** Titles for suggestions, sorted on disk when a wiki has millions. */
+  private readonly titles: ExternalSorter;
 
   private constructor(
     private readonly writer: BundleWriter,
     private readonly shards: ShardBuilder,
-  ) {}
+  ) {
+    this.titles = new ExternalSorter(writer.spillPath('titles'));
+  }
+
+  /** A temporary file beside the bundle's, for a source's own sorting; the source removes it. */
+  spillPath(purpose: string): string {
+    return this.writer.spillPath(purpose);
+  }
 
   static async create(output: string, mtime: Date, language: string): Promise<BundleAssembler> {
     return new BundleAssembler(await BundleWriter.create(output, { mtime }), new ShardBuilder(language));
@@ -49,7 +54,7 @@ export class BundleAssembler {
   /** A page; with `search`, it is indexed and its title goes into suggestions. */
   async addPage(path: string, data: Buffer, mediaType: string, search?: SearchDocument): Promise<void> {
     if (search) {
-      this.titles.push([search.title, path]);
+      this.titles.add(sortableTitle(search.title, path));
       const shard = this.shards.add(search);
       if (shard) await this.writer.add(shardEntry(this.shards.shards - 1, shard));
     }
@@ -71,7 +76,7 @@ export class BundleAssembler {
   /** A name that leads to another page; with a title, the title is offered in suggestions. */
   addRedirect(path: string, target: string, title?: string): void {
     this.counts.redirects++;
-    if (title !== undefined) this.titles.push([title, path]);
+    if (title !== undefined) this.titles.add(sortableTitle(title, path));
     this.writer.addRedirect(contentName(path), contentName(target));
   }
 
@@ -79,7 +84,12 @@ export class BundleAssembler {
   async finish(metadata: BundleMetadata, mainPage: string, illustration: Buffer): Promise<number> {
     const lastShard = this.shards.finish();
     if (lastShard) await this.writer.add(shardEntry(this.shards.shards - 1, lastShard));
-    await this.writer.add(jsonEntry(TITLES_NAME, Buffer.from(JSON.stringify(sortTitles(this.titles)))));
+    // Stored, not deflated, so a suggestion reads just the block it needs.
+    const titles = { name: TITLES_NAME, kind: EntryKind.Data, mediaType: 'application/octet-stream' } as const;
+    await this.writer.addStream(
+      titles,
+      encodeTitles(() => this.titles.sorted()),
+    );
     await this.writer.add({
       name: ILLUSTRATION_NAME,
       data: illustration,
@@ -94,13 +104,16 @@ export class BundleAssembler {
         illustration: ILLUSTRATION_NAME,
         counts: this.counts,
         search: { shards: this.shards.shards, documents: this.shards.documents, language: metadata.language },
-        contentDigest: this.writer.contentDigest(),
+        contentDigest: await this.writer.contentDigest(),
       }),
     );
-    return (await this.writer.finish()).bytes;
+    const { bytes } = await this.writer.finish();
+    this.titles.close();
+    return bytes;
   }
 
-  abort(): Promise<void> {
-    return this.writer.abort();
+  async abort(): Promise<void> {
+    this.titles.close();
+    await this.writer.abort();
   }
 }

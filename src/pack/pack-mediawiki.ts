@@ -3,7 +3,7 @@ import { performance } from 'node:perf_hooks';
 import { FerryError } from '../errors.js';
 import { CategoryIndex } from '../sources/mediawiki/category-index.js';
 import { categoriesOf } from '../sources/mediawiki/categories.js';
-import { DumpDamagedError, ownCopy, readDump, type DumpPage } from '../sources/mediawiki/dump-reader.js';
+import { DumpDamagedError, readDump, type DumpPage } from '../sources/mediawiki/dump-reader.js';
 import { openDump, type Bzip2Choice } from '../sources/mediawiki/open-dump.js';
 import { STYLESHEET, STYLESHEET_PATH } from '../sources/mediawiki/page-html.js';
 import type { RenderSetup } from '../sources/mediawiki/render-page.js';
@@ -103,7 +103,7 @@ export async function packMediawiki(options: PackMediawikiOptions): Promise<Medi
 
   const assembler = await BundleAssembler.create(options.output, mtime, metadata.language);
   const pool = new RenderPool(Math.max(1, options.threads ?? availableParallelism()), setup);
-  const categories = new CategoryIndex();
+  const categories = new CategoryIndex(assembler.spillPath('categories'));
   const skipped: { path: string; reason: string }[] = [];
   // A dump can have thousands of empty pages: the first few of each kind are named, the rest counted.
   const skippedBy = new Map<string, number>();
@@ -137,7 +137,7 @@ export async function packMediawiki(options: PackMediawikiOptions): Promise<Medi
     const job = { title: page.title, path, text: page.text, namespace: page.namespace };
     if (page.namespace === CATEGORY && page.redirect === undefined) {
       const name = parseTitle(page.title, namespaces).name;
-      for (const parent of categoriesOf(page.text, namespaces)) categories.addSubcategory(ownCopy(parent), name);
+      for (const parent of categoriesOf(page.text, namespaces)) categories.addSubcategory(parent, name);
       // Only a category with members gets a page; its own text goes on top of the list.
       if (scan.titles.has(page.title) && page.text.trim() !== '' && !page.tooLarge) await window.add(job);
       return;
@@ -196,6 +196,7 @@ export async function packMediawiki(options: PackMediawikiOptions): Promise<Medi
     await assembler.abort();
     throw error;
   } finally {
+    categories.close();
     await pool.close();
   }
 }

@@ -154,10 +154,10 @@ export class BundleSearcher {
   /** Titles that start with the prefix, exact title first. */
   async suggest(prefix: string, limit = 10): Promise<Suggestion[]> {
     if (!this.titles) {
-      this.titles = TitleList.load(this.bundle);
+      this.titles = TitleList.open(this.bundle);
       this.titles.catch(() => (this.titles = undefined));
     }
-    return (await this.titles).suggest(prefix, limit);
+    return await (await this.titles).suggest(prefix, limit);
   }
 
   /** A page picked at random: a random shard, then a random document in it. */

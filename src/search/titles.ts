@@ -1,26 +1,62 @@
-import type { StoredRecord } from '../bundle/reader.js';
+import { blockedLayout, findBlock, parseBlockTable, type BlockTable } from '../bundle/blocked-layout.js';
+import { compareNameStrings } from '../bundle/names.js';
+import type { EntryReads, StoredRecord } from '../bundle/reader.js';
+import { FerryError } from '../errors.js';
 import { foldCaseAndAccents } from '../fold.js';
+import { LruMap } from '../lru.js';
 
-/** `search/titles.json`: every page's title and path, sorted by folded title (FORMAT.md §5). */
-export const TITLES_NAME = 'search/titles.json';
-
-export type TitleEntry = [title: string, path: string];
+/** `search/titles`: every page's title and path, in blocks, sorted by folded title (FORMAT.md §5). */
+export const TITLES_NAME = 'search/titles';
+export const TITLES_MAGIC = Buffer.from('FRYTTL1\0', 'latin1');
+const HEADER_SIZE = 32;
+const TITLES_PER_BLOCK = 64;
+const BLOCK_CACHE_SIZE = 64;
+/** Longer titles (a page whose <title> is a paragraph) are cut: the list stores lengths in 2 bytes. */
+const MAX_TITLE_LENGTH = 1000;
 
 /** Case, accents and runs of spaces folded away, so "Éte" finds "ete" and "ÉTÉ". */
 export function foldTitle(text: string): string {
   return foldCaseAndAccents(text).replace(/\s+/g, ' ').trim();
 }
 
-function compareFolded(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
+/**
+ * A title as pack sorts it: folded title, NUL, path, NUL, title. Byte order then is the stored
+ * order: by folded title, then path.
+ */
+export function sortableTitle(title: string, path: string): Buffer {
+  const shown = title.length > MAX_TITLE_LENGTH ? title.slice(0, MAX_TITLE_LENGTH) + '…' : title;
+  return Buffer.from(`${foldTitle(shown)}\0${path}\0${shown}`, 'utf8');
 }
 
-/** Sorts titles into the stored order; ties go by path so the order is deterministic. */
-export function sortTitles(entries: TitleEntry[]): TitleEntry[] {
-  return entries
-    .map((entry) => ({ entry, key: foldTitle(entry[0]) }))
-    .sort((a, b) => compareFolded(a.key, b.key) || compareFolded(a.entry[1], b.entry[1]))
-    .map((item) => item.entry);
+/** The title list, in pieces of about 1 MB, from sortable titles in order (called twice: to measure, to write). */
+export function encodeTitles(sortedTitles: () => Iterable<Buffer>): Generator<Buffer> {
+  return blockedLayout({
+    *records() {
+      for (const record of sortedTitles()) {
+        const firstNul = record.indexOf(0);
+        const secondNul = record.indexOf(0, firstNul + 1);
+        const path = record.subarray(firstNul + 1, secondNul);
+        const title = record.subarray(secondNul + 1);
+        const bytes = Buffer.allocUnsafe(4 + title.length + path.length);
+        bytes.writeUInt16LE(title.length, 0);
+        title.copy(bytes, 2);
+        bytes.writeUInt16LE(path.length, 2 + title.length);
+        path.copy(bytes, 4 + title.length);
+        yield { bytes, key: record.subarray(0, firstNul) };
+      }
+    },
+    perBlock: TITLES_PER_BLOCK,
+    headLength: HEADER_SIZE,
+    head({ recordCount, blockCount, blockTableOffset }) {
+      const header = Buffer.alloc(HEADER_SIZE);
+      TITLES_MAGIC.copy(header, 0);
+      header.writeUInt32LE(recordCount, 8);
+      header.writeUInt32LE(blockCount, 12);
+      header.writeBigUInt64LE(BigInt(blockTableOffset), 16);
+      header.writeUInt32LE(TITLES_PER_BLOCK, 24);
+      return header;
+    },
+  });
 }
 
 export interface Suggestion {
@@ -28,45 +64,78 @@ export interface Suggestion {
   path: string;
 }
 
-/** Prefix search over the sorted title list: a binary search, then a short scan. */
+interface ListedTitle extends Suggestion {
+  key: string;
+}
+
+/**
+ * Prefix search over the stored title list: opening reads its header and block table (one key
+ * per 64 titles); a suggestion reads one block, or a few when many titles share the prefix.
+ */
 export class TitleList {
+  private readonly blocks = new LruMap<number, ListedTitle[]>(BLOCK_CACHE_SIZE);
+
   private constructor(
-    private readonly entries: TitleEntry[],
-    private readonly keys: string[],
+    private readonly source: EntryReads | undefined,
+    private readonly table: BlockTable,
   ) {}
 
-  static async load(bundle: {
+  static async open(bundle: {
     resolve(name: string): Promise<StoredRecord | undefined>;
-    read(record: StoredRecord): Promise<Buffer>;
+    randomAccess(record: StoredRecord): Promise<EntryReads>;
   }): Promise<TitleList> {
     const record = await bundle.resolve(TITLES_NAME);
-    return TitleList.fromEntries(
-      record ? (JSON.parse((await bundle.read(record)).toString('utf8')) as TitleEntry[]) : [],
-    );
+    if (!record) return new TitleList(undefined, { offsets: [], lengths: [], firstKeys: [] });
+    const source = await bundle.randomAccess(record);
+    const corrupt = (what: string) =>
+      new FerryError('BUNDLE_CORRUPT', `${source.label}: the title list is damaged (${what}).`);
+    if (source.size < HEADER_SIZE) throw corrupt('cut short');
+    const header = await source.read(0, HEADER_SIZE);
+    if (!header.subarray(0, 8).equals(TITLES_MAGIC)) throw corrupt('wrong magic');
+    const blockCount = header.readUInt32LE(12);
+    const tableOffset = Number(header.readBigUInt64LE(16));
+    if (tableOffset < HEADER_SIZE || tableOffset > source.size) throw corrupt('block table outside the list');
+    const tableBytes = await source.read(tableOffset, source.size - tableOffset);
+    return new TitleList(source, parseBlockTable(tableBytes, blockCount, HEADER_SIZE, tableOffset, corrupt));
   }
 
-  /** From the entries of `search/titles.json`, already in their stored order. */
-  static fromEntries(entries: TitleEntry[]): TitleList {
-    return new TitleList(
-      entries,
-      entries.map((entry) => foldTitle(entry[0])),
-    );
+  private async block(number: number): Promise<ListedTitle[]> {
+    const cached = this.blocks.get(number);
+    if (cached) return cached;
+    const bytes = await this.source!.read(this.table.offsets[number]!, this.table.lengths[number]!);
+    const titles: ListedTitle[] = [];
+    for (let position = 0; position < bytes.length;) {
+      const text = () => {
+        const length = position + 2 <= bytes.length ? bytes.readUInt16LE(position) : Infinity;
+        if (position + 2 + length > bytes.length) {
+          throw new FerryError('BUNDLE_CORRUPT', `${this.source!.label}: the title list is damaged (block ${number}).`);
+        }
+        position += 2 + length;
+        return bytes.toString('utf8', position - length, position);
+      };
+      const title = text();
+      titles.push({ title, path: text(), key: foldTitle(title) });
+    }
+    this.blocks.set(number, titles);
+    return titles;
   }
 
-  suggest(prefix: string, limit: number): Suggestion[] {
+  /** Titles that start with the prefix, whatever their case and accents; an exact title first. */
+  async suggest(prefix: string, limit: number): Promise<Suggestion[]> {
     const wanted = foldTitle(prefix);
     if (wanted === '') return [];
-    let low = 0;
-    let high = this.keys.length;
-    while (low < high) {
-      const middle = (low + high) >>> 1;
-      if (this.keys[middle]! < wanted) low = middle + 1;
-      else high = middle;
-    }
     const found: Suggestion[] = [];
-    for (let i = low; i < this.keys.length && found.length < limit && this.keys[i]!.startsWith(wanted); i++) {
-      const [title, path] = this.entries[i]!;
-      found.push({ title, path });
+    // Titles that fold alike can span blocks: start in the last block that begins before the prefix.
+    const first = Math.max(0, findBlock(this.table, Buffer.from(wanted, 'utf8'), true));
+    for (let number = first; number < this.table.offsets.length; number++) {
+      for (const { key, title, path } of await this.block(number)) {
+        if (key.startsWith(wanted)) {
+          found.push({ title, path });
+          if (found.length === limit) return found;
+        } else if (compareNameStrings(key, wanted) > 0) {
+          return found;
+        }
+      }
     }
     return found;
   }

@@ -105,7 +105,7 @@ describe('ferry verify on redirects', () => {
         illustration: null,
         counts: { pages: 1, assets: 0, redirects: 3 },
         search: { shards: 0, documents: 0, language: 'eng' },
-        contentDigest: writer.contentDigest(),
+        contentDigest: await writer.contentDigest(),
       }),
     );
     await writer.finish();

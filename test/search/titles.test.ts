@@ -1,16 +1,42 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import type { Bundle } from '../../src/bundle/reader.js';
-import { foldTitle, sortTitles, TitleList, type TitleEntry } from '../../src/search/titles.js';
+import type { EntryReads, StoredRecord } from '../../src/bundle/reader.js';
+import { ExternalSorter } from '../../src/external-sort.js';
+import { encodeTitles, foldTitle, sortableTitle, TitleList } from '../../src/search/titles.js';
 
-/** A TitleList over entries as pack stores them, read through the two calls load() makes. */
-function listOf(entries: TitleEntry[]): Promise<TitleList> {
-  const stored = Buffer.from(JSON.stringify(sortTitles(entries)));
-  const bundle = { resolve: async () => ({ name: 'search/titles.json' }), read: async () => stored };
-  return TitleList.load(bundle as unknown as Bundle);
+/** The stored title list pack would write for these titles, sorted through runs on disk. */
+function storedList(entries: [title: string, path: string][]): Buffer {
+  const sorter = new ExternalSorter(join(mkdtempSync(join(tmpdir(), 'ferry-titles-')), 'titles'), 4096);
+  for (const [title, path] of entries) sorter.add(sortableTitle(title, path));
+  try {
+    return Buffer.concat([...encodeTitles(() => sorter.sorted())]);
+  } finally {
+    sorter.close();
+  }
+}
+
+/** A TitleList over stored bytes, read through the two calls a bundle answers, counting reads. */
+async function listOf(stored: Buffer): Promise<{ list: TitleList; reads: () => number }> {
+  let reads = 0;
+  const source: EntryReads = {
+    label: 'test.ferry: search/titles',
+    size: stored.length,
+    read: async (offset, length) => {
+      reads++;
+      return stored.subarray(offset, offset + length);
+    },
+  } as EntryReads;
+  const bundle = {
+    resolve: async () => ({ name: 'search/titles' }) as StoredRecord,
+    randomAccess: async () => source,
+  };
+  return { list: await TitleList.open(bundle), reads: () => reads };
 }
 
 describe('title suggestions', () => {
-  const entries: TitleEntry[] = [
+  const entries: [string, string][] = [
     ['Été indien', 'ete-indien.html'],
     ['Etymology', 'etymology.html'],
     ['ete', 'ete.html'],
@@ -23,11 +49,48 @@ describe('title suggestions', () => {
   });
 
   it('finds titles by prefix whatever their case and accents, exact title first', async () => {
-    const list = await listOf(entries);
-    expect(list.suggest('ÉTE', 10).map((found) => found.path)).toEqual(['ete.html', 'ete-indien.html', 'eten.html']);
-    expect(list.suggest('ete i', 10).map((found) => found.title)).toEqual(['Été indien']);
-    expect(list.suggest('et', 2)).toHaveLength(2);
-    expect(list.suggest('x', 10)).toEqual([]);
-    expect(list.suggest('   ', 10)).toEqual([]);
+    const { list } = await listOf(storedList(entries));
+    expect((await list.suggest('ÉTE', 10)).map((found) => found.path)).toEqual([
+      'ete.html',
+      'ete-indien.html',
+      'eten.html',
+    ]);
+    expect((await list.suggest('ete i', 10)).map((found) => found.title)).toEqual(['Été indien']);
+    expect(await list.suggest('et', 2)).toHaveLength(2);
+    expect(await list.suggest('x', 10)).toEqual([]);
+    expect(await list.suggest('   ', 10)).toEqual([]);
+  });
+
+  it('reads a few blocks of a long list, and finds titles that fold alike across blocks', async () => {
+    const many: [string, string][] = [];
+    for (let i = 0; i < 20_000; i++) many.push([`Town ${i}`, `town-${i}.html`]);
+    // 150 pages whose titles fold to one key: more than two blocks of 64.
+    for (let i = 0; i < 150; i++) many.push([i % 2 ? 'Ísland' : 'island', `island-${String(i).padStart(3, '0')}.html`]);
+    const { list, reads } = await listOf(storedList(many));
+    const opened = reads();
+
+    expect((await list.suggest('town 1999', 5)).map((found) => found.title)).toEqual([
+      'Town 1999',
+      'Town 19990',
+      'Town 19991',
+      'Town 19992',
+      'Town 19993',
+    ]);
+    expect(reads() - opened).toBeLessThanOrEqual(2);
+
+    const islands = await list.suggest('ISLAND', 500);
+    expect(islands).toHaveLength(150);
+    expect(islands.map((found) => found.path)).toEqual(islands.map((found) => found.path).sort());
+    expect(islands[0]!.path).toBe('island-000.html');
+  });
+
+  it('refuses a damaged list with a clear error', async () => {
+    const stored = storedList(entries);
+    const wrongMagic = Buffer.from(stored);
+    wrongMagic.write('XXXX', 0);
+    await expect(listOf(wrongMagic)).rejects.toThrow(/title list is damaged \(wrong magic\)/);
+    const tableOutside = Buffer.from(stored);
+    tableOutside.writeBigUInt64LE(BigInt(stored.length + 100), 16);
+    await expect(listOf(tableOutside)).rejects.toThrow(/title list is damaged/);
   });
 });

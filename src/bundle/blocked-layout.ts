@@ -1,0 +1,151 @@
+/** One record as it will be stored, and the key a block table names it by when it starts a block. */
+export interface LaidRecord {
+  bytes: Buffer;
+  key: Buffer;
+}
+
+export interface BlockedSummary {
+  recordCount: number;
+  blockCount: number;
+  /** Offset of the block table from the start of the data. */
+  blockTableOffset: number;
+}
+
+export interface BlockedLayout {
+  /** Records in their stored order; called twice, once to measure and once to write. */
+  records: () => Iterable<LaidRecord>;
+  perBlock: number;
+  /** Bytes before the first block (header and any table), which must not depend on the summary for their length. */
+  headLength: number;
+  head: (summary: BlockedSummary) => Buffer;
+}
+
+const OUTPUT_BYTES = 1024 * 1024;
+
+/** A byte buffer that grows as it is appended to. */
+class ByteList {
+  private bytes = Buffer.allocUnsafe(64 * 1024);
+  length = 0;
+
+  reserve(count: number): void {
+    if (this.length + count <= this.bytes.length) return;
+    let size = this.bytes.length * 2;
+    while (size < this.length + count) size *= 2;
+    const grown = Buffer.allocUnsafe(size);
+    this.bytes.copy(grown, 0, 0, this.length);
+    this.bytes = grown;
+  }
+
+  tableEntry(offset: number, length: number, key: Buffer): void {
+    this.reserve(14 + key.length);
+    this.length = this.bytes.writeBigUInt64LE(BigInt(offset), this.length);
+    this.length = this.bytes.writeUInt32LE(length, this.length);
+    this.length = this.bytes.writeUInt16LE(key.length, this.length);
+    this.length += key.copy(this.bytes, this.length);
+  }
+
+  contents(): Buffer {
+    return this.bytes.subarray(0, this.length);
+  }
+}
+
+/**
+ * Lays records out as the path index and the title list store them (FORMAT.md §4.2, §5): a head,
+ * the records in blocks of `perBlock`, then a table with each block's offset, length and first
+ * key. The output comes in pieces of about 1 MB, so no list of any size is ever held whole: the
+ * first pass over the records keeps only the block table (one key per block).
+ */
+export function* blockedLayout(layout: BlockedLayout): Generator<Buffer> {
+  const table = new ByteList();
+  let recordCount = 0;
+  let offset = layout.headLength;
+  let blockStart = offset;
+  let blockKey: Buffer | undefined;
+  for (const record of layout.records()) {
+    if (recordCount % layout.perBlock === 0) {
+      if (blockKey) table.tableEntry(blockStart, offset - blockStart, blockKey);
+      blockStart = offset;
+      blockKey = Buffer.from(record.key);
+    }
+    offset += record.bytes.length;
+    recordCount++;
+  }
+  if (blockKey) table.tableEntry(blockStart, offset - blockStart, blockKey);
+
+  const head = layout.head({
+    recordCount,
+    blockCount: Math.ceil(recordCount / layout.perBlock),
+    blockTableOffset: offset,
+  });
+  if (head.length !== layout.headLength) throw new Error('internal: the head of a blocked layout changed length');
+  yield head;
+  let out = Buffer.allocUnsafe(OUTPUT_BYTES);
+  let used = 0;
+  let written = 0;
+  for (const record of layout.records()) {
+    if (used + record.bytes.length > out.length) {
+      yield out.subarray(0, used);
+      out = Buffer.allocUnsafe(Math.max(OUTPUT_BYTES, record.bytes.length));
+      used = 0;
+    }
+    used += record.bytes.copy(out, used);
+    written++;
+  }
+  if (written !== recordCount) throw new Error('internal: the records changed between the two passes');
+  if (used > 0) yield out.subarray(0, used);
+  yield table.contents();
+}
+
+/** Each block's place and first key, as the table after the blocks gives them. */
+export interface BlockTable {
+  offsets: number[];
+  lengths: number[];
+  firstKeys: Buffer[];
+}
+
+/** Reads a block table; every block must lie within [blocksStart, blocksEnd) of the data. */
+export function parseBlockTable(
+  bytes: Buffer,
+  blockCount: number,
+  blocksStart: number,
+  blocksEnd: number,
+  corrupt: (what: string) => Error,
+): BlockTable {
+  const table: BlockTable = { offsets: [], lengths: [], firstKeys: [] };
+  let position = 0;
+  for (let block = 0; block < blockCount; block++) {
+    if (position + 14 > bytes.length) throw corrupt('block table truncated');
+    const offset = Number(bytes.readBigUInt64LE(position));
+    const length = bytes.readUInt32LE(position + 8);
+    const keyLength = bytes.readUInt16LE(position + 12);
+    position += 14;
+    if (position + keyLength > bytes.length) throw corrupt('block table truncated');
+    if (offset < blocksStart || offset + length > blocksEnd) throw corrupt(`block ${block} lies outside the index`);
+    table.offsets.push(offset);
+    table.lengths.push(length);
+    table.firstKeys.push(Buffer.from(bytes.subarray(position, position + keyLength)));
+    position += keyLength;
+  }
+  return table;
+}
+
+/**
+ * The block that would hold `key`: the last whose first key is not greater (or, with `before`,
+ * is smaller, for lists where one key can span blocks). -1 when the key comes before them all.
+ */
+export function findBlock(table: BlockTable, key: Buffer, before = false): number {
+  let low = 0;
+  let high = table.firstKeys.length - 1;
+  let found = -1;
+  while (low <= high) {
+    const middle = (low + high) >>> 1;
+    const order = Buffer.compare(table.firstKeys[middle]!, key);
+    if (order < 0 || (order === 0 && !before)) {
+      found = middle;
+      low = middle + 1;
+    } else {
+      high = middle - 1;
+    }
+  }
+  return found;
+}
