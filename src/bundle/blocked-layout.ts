@@ -21,6 +21,22 @@ export interface BlockedLayout {
 }
 
 const OUTPUT_BYTES = 1024 * 1024;
+export const BLOCKED_HEADER_SIZE = 32;
+
+/**
+ * The 32-byte header both lists begin with: magic, record count, block count, block table offset,
+ * records per block, and one last field of the list's own.
+ */
+export function blockedHeader(magic: Buffer, summary: BlockedSummary, perBlock: number, last: number): Buffer {
+  const header = Buffer.alloc(BLOCKED_HEADER_SIZE);
+  magic.copy(header, 0);
+  header.writeUInt32LE(summary.recordCount, 8);
+  header.writeUInt32LE(summary.blockCount, 12);
+  header.writeBigUInt64LE(BigInt(summary.blockTableOffset), 16);
+  header.writeUInt32LE(perBlock, 24);
+  header.writeUInt32LE(last, 28);
+  return header;
+}
 
 /** A byte buffer that grows as it is appended to. */
 class ByteList {

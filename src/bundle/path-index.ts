@@ -1,5 +1,5 @@
 import { FerryError } from '../errors.js';
-import { blockedLayout, parseBlockTable, type BlockTable } from './blocked-layout.js';
+import { blockedHeader, blockedLayout, parseBlockTable, type BlockTable } from './blocked-layout.js';
 import { nameProblem } from './names.js';
 
 /** Encoding and decoding of the path index, `ferry/index` (FORMAT.md §4). */
@@ -107,14 +107,9 @@ export function encodeIndex(sortedRecords: () => Iterable<Buffer>, mediaTypes: s
     },
     perBlock: RECORDS_PER_BLOCK,
     headLength: INDEX_HEADER_SIZE + table.length,
-    head({ recordCount, blockCount, blockTableOffset }) {
-      const header = Buffer.alloc(INDEX_HEADER_SIZE);
-      INDEX_MAGIC.copy(header, 0);
-      header.writeUInt32LE(recordCount, 8);
-      header.writeUInt32LE(blockCount, 12);
-      header.writeBigUInt64LE(BigInt(blockTableOffset), 16);
-      header.writeUInt32LE(RECORDS_PER_BLOCK, 24);
-      header.writeUInt32LE(INDEX_HEADER_SIZE, 28);
+    head(summary) {
+      // The last header field is where the media-type table starts: just after the header.
+      const header = blockedHeader(INDEX_MAGIC, summary, RECORDS_PER_BLOCK, INDEX_HEADER_SIZE);
       return Buffer.concat([header, table]);
     },
   });

@@ -1,5 +1,6 @@
 import { closeSync, openSync, readSync, unlinkSync, writeSync } from 'node:fs';
 import type { Archiver } from 'archiver';
+import type { CentralRecord } from './central-directory.js';
 
 /** What archiver's ZIP entries (compress-commons 6) tell once their data is written. */
 interface ZipEntry {
@@ -28,15 +29,8 @@ interface ZipEngine {
   _finish(): void;
 }
 
-/** Where an entry landed in the ZIP, told as soon as it is complete. */
-export interface WrittenEntry {
-  name: string;
-  offset: number;
-  compressedSize: number;
-  size: number;
-  crc32: number;
-  method: number;
-}
+/** Where an entry landed in the ZIP, told as soon as it is complete: what its central record will say. */
+export type WrittenEntry = Pick<CentralRecord, 'name' | 'offset' | 'compressedSize' | 'size' | 'crc32' | 'method'>;
 
 const CHUNK_BYTES = 1024 * 1024;
 

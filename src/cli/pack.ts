@@ -173,11 +173,12 @@ export function registerPack(program: Command, io: CliIO): void {
               })
             : packSite({ ...common, folder, mainPage: flags.main, baseUrl: flags.baseUrl })
       ).finally(() => progress.clear());
+      const skippedCount = summary.skippedCount ?? summary.skipped.length;
       io.stderr.write(
         `packed ${summary.name}: ${summary.pages} pages, ${summary.assets} assets, ${summary.redirects} redirects; ` +
           `${formatBytes(summary.bytesIn)} in, ${formatBytes(summary.bytesOut)} out; ${summary.seconds.toFixed(1)} s` +
           detail +
-          `${summary.skipped.length ? `; ${summary.skipped.length} skipped` : ''} -> ${summary.output}\n`,
+          `${skippedCount ? `; ${skippedCount} skipped` : ''} -> ${summary.output}\n`,
       );
     });
 }

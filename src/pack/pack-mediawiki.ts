@@ -107,12 +107,15 @@ export async function packMediawiki(options: PackMediawikiOptions): Promise<Medi
   const skipped: { path: string; reason: string }[] = [];
   // A dump can have thousands of empty pages: the first few of each kind are named, the rest counted.
   const skippedBy = new Map<string, number>();
+  let skippedCount = 0;
   const skip = (title: string, reason: string) => {
-    skipped.push({ path: title, reason });
+    skippedCount++;
     const kind = reason.replace(/\(.*\)/, '').trim();
     const seen = (skippedBy.get(kind) ?? 0) + 1;
     skippedBy.set(kind, seen);
-    if (seen <= NAMED_SKIPS) warn(`skipped page "${title}": ${reason}.`);
+    if (seen > NAMED_SKIPS) return;
+    skipped.push({ path: title, reason });
+    warn(`skipped page "${title}": ${reason}.`);
   };
   const unknownNamespaces = new Set<number>();
   let rendered = 0;
@@ -191,6 +194,7 @@ export async function packMediawiki(options: PackMediawikiOptions): Promise<Medi
       bytesOut,
       seconds: (performance.now() - started) / 1000,
       skipped,
+      skippedCount,
     };
   } catch (error) {
     await assembler.abort();

@@ -49,7 +49,10 @@ export interface PackSummary {
   bytesIn: number;
   bytesOut: number;
   seconds: number;
+  /** What was left out and why; a large source names only the first of each kind. */
   skipped: SkippedInput[];
+  /** How many inputs were left out, when more than `skipped` names. */
+  skippedCount?: number;
 }
 
 const NOINDEX = /<meta\s[^>]*name=["']?robots["']?[^>]*content=["'][^"']*noindex/i;

@@ -1,4 +1,11 @@
-import { blockedLayout, findBlock, parseBlockTable, type BlockTable } from '../bundle/blocked-layout.js';
+import {
+  BLOCKED_HEADER_SIZE,
+  blockedHeader,
+  blockedLayout,
+  findBlock,
+  parseBlockTable,
+  type BlockTable,
+} from '../bundle/blocked-layout.js';
 import { compareNameStrings } from '../bundle/names.js';
 import type { EntryReads, StoredRecord } from '../bundle/reader.js';
 import { FerryError } from '../errors.js';
@@ -8,7 +15,7 @@ import { LruMap } from '../lru.js';
 /** `search/titles`: every page's title and path, in blocks, sorted by folded title (FORMAT.md §5). */
 export const TITLES_NAME = 'search/titles';
 export const TITLES_MAGIC = Buffer.from('FRYTTL1\0', 'latin1');
-const HEADER_SIZE = 32;
+const HEADER_SIZE = BLOCKED_HEADER_SIZE;
 const TITLES_PER_BLOCK = 64;
 const BLOCK_CACHE_SIZE = 64;
 /** Longer titles (a page whose <title> is a paragraph) are cut: the list stores lengths in 2 bytes. */
@@ -47,15 +54,7 @@ export function encodeTitles(sortedTitles: () => Iterable<Buffer>): Generator<Bu
     },
     perBlock: TITLES_PER_BLOCK,
     headLength: HEADER_SIZE,
-    head({ recordCount, blockCount, blockTableOffset }) {
-      const header = Buffer.alloc(HEADER_SIZE);
-      TITLES_MAGIC.copy(header, 0);
-      header.writeUInt32LE(recordCount, 8);
-      header.writeUInt32LE(blockCount, 12);
-      header.writeBigUInt64LE(BigInt(blockTableOffset), 16);
-      header.writeUInt32LE(TITLES_PER_BLOCK, 24);
-      return header;
-    },
+    head: (summary) => blockedHeader(TITLES_MAGIC, summary, TITLES_PER_BLOCK, 0),
   });
 }
 
