@@ -61,7 +61,11 @@ function writeDump(file: string, pages: number): void {
   const articles = fixtureArticles(xml);
   const next = seededRandom(SEED);
   const pick = <T>(items: T[]) => items[Math.floor(next() * items.length)]!;
-  const titleOf = (index: number) => `${WORDS[index % WORDS.length]} ${WORDS[(index * 7) % WORDS.length]} ${index}`;
+  // Titles as a wiki stores them, first letter capitalised: links and redirects may use either case.
+  const titleOf = (index: number) => {
+    const first = WORDS[index % WORDS.length]!;
+    return `${first[0]!.toUpperCase()}${first.slice(1)} ${WORDS[(index * 7) % WORDS.length]} ${index}`;
+  };
   const xmlFile = file.replace(/\.bz2$/, '');
   const out = openSync(xmlFile, 'w');
   writeSync(out, header + '\n');

@@ -98,7 +98,7 @@ export class ExternalSorter {
     const file = (this.file ??= openSync(this.path, 'wx+'));
     const runStart = this.fileSize;
     const append = (bytes: Buffer, from: number, length: number) => {
-      for (let written = 0; written < length; ) {
+      for (let written = 0; written < length;) {
         written += writeSync(file, bytes, from + written, length - written, this.fileSize + written);
       }
       this.fileSize += length;

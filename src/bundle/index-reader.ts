@@ -1,7 +1,7 @@
 import { FerryError } from '../errors.js';
 import { LruMap } from '../lru.js';
 import type { ByteSource } from './byte-source.js';
-import { INDEX_NAME } from './names.js';
+import { INDEX_NAME, splitFragment } from './names.js';
 import { findBlock, type BlockTable } from './blocked-layout.js';
 import {
   EntryKind,
@@ -17,7 +17,8 @@ import {
 } from './path-index.js';
 import { localDataOffset, readLastCentralRecord, readZipTail } from './zip-tail.js';
 
-export type StoredRecord = { name: string; kind: StoredKind; locator: Locator };
+/** A stored entry; `fragment` is the anchor a redirect to it named (`Page#Section`), if one did. */
+export type StoredRecord = { name: string; kind: StoredKind; locator: Locator; fragment?: string };
 
 const MAX_REDIRECTS = 8;
 const BLOCK_CACHE_SIZE = 256;
@@ -86,6 +87,7 @@ export class IndexReader {
   /** Follows redirects to the stored entry, or undefined when there is none. */
   async resolve(name: string): Promise<StoredRecord | undefined> {
     let record = await this.lookup(name);
+    let fragment: string | undefined;
     for (let hops = 0; record?.kind === EntryKind.Redirect; hops++) {
       if (hops === MAX_REDIRECTS) {
         throw new FerryError(
@@ -93,9 +95,15 @@ export class IndexReader {
           `${this.source.label}: "${name}" is in a redirect loop or a chain longer than ${MAX_REDIRECTS}.`,
         );
       }
-      record = await this.lookup(record.target);
+      const target = record.target;
+      record = await this.lookup(target);
+      const split = record ? undefined : splitFragment(target);
+      if (split) {
+        record = await this.lookup(split.name);
+        fragment = split.fragment;
+      }
     }
-    return record;
+    return record && fragment !== undefined ? { ...record, fragment } : record;
   }
 
   /** Every record in index order, reading one block at a time. */

@@ -73,3 +73,12 @@ export function toBundleName(text: string): string {
     .replace(/[_.-]+$/, '');
   return cleaned.length > 0 ? cleaned : 'bundle';
 }
+
+/**
+ * A redirect's target may end with `#` and an anchor in the page (FORMAT.md §4.2): the part
+ * before the first `#`, when the whole target is not a name itself. Undefined without a `#`.
+ */
+export function splitFragment(target: string): { name: string; fragment: string } | undefined {
+  const hash = target.indexOf('#');
+  return hash < 0 ? undefined : { name: target.slice(0, hash), fragment: target.slice(hash + 1) };
+}

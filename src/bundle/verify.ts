@@ -5,9 +5,9 @@ import { decodeHtml } from '../pack/html-text.js';
 import { linksOf, resolveLink } from '../pack/rewrite-links.js';
 import { readCentralDirectory, type CentralRecord } from './central-directory.js';
 import { contentDigest, type DigestLine } from './digest.js';
-import { CONTENT_PREFIX, INDEX_NAME, nameProblem, shardName } from './names.js';
+import { CONTENT_PREFIX, INDEX_NAME, nameProblem, shardName, splitFragment } from './names.js';
 import { EntryKind, type IndexRecord } from './path-index.js';
-import { Bundle, type StoredRecord } from './reader.js';
+import { Bundle } from './reader.js';
 import { localDataOffset } from './zip-tail.js';
 
 /** One finding of `ferry verify`: which check, which entry, what is wrong. */
@@ -66,7 +66,7 @@ export async function verifyBundle(
   return report;
 }
 
-function stored(record: IndexRecord): record is StoredRecord {
+function stored(record: IndexRecord): record is Exclude<IndexRecord, { kind: EntryKind.Redirect }> {
   return record.kind !== EntryKind.Redirect;
 }
 
@@ -211,7 +211,8 @@ function checkRedirects(byName: Map<string, IndexRecord>, report: VerifyReport):
     let current: IndexRecord | undefined = record;
     let hops = 0;
     while (current?.kind === EntryKind.Redirect && hops <= MAX_REDIRECT_HOPS) {
-      current = byName.get(current.target);
+      const target: string = current.target;
+      current = byName.get(target) ?? byName.get(splitFragment(target)?.name ?? target);
       hops++;
     }
     if (!current)

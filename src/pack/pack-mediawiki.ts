@@ -11,7 +11,7 @@ import { RenderPool } from '../sources/mediawiki/render-pool.js';
 import { RenderWindow } from '../sources/mediawiki/render-window.js';
 import { isPackedPage, scanDump, type DumpScan } from '../sources/mediawiki/scan.js';
 import { ISO_639_3, mainPageTitle, siteMetadata } from '../sources/mediawiki/site-metadata.js';
-import { CATEGORY, fullTitle, parseTitle, titlePath, titlePathProblem } from '../sources/mediawiki/titles.js';
+import { anchorOf, CATEGORY, fullTitle, parseTitle, titlePath, titlePathProblem } from '../sources/mediawiki/titles.js';
 import { BundleAssembler } from './assembler.js';
 import { resolveMetadata } from './metadata.js';
 import { loadIllustration, type PackOptions, type PackSummary } from './pack-site.js';
@@ -150,8 +150,10 @@ export async function packMediawiki(options: PackMediawikiOptions): Promise<Medi
     if (problem) return skip(page.title, `its title cannot be a path in the bundle (${problem})`);
     if (page.redirect !== undefined) {
       if (!scan.titles.has(page.title)) return; // its target is not in the bundle
-      const target = titlePath(fullTitle(parseTitle(page.redirect, namespaces), namespaces));
-      if (!titlePathProblem(target)) assembler.addRedirect(path, target, page.title);
+      const parsed = parseTitle(page.redirect, namespaces);
+      const target = titlePath(fullTitle(parsed, namespaces));
+      const section = parsed.fragment ? `#${anchorOf(parsed.fragment)}` : '';
+      if (!titlePathProblem(target)) assembler.addRedirect(path, target + section, page.title);
       return;
     }
     if (page.tooLarge) return skip(page.title, 'its text is larger than 8 MB');

@@ -80,7 +80,10 @@ describe('ferry pack --kind mediawiki', () => {
   it('makes redirects of redirect pages, follows chains, drops those to missing pages, and suggests their titles', async () => {
     expect((await bundle.resolveContent('SODIS'))?.name).toBe('content/Solar_water_disinfection');
     expect((await bundle.resolveContent('Purification'))?.name).toBe('content/Water_purification');
-    expect((await bundle.resolveContent('Boiled_water'))?.name).toBe('content/Boiling');
+    // A redirect to a section keeps the section.
+    const boiled = await bundle.resolveContent('Boiled_water');
+    expect(boiled?.name).toBe('content/Boiling');
+    expect(boiled?.fragment).toBe('How_to_boil_water');
     expect(await bundle.resolveContent('Ozonation')).toBeUndefined();
     expect(bundle.manifest.counts.redirects).toBe(5);
     const searcher = new BundleSearcher(bundle);
@@ -137,7 +140,8 @@ describe('ferry pack --kind mediawiki', () => {
       const article = await fetch(`${server.base}/content/cleanwaterwiki/Boiling`);
       expect(article.status).toBe(200);
       expect(article.headers.get('content-type')).toMatch(/^text\/html/);
-      expect(await article.text()).toContain('<link rel="stylesheet" href="_/wiki.css">');
+      const articleHtml = await article.text();
+      expect(articleHtml).toContain('<link rel="stylesheet" href="_/wiki.css">');
       const redirect = await fetch(`${server.base}/content/cleanwaterwiki/SODIS`);
       expect(await redirect.text()).toContain('<h1>Solar water disinfection</h1>');
       // A redirect to a page in another folder sends the browser there, so that its relative links work.
@@ -146,6 +150,10 @@ describe('ferry pack --kind mediawiki', () => {
       expect(moved.headers.get('location')).toBe('/content/cleanwaterwiki/Water/Testing_kits');
       const subpage = await (await fetch(`${server.base}/content/cleanwaterwiki/Water/Testing_kits`)).text();
       expect(subpage).toContain('<a href="../Boiling">boiling</a>');
+      const toSection = await fetch(`${server.base}/content/cleanwaterwiki/Boiled_water`, { redirect: 'manual' });
+      expect(toSection.status).toBe(302);
+      expect(toSection.headers.get('location')).toBe('/content/cleanwaterwiki/Boiling#How_to_boil_water');
+      expect(articleHtml).toContain('id="How_to_boil_water"');
       const css = await fetch(`${server.base}/content/cleanwaterwiki/_/wiki.css`);
       expect(css.headers.get('content-type')).toMatch(/^text\/css/);
     } finally {

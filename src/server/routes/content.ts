@@ -38,6 +38,10 @@ export function contentRoutes(app: Express, context: AppContext): void {
       // A redirect to another folder is followed by the browser, so the page's relative links
       // resolve from where it really is; within one folder it is served at once (one round trip fewer).
       const target = record.name.slice(CONTENT_PREFIX.length);
+      // A redirect to a section (a wiki's `Page#Section`) sends the browser to the section.
+      if (record.fragment !== undefined) {
+        return void response.redirect(302, `${contentUrl(item.name, target)}#${encodeURIComponent(record.fragment)}`);
+      }
       if (posix.dirname(target) !== posix.dirname(wanted))
         return void response.redirect(302, contentUrl(item.name, target));
       return sendEntry(request, response, item.bundle, record, context.cache, { immutable });
