@@ -12,6 +12,7 @@ import type { Manifest } from './manifest.js';
 import { assertValidName, INDEX_NAME, MANIFEST_NAME } from './names.js';
 import { EntryKind, encodeIndex, sortableRecord, splitSortable, type StoredKind } from './path-index.js';
 import { spillCentralDirectory, type WrittenEntry } from './spill-central-directory.js';
+import { trackTempFile, untrackTempFile } from './temp-files.js';
 
 /** zlib level 6: the usual balance; fixed so that output is deterministic (FORMAT.md §6). */
 const DEFLATE_LEVEL = 6;
@@ -64,6 +65,7 @@ export class BundleWriter {
   private waiters: (() => void)[] = [];
   private failure: Error | undefined;
   private readonly mtime: Date;
+  private readonly temporaryFiles = new Set<string>();
 
   private constructor(
     readonly targetPath: string,
@@ -71,6 +73,8 @@ export class BundleWriter {
     options: WriterOptions,
   ) {
     this.mtime = new Date(Math.max(options.mtime.getTime(), DOS_EPOCH));
+    this.temporaryFiles.add(tempPath);
+    trackTempFile(tempPath);
     this.records = new ExternalSorter(this.spillPath('index'), options.sortRunBytes);
     // A large buffer lets the archiver run ahead of the disk instead of stalling every few entries.
     this.output = createWriteStream(tempPath, { flags: 'wx', highWaterMark: OUTPUT_BUFFER_BYTES });
@@ -118,7 +122,10 @@ export class BundleWriter {
 
   /** A temporary file beside the bundle's, removed with it: for what a pack sorts on disk. */
   spillPath(purpose: string): string {
-    return `${this.tempPath}.${purpose}`;
+    const path = `${this.tempPath}.${purpose}`;
+    this.temporaryFiles.add(path);
+    trackTempFile(path);
+    return path;
   }
 
   private wake(): void {
@@ -252,6 +259,7 @@ export class BundleWriter {
       await handle.close();
     }
     await rename(this.tempPath, this.targetPath);
+    this.forgetTemporaryFiles();
     return { bytes };
   }
 
@@ -266,6 +274,11 @@ export class BundleWriter {
     }
     this.removeSpills();
     await unlink(this.tempPath).catch(() => undefined);
+    this.forgetTemporaryFiles();
+  }
+
+  private forgetTemporaryFiles(): void {
+    for (const path of this.temporaryFiles) untrackTempFile(path);
   }
 
   private removeSpills(): void {

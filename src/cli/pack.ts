@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { TEXT_METADATA_FIELDS } from '../bundle/manifest.js';
+import { removeUnfinishedFiles } from '../bundle/temp-files.js';
 import type { MetadataInput } from '../pack/metadata.js';
 import { FerryError } from '../errors.js';
 import { formatBytes, parseSize } from '../format.js';
@@ -155,6 +156,15 @@ export function registerPack(program: Command, io: CliIO): void {
         },
       };
       let detail = '';
+      // Ctrl-C: the target is untouched anyway; remove the half-written bundle and sort files too.
+      const interrupted = () => {
+        removeUnfinishedFiles();
+        progress.clear();
+        io.stderr.write('\nInterrupted: nothing was written, and the temporary files are removed.\n');
+        process.exit(130);
+      };
+      process.once('SIGINT', interrupted);
+      process.once('SIGTERM', interrupted);
       const summary = await (
         flags.kind === 'gutenberg'
           ? packGutenberg({ ...common, mirror: folder, catalog: flags.catalog, selection: await selectionOf(flags) })
@@ -172,7 +182,11 @@ export function registerPack(program: Command, io: CliIO): void {
                 return result;
               })
             : packSite({ ...common, folder, mainPage: flags.main, baseUrl: flags.baseUrl })
-      ).finally(() => progress.clear());
+      ).finally(() => {
+        process.off('SIGINT', interrupted);
+        process.off('SIGTERM', interrupted);
+        progress.clear();
+      });
       const skippedCount = summary.skippedCount ?? summary.skipped.length;
       io.stderr.write(
         `packed ${summary.name}: ${summary.pages} pages, ${summary.assets} assets, ${summary.redirects} redirects; ` +
