@@ -60,6 +60,8 @@ export class ExternalSorter {
       return;
     }
     if (this.starts.length > 0) this.spill();
+    // Reading is the end of a pack: give the buffer's memory to the merge and what follows it.
+    this.arena = Buffer.allocUnsafe(Math.min(FIRST_ARENA_BYTES, this.runBytes));
     yield* mergeRuns(this.file!, this.runs);
   }
 
