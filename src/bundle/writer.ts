@@ -247,7 +247,8 @@ export class BundleWriter {
       { objectMode: false },
     );
     this.archive.append(index, { name: INDEX_NAME, date: this.mtime, mode: 0o644, store: true });
-    await this.archive.finalize();
+    // A failure (a full disk) rejects `done`; archiver's own promise would then never settle.
+    await Promise.race([this.archive.finalize(), this.done]);
     await this.done;
     this.removeSpills();
     const handle = await open(this.tempPath, 'r+');
