@@ -1,4 +1,4 @@
-import { closeSync, openSync, readSync, unlinkSync, writeSync } from 'node:fs';
+import { SpillFile } from './spill-file.js';
 
 /** Sorted runs are this large in memory before they go to disk. */
 const DEFAULT_RUN_BYTES = 32 * 1024 * 1024;
@@ -15,28 +15,22 @@ interface Run {
  * Sorts more records than memory holds, for packs of millions of pages: records gather in one
  * buffer; when it is full they are sorted and written to a temporary file as a run, and reading
  * merges the runs. Records are byte strings compared byte by byte, so a key followed by a NUL and
- * a payload sorts by key, then payload. Reads and writes are synchronous: a pack is a batch job,
- * and one 256 KB read at a time costs less than the promises around it would.
+ * a payload sorts by key, then payload.
  */
 export class ExternalSorter {
   private arena: Buffer;
   private used = 0;
   private starts: number[] = [];
   private readonly runs: Run[] = [];
-  private file: number | undefined;
-  private fileSize = 0;
-  private total = 0;
+  private readonly file: SpillFile;
 
   /** `path`: the temporary file, made only when the records outgrow `runBytes`. */
   constructor(
-    private readonly path: string,
+    path: string,
     private readonly runBytes = DEFAULT_RUN_BYTES,
   ) {
+    this.file = new SpillFile(path);
     this.arena = Buffer.allocUnsafe(Math.min(FIRST_ARENA_BYTES, runBytes));
-  }
-
-  get count(): number {
-    return this.total;
   }
 
   add(record: Buffer): void {
@@ -46,7 +40,6 @@ export class ExternalSorter {
     this.starts.push(this.used);
     this.used = this.arena.writeUInt32LE(record.length, this.used);
     this.used += record.copy(this.arena, this.used);
-    this.total++;
   }
 
   /**
@@ -62,15 +55,12 @@ export class ExternalSorter {
     if (this.starts.length > 0) this.spill();
     // Reading is the end of a pack: give the buffer's memory to the merge and what follows it.
     this.arena = Buffer.allocUnsafe(Math.min(FIRST_ARENA_BYTES, this.runBytes));
-    yield* mergeRuns(this.file!, this.runs);
+    yield* mergeRuns(this.file, this.runs);
   }
 
   /** Removes the temporary file. */
   close(): void {
-    if (this.file === undefined) return;
-    closeSync(this.file);
-    this.file = undefined;
-    unlinkSync(this.path);
+    this.file.remove();
   }
 
   private growArena(atLeast: number): void {
@@ -97,28 +87,21 @@ export class ExternalSorter {
   /** Writes the gathered records, sorted, as one more run, and empties the buffer. */
   private spill(): void {
     this.sortArena();
-    const file = (this.file ??= openSync(this.path, 'wx+'));
-    const runStart = this.fileSize;
-    const append = (bytes: Buffer, from: number, length: number) => {
-      for (let written = 0; written < length;) {
-        written += writeSync(file, bytes, from + written, length - written, this.fileSize + written);
-      }
-      this.fileSize += length;
-    };
+    const runStart = this.file.size;
     // Records are copied in sorted order through a 1 MB buffer; one larger goes straight from the arena.
     const out = Buffer.allocUnsafe(Math.min(WRITE_BYTES, this.used));
     let staged = 0;
     for (const start of this.starts) {
       const length = 4 + this.arena.readUInt32LE(start);
       if (staged + length > out.length) {
-        append(out, 0, staged);
+        this.file.append(out, 0, staged);
         staged = 0;
       }
-      if (length > out.length) append(this.arena, start, length);
+      if (length > out.length) this.file.append(this.arena, start, length);
       else staged += this.arena.copy(out, staged, start, start + length);
     }
-    append(out, 0, staged);
-    this.runs.push({ offset: runStart, length: this.fileSize - runStart });
+    this.file.append(out, 0, staged);
+    this.runs.push({ offset: runStart, length: this.file.size - runStart });
     this.starts = [];
     this.used = 0;
   }
@@ -134,7 +117,7 @@ class RunCursor {
   current: Buffer | undefined;
 
   constructor(
-    private readonly file: number,
+    private readonly file: SpillFile,
     run: Run,
   ) {
     this.position = run.offset;
@@ -157,13 +140,8 @@ class RunCursor {
     const inBuffer = position - this.bufferStart;
     if (inBuffer < 0 || inBuffer + length > this.bufferLength) {
       if (length > this.buffer.length) this.buffer = Buffer.allocUnsafe(length);
-      const wanted = Math.min(this.buffer.length, this.end - position);
-      let read = 0;
-      while (read < wanted) {
-        const got = readSync(this.file, this.buffer, read, wanted - read, position + read);
-        if (got === 0) throw new Error(`internal: a sort run ends early at byte ${position + read}`);
-        read += got;
-      }
+      const read = Math.min(this.buffer.length, this.end - position);
+      this.file.read(this.buffer, read, position);
       this.bufferStart = position;
       this.bufferLength = read;
       return this.buffer.subarray(0, length);
@@ -173,7 +151,7 @@ class RunCursor {
 }
 
 /** A k-way merge: a binary heap of cursors ordered by their current record. */
-function* mergeRuns(file: number, runs: Run[]): Generator<Buffer> {
+function* mergeRuns(file: SpillFile, runs: Run[]): Generator<Buffer> {
   const heap = runs.map((run) => new RunCursor(file, run)).filter((cursor) => cursor.current !== undefined);
   const less = (i: number, j: number) => Buffer.compare(heap[i]!.current!, heap[j]!.current!) < 0;
   const swap = (i: number, j: number) => ([heap[i], heap[j]] = [heap[j]!, heap[i]!]);

@@ -1,5 +1,5 @@
-import { closeSync, openSync, readSync, unlinkSync, writeSync } from 'node:fs';
 import type { Archiver } from 'archiver';
+import { SpillFile } from '../spill-file.js';
 import type { CentralRecord } from './central-directory.js';
 
 /** What archiver's ZIP entries (compress-commons 6) tell once their data is written. */
@@ -52,16 +52,11 @@ export function spillCentralDirectory(
   if (!engine || typeof engine._finish !== 'function' || typeof engine._afterAppend !== 'function') {
     throw new Error('internal: this version of archiver is not the one ferry was written for');
   }
-  let file: number | undefined;
-  let fileSize = 0;
+  const file = new SpillFile(spillPath);
   const chunk = Buffer.allocUnsafe(CHUNK_BYTES);
   let used = 0;
   const flush = () => {
-    file ??= openSync(spillPath, 'wx+');
-    for (let written = 0; written < used;) {
-      written += writeSync(file, chunk, written, used - written, fileSize + written);
-    }
-    fileSize += used;
+    file.append(chunk, 0, used);
     used = 0;
   };
   const keep = (piece: Buffer | string) => {
@@ -104,15 +99,11 @@ export function spillCentralDirectory(
 
   /** The records from the temporary file into the ZIP, waiting whenever the output is full. */
   const copyRecords = async () => {
-    if (file === undefined) return;
-    const piece = Buffer.allocUnsafe(CHUNK_BYTES);
-    for (let position = 0; position < fileSize;) {
-      const read = readSync(file, piece, 0, Math.min(CHUNK_BYTES, fileSize - position), position);
-      if (read === 0) throw new Error('internal: the central directory file ends early');
-      position += read;
-      if (!engine.write(Buffer.from(piece.subarray(0, read)))) {
-        await new Promise<void>((resolve) => engine.once('drain', resolve));
-      }
+    for (let position = 0; position < file.size;) {
+      const piece = Buffer.allocUnsafe(Math.min(CHUNK_BYTES, file.size - position));
+      file.read(piece, piece.length, position);
+      position += piece.length;
+      if (!engine.write(piece)) await new Promise<void>((resolve) => engine.once('drain', resolve));
     }
   };
 
@@ -138,12 +129,5 @@ export function spillCentralDirectory(
     );
   };
 
-  return {
-    remove() {
-      if (file === undefined) return;
-      closeSync(file);
-      file = undefined;
-      unlinkSync(spillPath);
-    },
-  };
+  return file;
 }

@@ -211,7 +211,7 @@ export class BundleWriter {
   private *sortedRecords(): Generator<Buffer> {
     let previous: Buffer | undefined;
     for (const record of this.records.sorted()) {
-      const { name } = splitSortable(record);
+      const name = record.subarray(0, record.indexOf(0));
       if (previous?.equals(name)) {
         throw new FerryError('INPUT_INVALID', `Two entries have the same name "${name.toString('utf8')}".`);
       }
