@@ -6,6 +6,10 @@ export type FerryErrorCode =
   | 'OUTPUT_INVALID'
   | 'NOT_A_BUNDLE'
   | 'BUNDLE_CORRUPT'
+  /** An entry's bytes are not those recorded: the file rotted or was damaged in a copy. */
+  | 'ENTRY_DAMAGED'
+  /** The file changed under a reader that had it open: it is being replaced. */
+  | 'BUNDLE_CHANGED'
   | 'ENTRY_NOT_FOUND'
   | 'USAGE';
 

@@ -84,3 +84,28 @@ export async function pageText(bundle: Bundle, path: string): Promise<string> {
   if (!record) throw new Error(`${path} is not in the bundle`);
   return (await bundle.read(record)).toString('utf8');
 }
+
+/** Where an entry's stored data lies in the bundle file: [start, end). */
+export async function entryDataRange(bundlePath: string, name: string): Promise<{ start: number; end: number }> {
+  const { Bundle } = await import('../src/bundle/reader.js');
+  const bundle = await Bundle.open(bundlePath);
+  try {
+    const record = (await bundle.resolveContent(name)) ?? (await bundle.resolve(name));
+    if (!record) throw new Error(`${name} is not in ${bundlePath}`);
+    const header = await bundle.source.read(record.locator.offset, 30);
+    const start = record.locator.offset + 30 + header.readUInt16LE(26) + header.readUInt16LE(28);
+    return { start, end: start + record.locator.compressedSize };
+  } finally {
+    await bundle.close();
+  }
+}
+
+/** Copies a bundle with one byte flipped inside an entry's stored data, the way a bad USB stick does. */
+export async function damageEntry(source: string, target: string, name: string, at = 100): Promise<void> {
+  const { readFile, writeFile } = await import('node:fs/promises');
+  const { start, end } = await entryDataRange(source, name);
+  const bytes = await readFile(source);
+  const position = Math.min(start + at, end - 1);
+  bytes[position] = bytes[position]! ^ 0xff;
+  await writeFile(target, bytes);
+}

@@ -1,3 +1,5 @@
+import { crc32 } from './crc32.js';
+
 /** One record as it will be stored, and the key a block table names it by when it starts a block. */
 export interface LaidRecord {
   bytes: Buffer;
@@ -18,6 +20,11 @@ export interface BlockedLayout {
   /** Bytes before the first block (header and any table), which must not depend on the summary for their length. */
   headLength: number;
   head: (summary: BlockedSummary) => Buffer;
+  /**
+   * With checksums, each block table entry carries the block's CRC-32, and the table ends with
+   * the CRC-32 of the head and the table: what a reader reads at open, and each block it reads.
+   */
+  checksums?: boolean;
 }
 
 const OUTPUT_BYTES = 1024 * 1024;
@@ -52,10 +59,11 @@ class ByteList {
     this.bytes = grown;
   }
 
-  tableEntry(offset: number, length: number, key: Buffer): void {
-    this.reserve(14 + key.length);
+  tableEntry(offset: number, length: number, key: Buffer, checksum?: number): void {
+    this.reserve(18 + key.length);
     this.length = this.bytes.writeBigUInt64LE(BigInt(offset), this.length);
     this.length = this.bytes.writeUInt32LE(length, this.length);
+    if (checksum !== undefined) this.length = this.bytes.writeUInt32LE(checksum, this.length);
     this.length = this.bytes.writeUInt16LE(key.length, this.length);
     this.length += key.copy(this.bytes, this.length);
   }
@@ -77,16 +85,22 @@ export function* blockedLayout(layout: BlockedLayout): Generator<Buffer> {
   let offset = layout.headLength;
   let blockStart = offset;
   let blockKey: Buffer | undefined;
+  let blockCrc = 0;
+  const endBlock = () => {
+    if (blockKey) table.tableEntry(blockStart, offset - blockStart, blockKey, layout.checksums ? blockCrc : undefined);
+  };
   for (const record of layout.records()) {
     if (recordCount % layout.perBlock === 0) {
-      if (blockKey) table.tableEntry(blockStart, offset - blockStart, blockKey);
+      endBlock();
       blockStart = offset;
       blockKey = Buffer.from(record.key);
+      blockCrc = 0;
     }
+    if (layout.checksums) blockCrc = crc32(record.bytes, blockCrc);
     offset += record.bytes.length;
     recordCount++;
   }
-  if (blockKey) table.tableEntry(blockStart, offset - blockStart, blockKey);
+  endBlock();
 
   const head = layout.head({
     recordCount,
@@ -110,6 +124,11 @@ export function* blockedLayout(layout: BlockedLayout): Generator<Buffer> {
   if (written !== recordCount) throw new Error('internal: the records changed between the two passes');
   if (used > 0) yield out.subarray(0, used);
   yield table.contents();
+  if (layout.checksums) {
+    const checksum = Buffer.alloc(4);
+    checksum.writeUInt32LE(crc32(table.contents(), crc32(head)));
+    yield checksum;
+  }
 }
 
 /** Each block's place and first key, as the table after the blocks gives them. */
@@ -117,24 +136,34 @@ export interface BlockTable {
   offsets: number[];
   lengths: number[];
   firstKeys: Buffer[];
+  /** Each block's CRC-32, in a list laid out with checksums. */
+  checksums?: number[];
 }
 
-/** Reads a block table; every block must lie within [blocksStart, blocksEnd) of the data. */
+/**
+ * Reads a block table; every block must lie within [blocksStart, blocksEnd) of the data. With
+ * `checksums`, entries carry CRCs, and `bytes` ends with the CRC-32 of the head and the table,
+ * which the caller checks with `headAndTableChecksum` once it has read the head.
+ */
 export function parseBlockTable(
   bytes: Buffer,
   blockCount: number,
   blocksStart: number,
   blocksEnd: number,
   corrupt: (what: string) => Error,
+  checksums = false,
 ): BlockTable {
   const table: BlockTable = { offsets: [], lengths: [], firstKeys: [] };
+  if (checksums) table.checksums = [];
+  const entrySize = checksums ? 18 : 14;
   let position = 0;
   for (let block = 0; block < blockCount; block++) {
-    if (position + 14 > bytes.length) throw corrupt('block table truncated');
+    if (position + entrySize > bytes.length) throw corrupt('block table truncated');
     const offset = Number(bytes.readBigUInt64LE(position));
     const length = bytes.readUInt32LE(position + 8);
-    const keyLength = bytes.readUInt16LE(position + 12);
-    position += 14;
+    if (checksums) table.checksums!.push(bytes.readUInt32LE(position + 12));
+    const keyLength = bytes.readUInt16LE(position + entrySize - 2);
+    position += entrySize;
     if (position + keyLength > bytes.length) throw corrupt('block table truncated');
     if (offset < blocksStart || offset + length > blocksEnd) throw corrupt(`block ${block} lies outside the index`);
     table.offsets.push(offset);
@@ -143,6 +172,23 @@ export function parseBlockTable(
     position += keyLength;
   }
   return table;
+}
+
+/** Checks the CRC-32 that ends a table laid out with checksums, over `head` and the table before it. */
+export function checkHeadAndTable(head: Buffer, tableBytes: Buffer, corrupt: (what: string) => Error): void {
+  if (tableBytes.length < 4) throw corrupt('block table truncated');
+  const table = tableBytes.subarray(0, tableBytes.length - 4);
+  if (crc32(table, crc32(head)) !== tableBytes.readUInt32LE(table.length)) {
+    throw corrupt('its header or block table does not match its checksum');
+  }
+}
+
+/** Checks one block read against the CRC-32 its table entry gives, when the table has them. */
+export function checkBlock(table: BlockTable, number: number, bytes: Buffer, corrupt: (what: string) => Error): void {
+  const expected = table.checksums?.[number];
+  if (expected !== undefined && crc32(bytes) !== expected) {
+    throw corrupt(`block ${number} does not match its checksum`);
+  }
 }
 
 /**

@@ -9,6 +9,16 @@ export interface ByteSource {
   read(position: number, length: number): Promise<Buffer>;
   createReadStream(start: number, end: number): Readable;
   close(): Promise<void>;
+  /** Whether the bytes under the open file changed since it was opened (a copy over it in place). */
+  changed?(): Promise<boolean>;
+}
+
+/** The error for reads from a file that changed under the reader. */
+export function changedError(label: string): FerryError {
+  return new FerryError(
+    'BUNDLE_CHANGED',
+    `${label} changed while it was being read: it is being replaced. Try again once the copy is finished; replace bundles with "mv" so readers never see a half-copied file.`,
+  );
 }
 
 export class FileByteSource implements ByteSource {
@@ -16,6 +26,7 @@ export class FileByteSource implements ByteSource {
     readonly label: string,
     readonly size: number,
     private readonly handle: FileHandle,
+    private readonly modifiedMs: number,
   ) {}
 
   static async open(path: string): Promise<FileByteSource> {
@@ -32,10 +43,23 @@ export class FileByteSource implements ByteSource {
       await handle.close();
       throw new FerryError('NOT_A_BUNDLE', `"${path}" is not a file.`);
     }
-    return new FileByteSource(path, stats.size, handle);
+    return new FileByteSource(path, stats.size, handle, stats.mtimeMs);
+  }
+
+  async changed(): Promise<boolean> {
+    const now = await this.handle.stat().catch(() => undefined);
+    return !now || now.size !== this.size || now.mtimeMs !== this.modifiedMs;
   }
 
   async read(position: number, length: number): Promise<Buffer> {
+    try {
+      return await this.readExactly(position, length);
+    } catch (error) {
+      throw (await this.changed()) ? changedError(this.label) : error;
+    }
+  }
+
+  private async readExactly(position: number, length: number): Promise<Buffer> {
     if (position < 0 || length < 0 || position + length > this.size) {
       throw new FerryError(
         'BUNDLE_CORRUPT',
@@ -53,7 +77,7 @@ export class FileByteSource implements ByteSource {
   }
 
   createReadStream(start: number, end: number): Readable {
-    return rangeStream(this, start, end);
+    return rangeStream(this, start, end, () => this.changed());
   }
 
   async close(): Promise<void> {
@@ -65,9 +89,16 @@ const CHUNK_SIZE = 64 * 1024;
 
 /**
  * Streams [start, end) with positional reads. Node's own file streams close the descriptor when
- * destroyed, which would close the whole bundle when one download is cancelled.
+ * destroyed, which would close the whole bundle when one download is cancelled. With `changed`,
+ * each chunk is passed on only if the file has not changed since it was opened (checked after
+ * the read), so a copy over the file cuts the stream instead of mixing two files' bytes.
  */
-export function rangeStream(source: ByteSource, start: number, end: number): Readable {
+export function rangeStream(
+  source: ByteSource,
+  start: number,
+  end: number,
+  changed?: () => Promise<boolean>,
+): Readable {
   let position = start;
   return new Readable({
     highWaterMark: CHUNK_SIZE,
@@ -78,7 +109,8 @@ export function rangeStream(source: ByteSource, start: number, end: number): Rea
         return;
       }
       source.read(position, length).then(
-        (chunk) => {
+        async (chunk) => {
+          if (changed && (await changed())) return this.destroy(changedError(source.label));
           position += length;
           this.push(chunk);
         },

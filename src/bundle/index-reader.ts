@@ -2,8 +2,9 @@ import { FerryError } from '../errors.js';
 import { LruMap } from '../lru.js';
 import type { ByteSource } from './byte-source.js';
 import { INDEX_NAME, splitFragment } from './names.js';
-import { findBlock, type BlockTable } from './blocked-layout.js';
+import { checkBlock, checkHeadAndTable, findBlock, type BlockTable } from './blocked-layout.js';
 import {
+  corrupt,
   EntryKind,
   INDEX_HEADER_SIZE,
   parseBlock,
@@ -55,13 +56,15 @@ export class IndexReader {
     const tableBytes = await source.read(tableStart, Math.max(0, indexEnd - tableStart));
     const blockTable = parseIndexBlockTable(tableBytes, header, label);
     const mediaTypesEnd = blockTable.offsets[0] ?? header.blockTableOffset;
-    const mediaTypes = parseMediaTypes(
-      await source.read(
-        indexDataOffset + header.mediaTypesOffset,
-        Math.max(0, mediaTypesEnd - header.mediaTypesOffset),
-      ),
-      label,
+    const mediaTypeBytes = await source.read(
+      indexDataOffset + header.mediaTypesOffset,
+      Math.max(0, mediaTypesEnd - header.mediaTypesOffset),
     );
+    if (header.checksums) {
+      const head = Buffer.concat([headerBytes, mediaTypeBytes]);
+      checkHeadAndTable(head, tableBytes, (what) => corrupt(label, what));
+    }
+    const mediaTypes = parseMediaTypes(mediaTypeBytes, label);
     return new IndexReader(source, indexDataOffset, header, blockTable, mediaTypes);
   }
 
@@ -72,6 +75,7 @@ export class IndexReader {
       this.indexDataOffset + this.blockTable.offsets[number]!,
       this.blockTable.lengths[number]!,
     );
+    checkBlock(this.blockTable, number, bytes, (what) => corrupt(this.source.label, what));
     const records = parseBlock(bytes, this.mediaTypes, this.source.label);
     this.blockCache.set(number, records);
     return records;

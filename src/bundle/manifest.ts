@@ -1,7 +1,9 @@
 import { FerryError } from '../errors.js';
 import { VERSION } from '../version.js';
 
-export const FORMAT_VERSION = 1;
+/** Version 2 checksums the path index (FORMAT.md §9); version 1 bundles are still read. */
+export const FORMAT_VERSION = 2;
+const READABLE_VERSIONS = [1, 2];
 
 export interface BundleMetadata {
   name: string;
@@ -74,10 +76,10 @@ export function parseManifest(bytes: Buffer, bundleLabel: string): Manifest {
   if (!manifest || manifest.format !== 'ferry') {
     throw new FerryError('BUNDLE_CORRUPT', `${bundleLabel}: ferry.json does not describe a ferry bundle.`);
   }
-  if (manifest.version !== FORMAT_VERSION) {
+  if (!READABLE_VERSIONS.includes(manifest.version as number)) {
     throw new FerryError(
       'BUNDLE_CORRUPT',
-      `${bundleLabel}: format version ${String(manifest.version)} is not supported by this ferry (it reads version ${FORMAT_VERSION}). Update ferry.`,
+      `${bundleLabel}: format version ${String(manifest.version)} is not supported by this ferry (it reads versions ${READABLE_VERSIONS.join(' and ')}). Update ferry.`,
     );
   }
   const metadata = manifest.metadata;

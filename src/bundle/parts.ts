@@ -2,7 +2,7 @@ import { readdir, stat } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { Readable } from 'node:stream';
 import { FerryError } from '../errors.js';
-import { FileByteSource, rangeStream, type ByteSource } from './byte-source.js';
+import { changedError, FileByteSource, rangeStream, type ByteSource } from './byte-source.js';
 
 /** `name.ferry.part001`, `part002`, …: byte slices of one bundle, for FAT32's 4 GiB file limit. */
 const PART_SUFFIX = /\.part(\d{3,})$/;
@@ -62,7 +62,19 @@ export class PartsByteSource implements ByteSource {
     return new PartsByteSource(label, parts, starts, size);
   }
 
+  async changed(): Promise<boolean> {
+    return (await Promise.all(this.parts.map((part) => part.changed()))).some(Boolean);
+  }
+
   async read(position: number, length: number): Promise<Buffer> {
+    try {
+      return await this.readParts(position, length);
+    } catch (error) {
+      throw (await this.changed()) ? changedError(this.label) : error;
+    }
+  }
+
+  private async readParts(position: number, length: number): Promise<Buffer> {
     if (position < 0 || length < 0 || position + length > this.size) {
       throw new FerryError(
         'BUNDLE_CORRUPT',
@@ -95,7 +107,7 @@ export class PartsByteSource implements ByteSource {
   }
 
   createReadStream(start: number, end: number): Readable {
-    return rangeStream(this, start, end);
+    return rangeStream(this, start, end, () => this.changed());
   }
 
   async close(): Promise<void> {

@@ -4,7 +4,9 @@ import { nameProblem } from './names.js';
 
 /** Encoding and decoding of the path index, `ferry/index` (FORMAT.md §4). */
 
-export const INDEX_MAGIC = Buffer.from('FRYIDX1\0', 'latin1');
+/** Version 2 adds a CRC-32 to every block and one over the header and block table (FORMAT.md §4.2). */
+export const INDEX_MAGIC = Buffer.from('FRYIDX2\0', 'latin1');
+const INDEX_MAGIC_V1 = Buffer.from('FRYIDX1\0', 'latin1');
 export const INDEX_HEADER_SIZE = 32;
 export const RECORDS_PER_BLOCK = 64;
 const LOCATOR_SIZE = 2 + 8 + 8 + 8 + 4 + 2 + 32;
@@ -32,6 +34,8 @@ export type IndexRecord =
   { name: string; kind: StoredKind; locator: Locator } | { name: string; kind: EntryKind.Redirect; target: string };
 
 export interface IndexHeader {
+  /** Whether blocks, header and block table carry CRC-32s (version 2). */
+  checksums: boolean;
   recordCount: number;
   blockCount: number;
   blockTableOffset: number;
@@ -106,6 +110,7 @@ export function encodeIndex(sortedRecords: () => Iterable<Buffer>, mediaTypes: s
       }
     },
     perBlock: RECORDS_PER_BLOCK,
+    checksums: true,
     headLength: INDEX_HEADER_SIZE + table.length,
     head(summary) {
       // The last header field is where the media-type table starts: just after the header.
@@ -115,7 +120,7 @@ export function encodeIndex(sortedRecords: () => Iterable<Buffer>, mediaTypes: s
   });
 }
 
-function corrupt(label: string, what: string): FerryError {
+export function corrupt(label: string, what: string): FerryError {
   return new FerryError(
     'BUNDLE_CORRUPT',
     `${label}: the path index is damaged (${what}). Run "ferry verify" or get a fresh copy.`,
@@ -123,10 +128,12 @@ function corrupt(label: string, what: string): FerryError {
 }
 
 export function parseIndexHeader(bytes: Buffer, indexSize: number, label: string): IndexHeader {
-  if (bytes.length < INDEX_HEADER_SIZE || !bytes.subarray(0, 8).equals(INDEX_MAGIC)) {
-    throw corrupt(label, 'wrong magic: not a ferry version 1 index');
+  const magic = bytes.subarray(0, 8);
+  if (bytes.length < INDEX_HEADER_SIZE || !(magic.equals(INDEX_MAGIC) || magic.equals(INDEX_MAGIC_V1))) {
+    throw corrupt(label, 'wrong magic: not a ferry index of version 1 or 2');
   }
   const header = {
+    checksums: magic.equals(INDEX_MAGIC),
     recordCount: bytes.readUInt32LE(8),
     blockCount: bytes.readUInt32LE(12),
     blockTableOffset: Number(bytes.readBigUInt64LE(16)),
@@ -145,8 +152,13 @@ export function parseIndexHeader(bytes: Buffer, indexSize: number, label: string
 }
 
 export function parseIndexBlockTable(bytes: Buffer, header: IndexHeader, label: string): BlockTable {
-  return parseBlockTable(bytes, header.blockCount, INDEX_HEADER_SIZE, header.blockTableOffset, (what) =>
-    corrupt(label, what),
+  return parseBlockTable(
+    bytes,
+    header.blockCount,
+    INDEX_HEADER_SIZE,
+    header.blockTableOffset,
+    (what) => corrupt(label, what),
+    header.checksums,
   );
 }
 

@@ -1,9 +1,11 @@
-import type { Readable } from 'node:stream';
-import { inflateRaw } from 'node:zlib';
+import { pipeline, type Readable } from 'node:stream';
+import { crc32, inflateRaw } from 'node:zlib';
 import yauzl from 'yauzl';
 import { FerryError } from '../errors.js';
 import type { ByteSource } from './byte-source.js';
 import { SourceReader } from './central-directory.js';
+import { crcGuard, deflatedCrcGuard } from './crc-guard.js';
+import { damagedEntry } from './damaged.js';
 import { parseManifest, type Manifest } from './manifest.js';
 import { openByteSource } from './parts.js';
 import { IndexReader, type StoredRecord } from './index-reader.js';
@@ -14,6 +16,7 @@ import { localDataOffset } from './zip-tail.js';
 export type { StoredRecord } from './index-reader.js';
 
 const WHOLE_READ_LIMIT = 4 * 1024 * 1024;
+const CHECK_CHUNK = 1024 * 1024;
 
 /** Inflates at most `size` bytes: one byte more than recorded is already an error. */
 function inflate(raw: Buffer, size: number): Promise<Buffer> {
@@ -38,6 +41,8 @@ export interface EntryReads {
 export class Bundle {
   /** Set by fromSource right after the index is readable. */
   manifest!: Manifest;
+  /** Stored entries read in place whose whole CRC-32 was checked once (search shards, titles). */
+  private readonly checkedInPlace = new Map<string, Promise<void>>();
 
   private constructor(
     readonly source: ByteSource,
@@ -122,15 +127,41 @@ export class Bundle {
     return entry;
   }
 
-  /** The decoded content; its length is checked against the index, which stops decompression bombs. */
+  /**
+   * The decoded content; its length is checked against the index, which stops decompression
+   * bombs, and its CRC-32 at the end: the last chunk is held back until it matches, so a reader
+   * of a damaged entry gets an error instead of every byte.
+   */
   async openStream(record: StoredRecord): Promise<Readable> {
-    return new Promise((resolve, reject) => {
+    await this.dataOffset(record);
+    const stream = await new Promise<Readable>((resolve, reject) => {
       this.zip.openReadStream(this.yauzlEntry(record), (error, stream) => {
         if (error)
           reject(new FerryError('BUNDLE_CORRUPT', `${this.label}: cannot read "${record.name}": ${error.message}`));
         else resolve(stream);
       });
     });
+    const guard = crcGuard(record.locator, () => damagedEntry(this.label, record.name));
+    pipeline(stream, guard, () => undefined);
+    return guard;
+  }
+
+  /**
+   * The stored deflate stream of an entry followed by `tail`, checked on the way: a copy is
+   * inflated to compare its CRC-32, and the last chunk and `tail` follow only when it matches.
+   */
+  async openCheckedRawStream(record: StoredRecord, tail: Buffer): Promise<Readable> {
+    const raw = await this.openRawStream(record);
+    return deflatedCrcGuard(raw, record.locator, tail, () => damagedEntry(this.label, record.name));
+  }
+
+  /** Where the entry's data starts, after checking that its local header is the entry's. */
+  private async dataOffset(record: StoredRecord): Promise<number> {
+    const start = await localDataOffset(this.source, record.locator.offset, record.name);
+    if (start + record.locator.compressedSize > this.source.size) {
+      throw new FerryError('BUNDLE_CORRUPT', `${this.label}: "${record.name}" runs past the end of the file.`);
+    }
+    return start;
   }
 
   /**
@@ -138,19 +169,17 @@ export class Bundle {
    * the part [from, to) of them, which for a stored entry is that part of its content.
    */
   async openRawStream(record: StoredRecord, from = 0, to = record.locator.compressedSize): Promise<Readable> {
-    const start = await localDataOffset(this.source, record.locator.offset);
-    if (start + record.locator.compressedSize > this.source.size) {
-      throw new FerryError('BUNDLE_CORRUPT', `${this.label}: "${record.name}" runs past the end of the file.`);
-    }
+    const start = await this.dataOffset(record);
     return this.source.createReadStream(start + from, start + to);
   }
 
   /**
    * Positional reads inside an entry's content: straight from the file for a stored entry, from
-   * memory for a deflated one (which cannot be read from the middle).
+   * memory for a deflated one (which cannot be read from the middle). A stored entry's CRC-32 is
+   * checked once, the first time, by reading it whole; reads that follow trust it.
    */
   async randomAccess(record: StoredRecord): Promise<EntryReads> {
-    const { size, compressedSize, method } = record.locator;
+    const { size, method } = record.locator;
     const label = `${this.label}: "${record.name}"`;
     const outside = (offset: number, length: number) =>
       new FerryError('BUNDLE_CORRUPT', `${label}: a read of ${length} bytes at ${offset} runs past its end.`);
@@ -165,10 +194,8 @@ export class Bundle {
         },
       };
     }
-    const start = await localDataOffset(this.source, record.locator.offset);
-    if (start + compressedSize > this.source.size) {
-      throw new FerryError('BUNDLE_CORRUPT', `${label} runs past the end of the file.`);
-    }
+    const start = await this.dataOffset(record);
+    await this.checkInPlace(record, start);
     return {
       size,
       label,
@@ -179,35 +206,68 @@ export class Bundle {
     };
   }
 
-  /** The stored bytes in one read; for entries small enough to hold in memory. */
+  private checkInPlace(record: StoredRecord, start: number): Promise<void> {
+    const key = `${record.locator.offset}\0${record.name}`;
+    let check = this.checkedInPlace.get(key);
+    if (!check) {
+      check = (async () => {
+        let crc = 0;
+        for (let at = 0; at < record.locator.size; at += CHECK_CHUNK) {
+          crc = crc32(await this.source.read(start + at, Math.min(CHECK_CHUNK, record.locator.size - at)), crc);
+        }
+        if (crc >>> 0 !== record.locator.crc32 >>> 0) throw damagedEntry(this.label, record.name);
+      })();
+      // A failed check is tried again next time, so a file put right is read again.
+      check.catch(() => this.checkedInPlace.delete(key));
+      this.checkedInPlace.set(key, check);
+    }
+    return check;
+  }
+
+  /** The stored bytes in one read, unchecked; for entries small enough to hold in memory. */
   async readRaw(record: StoredRecord): Promise<Buffer> {
-    const start = await localDataOffset(this.source, record.locator.offset);
-    return this.source.read(start, record.locator.compressedSize);
+    return this.source.read(await this.dataOffset(record), record.locator.compressedSize);
+  }
+
+  /** The stored bytes in one read, after checking that they decode to the recorded content. */
+  async readRawChecked(record: StoredRecord): Promise<Buffer> {
+    const raw = await this.readRaw(record);
+    this.check(record, record.locator.method === 0 ? raw : await this.inflate(record, raw));
+    return raw;
   }
 
   /**
-   * The decoded content. Small entries are read at once and inflated in one call, with the
-   * recorded size as the limit, which is much faster than a stream; large ones go through yauzl.
+   * The decoded content, checked against the recorded size and CRC-32. Small entries are read at
+   * once and inflated in one call, with the recorded size as the limit, which is much faster
+   * than a stream; large ones go through yauzl.
    */
   async read(record: StoredRecord): Promise<Buffer> {
     if (record.locator.compressedSize <= WHOLE_READ_LIMIT) {
       const raw = await this.readRaw(record);
-      if (record.locator.method === 0) return raw;
-      const data = await inflate(raw, record.locator.size).catch((error: Error) => {
-        throw new FerryError('BUNDLE_CORRUPT', `${this.label}: cannot read "${record.name}": ${error.message}`);
-      });
-      if (data.length !== record.locator.size) {
-        throw new FerryError(
-          'BUNDLE_CORRUPT',
-          `${this.label}: "${record.name}" inflates to ${data.length} bytes, not ${record.locator.size}.`,
-        );
-      }
-      return data;
+      return this.check(record, record.locator.method === 0 ? raw : await this.inflate(record, raw));
     }
     const stream = await this.openStream(record);
     const chunks: Buffer[] = [];
     for await (const chunk of stream) chunks.push(chunk as Buffer);
     return Buffer.concat(chunks);
+  }
+
+  private async inflate(record: StoredRecord, raw: Buffer): Promise<Buffer> {
+    const data = await inflate(raw, record.locator.size).catch((error: Error) => {
+      throw damagedEntry(this.label, record.name, `it does not inflate: ${error.message}`);
+    });
+    if (data.length !== record.locator.size) {
+      throw damagedEntry(this.label, record.name, `it inflates to ${data.length} bytes, not ${record.locator.size}`);
+    }
+    return data;
+  }
+
+  private check(record: StoredRecord, data: Buffer): Buffer {
+    if (data.length !== record.locator.size) {
+      throw damagedEntry(this.label, record.name, `it holds ${data.length} bytes, not ${record.locator.size}`);
+    }
+    if (crc32(data) >>> 0 !== record.locator.crc32 >>> 0) throw damagedEntry(this.label, record.name);
+    return data;
   }
 
   async close(): Promise<void> {

@@ -1,6 +1,5 @@
 import { createHash } from 'node:crypto';
-import { crc32 } from 'node:zlib';
-import { describeError } from '../errors.js';
+import { describeError, FerryError } from '../errors.js';
 import { decodeHtml } from '../pack/html-text.js';
 import { linksOf, resolveLink } from '../pack/rewrite-links.js';
 import { readCentralDirectory, type CentralRecord } from './central-directory.js';
@@ -9,6 +8,7 @@ import { CONTENT_PREFIX, INDEX_NAME, nameProblem, shardName, splitFragment } fro
 import { EntryKind, type IndexRecord } from './path-index.js';
 import { Bundle } from './reader.js';
 import { localDataOffset } from './zip-tail.js';
+import { localRecordProblem } from './local-records.js';
 
 /** One finding of `ferry verify`: which check, which entry, what is wrong. */
 export interface Finding {
@@ -111,10 +111,13 @@ async function checkStructure(bundle: Bundle, records: IndexRecord[], report: Ve
   const spans = central.slice().sort((a, b) => a.offset - b.offset);
   for (let i = 0; i < spans.length; i++) {
     const entry = spans[i]!;
-    const end = (await localDataOffset(bundle.source, entry.offset)) + entry.compressedSize;
+    const start = await localDataOffset(bundle.source, entry.offset);
+    const end = start + entry.compressedSize;
     const limit = spans[i + 1]?.offset ?? bundle.source.size;
     if (end > limit)
       report.errors.push({ check: 'structure', entry: entry.name, message: 'its data overlaps the next entry' });
+    const problem = end <= bundle.source.size ? await localRecordProblem(bundle.source, entry, start) : undefined;
+    if (problem) report.errors.push({ check: 'structure', entry: entry.name, message: problem });
   }
 }
 
@@ -128,20 +131,17 @@ async function checkContent(
   const entries = records.filter(stored);
   for (const [done, record] of entries.entries()) {
     onProgress?.(done, entries.length);
+    const damaged = () =>
+      report.errors.push({
+        check: 'checksums',
+        entry: record.name,
+        message: 'CRC-32 does not match: the data is damaged',
+      });
     try {
       const hash = createHash('sha256');
-      let checksum = 0;
-      for await (const chunk of await bundle.openStream(record)) {
-        hash.update(chunk as Buffer);
-        checksum = crc32(chunk as Buffer, checksum);
-      }
-      if (checksum >>> 0 !== record.locator.crc32 >>> 0) {
-        report.errors.push({
-          check: 'checksums',
-          entry: record.name,
-          message: 'CRC-32 does not match: the data is damaged',
-        });
-      } else if (!hash.digest().equals(record.locator.sha256)) {
+      // The stream checks the CRC-32 itself and fails at its end when it does not match.
+      for await (const chunk of await bundle.openStream(record)) hash.update(chunk as Buffer);
+      if (!hash.digest().equals(record.locator.sha256)) {
         report.errors.push({
           check: 'checksums',
           entry: record.name,
@@ -149,7 +149,8 @@ async function checkContent(
         });
       }
     } catch (error) {
-      report.errors.push({ check: 'checksums', entry: record.name, message: describeError(error) });
+      if (error instanceof FerryError && error.code === 'ENTRY_DAMAGED') damaged();
+      else report.errors.push({ check: 'checksums', entry: record.name, message: describeError(error) });
     }
   }
   onProgress?.(entries.length, entries.length);

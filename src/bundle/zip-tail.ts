@@ -119,11 +119,27 @@ function missingZip64(): FerryError {
   return new FerryError('BUNDLE_CORRUPT', 'The zip64 extra field of the index entry is missing.');
 }
 
-/** Offset of an entry's data: after its 30-byte local header, name and extra field. */
-export async function localDataOffset(source: ByteSource, localHeaderOffset: number): Promise<number> {
-  const header = await source.read(localHeaderOffset, 30);
-  if (header.readUInt32LE(0) !== 0x04034b50) {
+/**
+ * Offset of an entry's data: after its 30-byte local header, name and extra field. With the name
+ * the path index gave, the header must carry that name: a damaged index record that points at
+ * another entry is caught here, in the same read.
+ */
+export async function localDataOffset(
+  source: ByteSource,
+  localHeaderOffset: number,
+  expectedName?: string,
+): Promise<number> {
+  const name = expectedName === undefined ? undefined : Buffer.from(expectedName, 'utf8');
+  const wanted = 30 + (name?.length ?? 0);
+  const header = await source.read(localHeaderOffset, Math.min(wanted, source.size - localHeaderOffset));
+  if (header.length < 30 || header.readUInt32LE(0) !== 0x04034b50) {
     throw new FerryError('BUNDLE_CORRUPT', `${source.label}: no local file header at offset ${localHeaderOffset}.`);
+  }
+  if (name && (header.readUInt16LE(26) !== name.length || !header.subarray(30).equals(name))) {
+    throw new FerryError(
+      'BUNDLE_CORRUPT',
+      `${source.label}: the path index points "${expectedName}" at another entry (offset ${localHeaderOffset}); the index is damaged. Run "ferry verify ${source.label}".`,
+    );
   }
   return localHeaderOffset + 30 + header.readUInt16LE(26) + header.readUInt16LE(28);
 }

@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { createServer, type Server } from 'node:http';
 import { FerryError } from '../errors.js';
 import type { CliIO } from './io.js';
+import type { LibraryChange } from '../server/library.js';
 
 function listen(server: Server, port: number, host: string): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -69,11 +70,14 @@ export function registerServe(program: Command, io: CliIO): void {
         );
         if (flags.qr && urls.lan[0])
           io.stdout.write(`\nScan with a phone to open ${urls.lan[0]}\n${await qrCode(urls.lan[0])}\n`);
-        const stopWatching = flags.watch
-          ? library.watch((changes) => {
-              for (const change of changes) io.stdout.write(`${change.kind} ${change.name} (${change.file})\n`);
-            })
-          : () => undefined;
+        const report = (changes: LibraryChange[]) => {
+          for (const change of changes) {
+            const renamed = change.previousName ? `${change.previousName} -> ` : '';
+            io.stdout.write(`${change.kind} ${renamed}${change.name} (${change.file})\n`);
+          }
+        };
+        library.onChange(report);
+        const stopWatching = flags.watch ? library.watch(report) : () => undefined;
         io.stdout.write(`${flags.watch ? 'Watching for bundles. ' : ''}Press Ctrl+C to stop.\n`);
         await io.stopSignal();
         stopWatching();

@@ -84,7 +84,11 @@ export class BundleSearcher {
   /** Paths and titles of recent results and exact-title checks. */
   private readonly documents = new LruMap<string, ShardDocument>(DOCUMENT_CACHE_SIZE);
 
-  constructor(readonly bundle: SearchableBundle) {}
+  /** `name` is the bundle's name in links, when a library gives it another (two bundles of one name). */
+  constructor(
+    readonly bundle: SearchableBundle,
+    readonly name = bundle.name,
+  ) {}
 
   private get searchPipeline(): lunr.Pipeline {
     return (this.pipeline ??= searchPipeline(this.bundle.manifest.search.language));
@@ -184,7 +188,7 @@ export class BundleSearcher {
   async hit(candidate: Candidate): Promise<SearchHit> {
     const { path, title } = await this.pageOf(candidate);
     return {
-      bundle: this.bundle.name,
+      bundle: this.name,
       path,
       title,
       score: Math.round(candidate.score * 1000) / 1000,
@@ -252,8 +256,8 @@ function bestMatches(
 
 /** Best first; equal scores keep the bundles' order, then the shards' and documents' (path order). */
 function byScore(a: Candidate, b: Candidate): number {
-  const nameA = a.searcher.bundle.name;
-  const nameB = b.searcher.bundle.name;
+  const nameA = a.searcher.name;
+  const nameB = b.searcher.name;
   return b.score - a.score || (nameA < nameB ? -1 : nameA > nameB ? 1 : 0) || a.shard - b.shard || a.doc - b.doc;
 }
 

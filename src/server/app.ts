@@ -10,12 +10,31 @@ import { assetRoutes } from './routes/assets.js';
 import { catalogRoutes } from './routes/catalog.js';
 import { contentRoutes } from './routes/content.js';
 import { pageRoutes } from './routes/pages.js';
+import { setSecurityHeaders, securityHeaders } from './security-headers.js';
+import type { LibraryBundle } from './library.js';
 
 export { HttpError } from './http.js';
 
-/** Our own errors carry a status; express's (a bad %-encoding, say) carry `status` in 4xx. */
+/** What describes an answer's body, to be dropped when an error page takes its place. */
+const ANSWER_HEADERS = [
+  'Content-Length',
+  'Content-Encoding',
+  'Content-Range',
+  'Content-Type',
+  'Content-Disposition',
+  'Accept-Ranges',
+  'ETag',
+  'Cache-Control',
+  'Vary',
+];
+
+/**
+ * Our own errors carry a status; express's (a bad %-encoding, say) carry `status` in 4xx. A bundle
+ * being replaced is 503: the answer will be right again once the copy is done.
+ */
 function statusOf(error: unknown): number {
   if (error instanceof HttpError) return error.status;
+  if (error instanceof FerryError && error.code === 'BUNDLE_CHANGED') return 503;
   const status = (error as { status?: unknown } | null)?.status;
   return typeof status === 'number' && status >= 400 && status < 500 ? status : 500;
 }
@@ -26,6 +45,7 @@ export function createApp(library: Library, options: AppOptions = {}): express.E
   app.disable('x-powered-by');
   app.set('etag', false);
   const context = createContext(library, options);
+  app.use(securityHeaders);
   // The server only reads: anything but GET and HEAD is refused before any route sees it.
   app.use((request, response, next) => {
     if (request.method === 'GET' || request.method === 'HEAD') return next();
@@ -42,15 +62,25 @@ export function createApp(library: Library, options: AppOptions = {}): express.E
     throw new HttpError(404, 'There is nothing at this address.');
   });
 
-  app.use((error: unknown, request: Request, response: Response, _next: NextFunction) => {
-    const status = statusOf(error);
+  app.use(async (error: unknown, request: Request, response: Response, _next: NextFunction) => {
+    if (error instanceof HttpError && error.location) return void response.redirect(error.status, error.location);
+    // Damaged bytes read from a file copied over in place are the copy's doing, not rot: 503.
+    const item = response.locals.bundle as LibraryBundle | undefined;
+    const replaced = item && statusOf(error) === 500 && (await item.bundle.source.changed?.());
+    const status = replaced ? 503 : statusOf(error);
     if (status >= 500) console.error(`ferry: ${request.method} ${request.originalUrl}: ${describeError(error)}`);
     if (response.headersSent) {
+      // The body is already on its way: cut the connection so no client takes it as complete.
       response.destroy();
       return;
     }
-    const message =
-      error instanceof HttpError || error instanceof FerryError
+    // Headers set for the answer that failed (its length, encoding, ETag) must not describe this one.
+    for (const name of ANSWER_HEADERS) response.removeHeader(name);
+    setSecurityHeaders(response);
+    if (status === 503) response.setHeader('Retry-After', '5');
+    const message = replaced
+      ? `${item.name} is being replaced. Try again in a moment.`
+      : error instanceof HttpError || error instanceof FerryError
         ? error.message
         : status < 500
           ? 'This request is not valid.'

@@ -26,10 +26,33 @@ export interface AppContext {
   cache: EntryCache;
   assets: Map<string, ViewerAsset>;
   assetVersions: Record<string, string>;
-  /** The bundle named in a request, held open until the response is done (or 404). */
-  bundleOf(name: unknown, response: Response): LibraryBundle;
-  /** Every bundle, each held open until the response is done. */
-  bundles(response: Response): LibraryBundle[];
+  /**
+   * The bundle named in a request as it is on disk now, held open until the response is done;
+   * 404 when there is none, a redirect when it was renamed by a new edition, 503 while it is
+   * being replaced.
+   */
+  bundleOf(name: unknown, response: Response): Promise<LibraryBundle>;
+  /** Every bundle that can be read now, each held open until the response is done. */
+  bundles(response: Response): Promise<LibraryBundle[]>;
+}
+
+/** The same request with the bundle's new name: in the path, or in ?bundle=. */
+function renamedUrl(originalUrl: string, from: string, to: string): string | undefined {
+  const url = new URL(originalUrl, 'http://host');
+  const segments = url.pathname.split('/');
+  const at = segments.findIndex((segment, i) => i > 0 && segment === encodeURIComponent(from));
+  if (at > 0) segments[at] = encodeURIComponent(to);
+  else if (url.searchParams.get('bundle') === from) url.searchParams.set('bundle', to);
+  else return undefined;
+  url.pathname = segments.join('/');
+  return url.pathname + url.search;
+}
+
+function moved(response: Response, from: string, to: string): HttpError {
+  const location = renamedUrl(response.req.originalUrl, from, to);
+  return location
+    ? new HttpError(302, `"${from}" is now "${to}".`, location)
+    : new HttpError(404, `There is no bundle named "${from}" in this library; it is now "${to}".`);
 }
 
 /** A bundle replaced while a response still reads it stays open until that response ends. */
@@ -47,16 +70,26 @@ export function createContext(library: Library, options: AppOptions = {}): AppCo
     cache: new EntryCache(ENTRY_CACHE_BYTES, ENTRY_CACHE_ITEM_BYTES),
     assets,
     assetVersions: Object.fromEntries([...assets].map(([file, asset]) => [file, asset.etag.replace(/"/g, '')])),
-    bundleOf(name, response) {
-      const item = library.get(single(name) ?? '');
-      if (!item) throw new HttpError(404, `There is no bundle named "${String(name)}" in this library.`);
+    async bundleOf(name, response) {
+      const wanted = single(name) ?? '';
+      const listed = library.get(wanted);
+      if (!listed) {
+        const now = library.renamedTo(wanted);
+        if (now) throw moved(response, wanted, now);
+        throw new HttpError(404, `There is no bundle named "${wanted}" in this library.`);
+      }
+      const item = await library.current(listed);
+      if (item.name !== wanted) throw moved(response, wanted, item.name);
       holdUntilDone(library, item, response);
+      response.locals.bundle = item;
       return item;
     },
-    bundles(response) {
-      const items = library.list();
-      for (const item of items) holdUntilDone(library, item, response);
-      return items;
+    async bundles(response) {
+      // A bundle being replaced is left out of library-wide answers instead of failing them.
+      const items = await Promise.all(library.list().map((item) => library.current(item).catch(() => undefined)));
+      const ready = items.filter((item): item is LibraryBundle => item !== undefined && !item.retired);
+      for (const item of ready) holdUntilDone(library, item, response);
+      return ready;
     },
   };
 }

@@ -4,11 +4,12 @@ import { nameProblem } from '../bundle/names.js';
 import { chooseUi, type Ui } from './i18n/choose.js';
 import { acceptsGzip } from './send-entry.js';
 
-/** An HTTP error with the status to answer and a message fit to show. */
+/** An HTTP error with the status to answer and a message fit to show; a 3xx carries where to go. */
 export class HttpError extends Error {
   constructor(
     readonly status: number,
     message: string,
+    readonly location?: string,
   ) {
     super(message);
   }

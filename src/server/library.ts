@@ -3,6 +3,8 @@ import { readdir, stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { baseOfPart, findParts } from '../bundle/parts.js';
 import { Bundle } from '../bundle/reader.js';
+import { changedError } from '../bundle/byte-source.js';
+import type { Manifest } from '../bundle/manifest.js';
 import { FerryError, describeError } from '../errors.js';
 import { BundleSearcher } from '../search/searcher.js';
 
@@ -24,6 +26,8 @@ export interface LibraryChange {
   kind: 'added' | 'replaced' | 'removed';
   name: string;
   file: string;
+  /** For a bundle replaced by one of another name: the name it had. */
+  previousName?: string;
 }
 
 /** The bundles in a folder: .ferry files, and split bundles by their first part when whole ones are absent. */
@@ -41,7 +45,7 @@ function libraryBundle(name: string, file: string, bundle: Bundle, stamp: string
     file,
     bytes: bundle.source.size,
     bundle,
-    searcher: new BundleSearcher(bundle),
+    searcher: new BundleSearcher(bundle, name),
     stamp,
     users: 0,
     retired: false,
@@ -54,12 +58,23 @@ async function stampOf(file: string): Promise<string> {
   return stats.map((each) => `${each.size}:${each.mtimeMs}:${each.ino}`).join('/');
 }
 
+/** A new edition of the same bundle: its old name then leads to the new one instead of nowhere. */
+function sameBundle(before: Manifest, after: Manifest): boolean {
+  const { source, title } = before.metadata;
+  return (source !== '' && source === after.metadata.source) || title === after.metadata.title;
+}
+
 const WATCH_POLL_MS = 10_000;
 const WATCH_SETTLE_MS = 500;
 
 /** Every bundle the server offers, opened once and kept open; with watch(), kept up to date. */
 export class Library {
   private readonly byName = new Map<string, LibraryBundle>();
+  /** Names of bundles replaced by a new edition under another name, to the name they have now. */
+  private readonly renamed = new Map<string, string>();
+  /** One check of the disk per bundle at a time, shared by the requests that wait for it. */
+  private readonly checks = new Map<LibraryBundle, Promise<LibraryBundle>>();
+  private notify: (changes: LibraryChange[]) => void = () => undefined;
 
   private constructor(
     private readonly paths: string[],
@@ -88,12 +103,66 @@ export class Library {
 
   private async add(file: string): Promise<LibraryBundle> {
     const stamp = await stampOf(file);
-    const bundle = await Bundle.open(file);
+    const item = this.insert(file, await Bundle.open(file), stamp);
+    return item;
+  }
+
+  /** Puts an open bundle in the library under its own name, made unique. */
+  private insert(file: string, bundle: Bundle, stamp: string): LibraryBundle {
     let name = bundle.name;
     for (let n = 2; this.byName.has(name); n++) name = `${bundle.name}-${n}`;
     const item = libraryBundle(name, file, bundle, stamp);
     this.byName.set(name, item);
+    this.renamed.delete(name);
     return item;
+  }
+
+  /**
+   * The bundle as it is on disk now: the same item while its file is unchanged, else the bundle
+   * reopened from the new file (under the new manifest's name). While the new file does not open
+   * (a copy still running), the old one is served if its bytes are intact (the new file was moved
+   * in beside it) and BUNDLE_CHANGED is thrown if they were overwritten in place.
+   */
+  current(item: LibraryBundle): Promise<LibraryBundle> {
+    if (item.retired) {
+      const now = this.list().find((each) => each.file === item.file);
+      return now ? this.current(now) : Promise.resolve(item);
+    }
+    let check = this.checks.get(item);
+    if (!check) {
+      check = this.recheck(item).finally(() => this.checks.delete(item));
+      this.checks.set(item, check);
+    }
+    return check;
+  }
+
+  private async recheck(item: LibraryBundle): Promise<LibraryBundle> {
+    const stamp = await stampOf(item.file).catch(() => undefined);
+    // A file gone from its path (removed, or between the two steps of a move) leaves the open one intact.
+    if (stamp === undefined || stamp === item.stamp) return item;
+    let bundle: Bundle;
+    try {
+      bundle = await Bundle.open(item.file);
+      if ((await stampOf(item.file)) !== stamp) {
+        await bundle.close();
+        throw changedError(item.file);
+      }
+    } catch (error) {
+      if (await item.bundle.source.changed?.()) throw changedError(item.file);
+      this.onWarning(`kept the old ${item.file} for now: the new one does not open (${describeError(error)})`);
+      item.stamp = stamp;
+      return item;
+    }
+    this.remove(item);
+    const fresh = this.insert(item.file, bundle, stamp);
+    if (fresh.name !== item.name && sameBundle(item.bundle.manifest, bundle.manifest)) {
+      this.renamed.set(item.name, fresh.name);
+      for (const [old, now] of this.renamed) if (now === item.name) this.renamed.set(old, fresh.name);
+    }
+    const change: LibraryChange = { kind: 'replaced', name: fresh.name, file: item.file };
+    if (fresh.name !== item.name) change.previousName = item.name;
+    this.notify([change]);
+    return fresh;
   }
 
   /** The bundle files the paths name now. */
@@ -122,15 +191,11 @@ export class Library {
         continue;
       }
       files.delete(item.file);
-      const stamp = await stampOf(item.file).catch(() => item.stamp);
-      if (stamp === item.stamp) continue;
-      try {
-        const bundle = await Bundle.open(item.file);
-        this.remove(item);
-        this.byName.set(item.name, libraryBundle(item.name, item.file, bundle, stamp));
-        changes.push({ kind: 'replaced', name: item.name, file: item.file });
-      } catch (error) {
-        this.onWarning(`kept the old ${item.file} for now: the new one does not open (${describeError(error)})`);
+      const now = await this.current(item).catch(() => item);
+      if (now !== item) {
+        const change: LibraryChange = { kind: 'replaced', name: now.name, file: item.file };
+        if (now.name !== item.name) change.previousName = item.name;
+        changes.push(change);
       }
     }
     for (const file of files) {
@@ -141,6 +206,9 @@ export class Library {
         this.onWarning(`skipped ${file}: ${describeError(error)}`);
       }
     }
+    // Replacements were told by current() itself, as they are when a request finds them first.
+    const told = changes.filter((change) => change.kind !== 'replaced');
+    if (told.length > 0) this.notify(told);
     return changes;
   }
 
@@ -164,16 +232,20 @@ export class Library {
    * Watches the folders for bundles added, replaced or removed: file-system events, settled for
    * a moment so a copy can finish, and a slow poll for file systems that send none.
    */
+  /** Tells `listener` of every bundle added, replaced or removed, whether a request or a scan found it. */
+  onChange(listener: (changes: LibraryChange[]) => void): void {
+    this.notify = listener;
+  }
+
   watch(onChange: (changes: LibraryChange[]) => void): () => void {
+    this.onChange(onChange);
     let timer: NodeJS.Timeout | undefined;
     let running = Promise.resolve();
     const check = () => {
       running = running.then(async () => {
-        const changes = await this.refresh().catch((error: unknown) => {
+        await this.refresh().catch((error: unknown) => {
           this.onWarning(`could not rescan the library: ${describeError(error)}`);
-          return [];
         });
-        if (changes.length > 0) onChange(changes);
       });
     };
     const soon = () => {
@@ -198,6 +270,11 @@ export class Library {
 
   get(name: string): LibraryBundle | undefined {
     return this.byName.get(name);
+  }
+
+  /** The name a bundle has now, when `name` was its name before it was replaced by a new edition. */
+  renamedTo(name: string): string | undefined {
+    return this.byName.has(name) ? undefined : this.renamed.get(name);
   }
 
   list(): LibraryBundle[] {

@@ -84,12 +84,14 @@ export async function sendEntry(
   }
   if (gzip && record.locator.compressedSize <= BUFFERED_LIMIT) {
     response.end(
-      await cache.get(key, async () => Buffer.concat([GZIP_HEADER, await bundle.readRaw(record), gzipTrailer(record)])),
+      await cache.get(key, async () =>
+        Buffer.concat([GZIP_HEADER, await bundle.readRawChecked(record), gzipTrailer(record)]),
+      ),
     );
   } else if (gzip) {
+    const checked = await bundle.openCheckedRawStream(record, gzipTrailer(record));
     response.write(GZIP_HEADER);
-    await pipeline(await bundle.openRawStream(record), response, { end: false });
-    response.end(gzipTrailer(record));
+    await pipeline(checked, response);
   } else if (record.locator.size <= BUFFERED_LIMIT) {
     response.end(await cache.get(key, () => bundle.read(record)));
   } else {
@@ -124,7 +126,11 @@ async function sendFramed(
   response.end(request.method === 'HEAD' ? undefined : body);
 }
 
-/** 206 with the bytes asked for: read straight from the file when stored, cut from memory when small. */
+/**
+ * 206 with the bytes asked for: cut from the checked whole when small; read straight from the
+ * file, unchecked, for a large stored entry (a video being sought), where checking would mean
+ * reading it whole for every seek. `ferry verify` checks those.
+ */
 async function sendRange(
   request: Request,
   response: Response,
@@ -137,7 +143,7 @@ async function sendRange(
   response.setHeader('Content-Range', `bytes ${range.start}-${range.end - 1}/${record.locator.size}`);
   response.setHeader('Content-Length', range.end - range.start);
   if (request.method === 'HEAD') return void response.end();
-  if (record.locator.method === 0) {
+  if (record.locator.size > BUFFERED_LIMIT) {
     await pipeline(await bundle.openRawStream(record, range.start, range.end), response);
   } else {
     const whole = await cache.get(cacheKey(bundle, record, 'plain'), () => bundle.read(record));

@@ -1,10 +1,11 @@
 import { execFileSync } from 'node:child_process';
 import { copyFile, readFile, truncate, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { crc32 } from 'node:zlib';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { Bundle } from '../../src/bundle/reader.js';
 import { FerryError } from '../../src/errors.js';
-import { packSample, tempFolder } from '../helpers.js';
+import { packSample, REPO, runCli, tempFolder } from '../helpers.js';
 
 async function openError(path: string): Promise<FerryError> {
   const error = await Bundle.open(path).then(
@@ -54,10 +55,41 @@ describe('the reader refuses bad bundles with a clear error', () => {
     expect(['NOT_A_BUNDLE', 'BUNDLE_CORRUPT']).toContain((await openError(path)).code);
   });
 
+  it('refuses a path index record changed by one byte, by the checksum of its block', async () => {
+    const path = join(folder, 'flipped-record.ferry');
+    const bytes = await readFile(good);
+    const name = Buffer.from('content/index.html');
+    const length = Buffer.alloc(2);
+    length.writeUInt16LE(name.length);
+    const record = bytes.lastIndexOf(Buffer.concat([length, name, Buffer.from([1])]));
+    bytes[record + 2 + name.length + 1]! ^= 0x01; // The media type of the record.
+    await writeFile(path, bytes);
+    const bundle = await Bundle.open(path);
+    const error = await bundle.resolveContent('index.html').then(
+      () => undefined,
+      (failure: FerryError) => failure,
+    );
+    await bundle.close();
+    expect(error?.code).toBe('BUNDLE_CORRUPT');
+    expect(error?.message).toMatch(/path index is damaged \(block \d+ does not match its checksum\)/);
+  });
+
+  it('refuses a path index whose block table was changed, at open', async () => {
+    const path = join(folder, 'flipped-table.ferry');
+    const bytes = await readFile(good);
+    const magic = bytes.lastIndexOf(Buffer.from('FRYIDX2\0', 'latin1'));
+    const tableOffset = Number(bytes.readBigUInt64LE(magic + 16));
+    bytes[magic + tableOffset + 12]! ^= 0x80; // The first block's CRC-32 in the table.
+    await writeFile(path, bytes);
+    const error = await openError(path);
+    expect(error.code).toBe('BUNDLE_CORRUPT');
+    expect(error.message).toContain('its header or block table does not match its checksum');
+  });
+
   it('refuses a bundle whose path index was overwritten', async () => {
     const path = join(folder, 'damaged.ferry');
     const bytes = await readFile(good);
-    const magic = bytes.lastIndexOf(Buffer.from('FRYIDX1\0', 'latin1'));
+    const magic = bytes.lastIndexOf(Buffer.from('FRYIDX2\0', 'latin1'));
     bytes.fill(0x41, magic, magic + 8);
     await writeFile(path, bytes);
     const error = await openError(path);
@@ -76,6 +108,8 @@ describe('the reader refuses bad bundles with a clear error', () => {
     expect(record).toBeGreaterThan(0);
     const sizeField = record + 2 + name.length + 1 + 2 + 8 + 8;
     bytes.writeBigUInt64LE(100n, sizeField);
+    // Checksummed again, as a hostile maker would: the index is whole, its claim is the lie.
+    resealIndex(bytes, bytes.lastIndexOf(Buffer.from('FRYIDX2\0', 'latin1')));
     await writeFile(path, bytes);
     const bundle = await Bundle.open(path);
     const entry = (await bundle.resolveContent('index.html'))!;
@@ -103,5 +137,36 @@ describe('the reader refuses bad bundles with a clear error', () => {
     const damagedRecord = (await damaged.resolveContent('index.html'))!;
     await expect(damaged.read(damagedRecord)).rejects.toThrow();
     await damaged.close();
+  });
+});
+
+/** Recomputes the CRC-32s of a version 2 path index whose data starts at `start` (FORMAT.md §4.2). */
+function resealIndex(bytes: Buffer, start: number): void {
+  const blockCount = bytes.readUInt32LE(start + 12);
+  const table = start + Number(bytes.readBigUInt64LE(start + 16));
+  let at = table;
+  let firstBlock = table;
+  for (let block = 0; block < blockCount; block++) {
+    const offset = start + Number(bytes.readBigUInt64LE(at));
+    if (block === 0) firstBlock = offset;
+    bytes.writeUInt32LE(crc32(bytes.subarray(offset, offset + bytes.readUInt32LE(at + 8))), at + 12);
+    at += 18 + bytes.readUInt16LE(at + 16);
+  }
+  const head = crc32(bytes.subarray(start, firstBlock));
+  bytes.writeUInt32LE(crc32(bytes.subarray(table, at), head), at);
+}
+
+describe('bundles of format version 1', () => {
+  const v1 = join(REPO, 'test/fixtures/format-1/click-v1.ferry');
+
+  it('still open, read and verify: their index has no checksums to check', async () => {
+    const bundle = await Bundle.open(v1);
+    expect(bundle.manifest.version).toBe(1);
+    expect(bundle.indexHeader.checksums).toBe(false);
+    const page = (await bundle.resolveContent('license.html'))!;
+    expect((await bundle.read(page)).toString()).toContain('BSD');
+    await bundle.close();
+    const run = await runCli(['verify', v1]);
+    expect(run.code, run.stdout.toString()).toBe(0);
   });
 });

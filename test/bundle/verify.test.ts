@@ -1,23 +1,7 @@
-import { readFile, writeFile } from 'node:fs/promises';
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { Bundle } from '../../src/bundle/reader.js';
-import { packSample, runCli, tempFolder } from '../helpers.js';
-
-/** Flips one byte inside an entry's stored data, the way a bad USB stick does. */
-async function damageEntry(source: string, target: string, path: string): Promise<void> {
-  const bundle = await Bundle.open(source);
-  const record = (await bundle.resolveContent(path))!;
-  await bundle.close();
-  const bytes = await readFile(source);
-  const dataStart =
-    record.locator.offset +
-    30 +
-    bytes.readUInt16LE(record.locator.offset + 26) +
-    bytes.readUInt16LE(record.locator.offset + 28);
-  bytes[dataStart + 100] = bytes[dataStart + 100]! ^ 0xff;
-  await writeFile(target, bytes);
-}
+import { damageEntry, packSample, runCli, tempFolder } from '../helpers.js';
 
 describe('ferry verify', () => {
   let folder: string;

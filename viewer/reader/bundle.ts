@@ -4,6 +4,7 @@ import type { EntryReads } from '../../src/bundle/reader.js';
 import type { SearchableBundle } from '../../src/search/searcher.js';
 import { CONTENT_PREFIX, MANIFEST_NAME } from '../../src/bundle/names.js';
 import { localDataOffset } from '../../src/bundle/zip-tail.js';
+import { crc32 } from '../../src/bundle/crc32.js';
 import type { BlobSource } from './blob-source.js';
 
 async function inflate(raw: Uint8Array<ArrayBuffer>): Promise<Uint8Array<ArrayBuffer>> {
@@ -11,16 +12,34 @@ async function inflate(raw: Uint8Array<ArrayBuffer>): Promise<Uint8Array<ArrayBu
   return new Uint8Array(await new Response(stream).arrayBuffer());
 }
 
-/** An entry's content: stored entries as they are, deflated ones inflated by the browser. */
+/** The same advice the command line gives: the copy on the stick is damaged, verify it and copy it again. */
+function damaged(source: BlobSource, record: StoredRecord): Error {
+  return new Error(
+    `${source.label}: "${record.name}" is damaged (its CRC-32 does not match). Run "ferry verify" on the bundle, then copy it again from a good source.`,
+  );
+}
+
+function checked(source: BlobSource, record: StoredRecord, data: Uint8Array<ArrayBuffer>): Uint8Array<ArrayBuffer> {
+  if (data.length !== record.locator.size || crc32(data) !== record.locator.crc32 >>> 0) throw damaged(source, record);
+  return data;
+}
+
+/** An entry's content, checked against its CRC-32: stored entries as they are, deflated ones inflated by the browser. */
 async function entryBytes(source: BlobSource, record: StoredRecord): Promise<Uint8Array<ArrayBuffer>> {
-  const start = await localDataOffset(source, record.locator.offset);
+  const start = await localDataOffset(source, record.locator.offset, record.name);
   // A copy into its own ArrayBuffer, as Blob and the decompressor want.
   const raw = new Uint8Array(await source.read(start, record.locator.compressedSize));
-  return record.locator.method === 0 ? raw : inflate(raw);
+  if (record.locator.method === 0) return checked(source, record, raw);
+  const data = await inflate(raw).catch(() => {
+    throw damaged(source, record);
+  });
+  return checked(source, record, data);
 }
 
 /** A bundle read in the browser: the same path index as the server, entries inflated by the browser. */
 export class BrowserBundle implements SearchableBundle {
+  private readonly checkedInPlace = new Set<string>();
+
   private constructor(
     private readonly source: BlobSource,
     private readonly index: IndexReader,
@@ -56,11 +75,18 @@ export class BrowserBundle implements SearchableBundle {
     return Buffer.from(await this.bytes(record));
   }
 
-  /** Reads at any position of an entry: in place for stored ones (search shards), else from the inflated whole. */
+  /**
+   * Reads at any position of an entry: in place for stored ones (search shards), else from the
+   * inflated whole. A stored entry is checked whole once, the first time, like the server does.
+   */
   async randomAccess(record: StoredRecord): Promise<EntryReads> {
     const { size, method } = record.locator;
-    const start = await localDataOffset(this.source, record.locator.offset);
+    const start = await localDataOffset(this.source, record.locator.offset, record.name);
     const whole = method === 0 ? undefined : await this.read(record);
+    if (!whole && !this.checkedInPlace.has(record.name)) {
+      await this.bytes(record);
+      this.checkedInPlace.add(record.name);
+    }
     return {
       size,
       label: `${this.label}: ${record.name}`,

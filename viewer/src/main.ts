@@ -47,3 +47,13 @@ const frame = document.getElementById('content');
 if (frame instanceof HTMLIFrameElement) followFrame(frame);
 const form = document.querySelector('form.search');
 if (form instanceof HTMLFormElement) attachSuggestions(form);
+
+// The external-link page's "go back": a link to the library without script, the previous page with it
+// (an inline javascript: link would break the server's content security policy).
+document.querySelectorAll<HTMLAnchorElement>('a.go-back').forEach((link) => {
+  link.addEventListener('click', (event: MouseEvent) => {
+    if (history.length < 2) return;
+    event.preventDefault();
+    history.back();
+  });
+});

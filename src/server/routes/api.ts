@@ -15,7 +15,7 @@ export function apiRoutes(app: Express, context: AppContext): void {
   app.get('/api/suggest', async (request, response) => {
     const prefix = (single(request.query.q) ?? '').slice(0, 200);
     const name = single(request.query.bundle);
-    const items = name ? [context.bundleOf(name, response)] : context.bundles(response);
+    const items = name ? [await context.bundleOf(name, response)] : await context.bundles(response);
     const limit = integer(request.query.limit, 10, 50) || 10;
     const lists = await Promise.all(
       items.map(async (item) =>
@@ -30,9 +30,13 @@ export function apiRoutes(app: Express, context: AppContext): void {
     response.json(lists.flat().slice(0, limit));
   });
 
-  app.get('/api/bundles', (_request, response) => {
+  app.get('/api/bundles', async (_request, response) => {
     response.json(
-      context.bundles(response).map((item) => ({ name: item.name, bytes: item.bytes, ...item.bundle.manifest })),
+      (await context.bundles(response)).map((item) => ({
+        name: item.name,
+        bytes: item.bytes,
+        ...item.bundle.manifest,
+      })),
     );
   });
 }

@@ -23,7 +23,7 @@ export function assetRoutes(app: Express, context: AppContext): void {
   });
 
   app.get('/_ferry/illustration/:bundle', async (request, response) => {
-    const item = context.bundleOf(request.params.bundle, response);
+    const item = await context.bundleOf(request.params.bundle, response);
     const record = await item.bundle.resolve(ILLUSTRATION_NAME);
     if (!record) throw new HttpError(404, 'This bundle has no illustration.');
     const immutable = request.query.v === bundleVersion(item);

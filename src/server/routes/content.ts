@@ -26,7 +26,7 @@ function contentPolicy(request: Request, bundle: string): string {
 /** The bundles' own pages and assets, and the bundle files themselves. */
 export function contentRoutes(app: Express, context: AppContext): void {
   app.get('/content/:bundle/{*path}', async (request, response) => {
-    const item = context.bundleOf(request.params.bundle, response);
+    const item = await context.bundleOf(request.params.bundle, response);
     const path = entryPath(request.params.path);
     if (path === '') return void response.redirect(302, contentUrl(item.name, item.bundle.manifest.mainPage));
     const wanted = path.endsWith('/') ? path + 'index.html' : path;
@@ -53,8 +53,8 @@ export function contentRoutes(app: Express, context: AppContext): void {
     throw new HttpError(404, `"${path}" is not in ${item.bundle.manifest.metadata.title}.`);
   });
 
-  app.get('/content/:bundle', (request, response) => {
-    const item = context.bundleOf(request.params.bundle, response);
+  app.get('/content/:bundle', async (request, response) => {
+    const item = await context.bundleOf(request.params.bundle, response);
     response.redirect(302, viewerUrl(item.name, item.bundle.manifest.mainPage));
   });
 
@@ -62,12 +62,12 @@ export function contentRoutes(app: Express, context: AppContext): void {
     const requested = request.params.bundle;
     const sidecar = context.library.get(requested) ? undefined : sidecarRequest(requested);
     if (sidecar) {
-      const item = context.bundleOf(sidecar.name, response);
+      const item = await context.bundleOf(sidecar.name, response);
       const path = item.file + SIDECARS[sidecar.kind];
       if (!existsSync(path)) throw new HttpError(404, `"${requested}" has not been published: run ferry publish.`);
       return void response.sendFile(resolve(path), { headers: { 'Content-Type': SIDECAR_TYPES[sidecar.kind] } });
     }
-    const item = context.bundleOf(requested, response);
+    const item = await context.bundleOf(requested, response);
     // The content digest and size: cheap to know at open, and they change whenever a repack changes anything.
     const etag = `"${item.bundle.manifest.contentDigest.slice(7, 39)}-${item.bytes}"`;
     await sendBundleFile(request, response, item.bundle.source, `${item.name}.ferry`, etag);

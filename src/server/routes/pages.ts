@@ -25,10 +25,10 @@ export async function runSearch(context: AppContext, request: Request, response:
   }
   const query = (single(request.query.q) ?? '').slice(0, 500);
   const name = single(request.query.bundle);
-  const item = name ? context.bundleOf(name, response) : undefined;
+  const item = name ? await context.bundleOf(name, response) : undefined;
   const limit = integer(request.query.limit, 10, 100) || 10;
   const offset = integer(request.query.offset, 0, 10_000);
-  const searchers = item ? [item.searcher] : context.bundles(response).map((each) => each.searcher);
+  const searchers = item ? [item.searcher] : (await context.bundles(response)).map((each) => each.searcher);
   let timer: NodeJS.Timeout | undefined;
   const tooSlow = new Promise<never>((_, reject) => {
     timer = setTimeout(() => reject(new HttpError(503, t.searchTooSlow)), context.searchTimeoutMs);
@@ -44,19 +44,23 @@ export async function runSearch(context: AppContext, request: Request, response:
 export function pageRoutes(app: Express, context: AppContext): void {
   const pageOptions = (request: Request) => ({ ui: uiOf(request), assetVersions: context.assetVersions });
 
-  app.get('/', (request, response) => {
-    sendHtml(request, response, libraryPage(context.bundles(response), filtersOf(request.query), pageOptions(request)));
+  app.get('/', async (request, response) => {
+    sendHtml(
+      request,
+      response,
+      libraryPage(await context.bundles(response), filtersOf(request.query), pageOptions(request)),
+    );
   });
 
   app.get('/viewer/:bundle/{*path}', async (request, response) => {
-    const item = context.bundleOf(request.params.bundle, response);
+    const item = await context.bundleOf(request.params.bundle, response);
     const path = entryPath(request.params.path) || item.bundle.manifest.mainPage;
     const record = await item.bundle.resolveContent(path.endsWith('/') ? path + 'index.html' : path);
     sendHtml(request, response, viewerPage(item, path, pageOptions(request)), record ? 200 : 404);
   });
 
-  app.get('/viewer/:bundle', (request, response) => {
-    const item = context.bundleOf(request.params.bundle, response);
+  app.get('/viewer/:bundle', async (request, response) => {
+    const item = await context.bundleOf(request.params.bundle, response);
     response.redirect(302, viewerUrl(item.name, item.bundle.manifest.mainPage));
   });
 
@@ -67,7 +71,7 @@ export function pageRoutes(app: Express, context: AppContext): void {
     sendHtml(request, response, searchPage({ ...pageOptions(request), results, limit, bundle, labelBundles }));
   });
 
-  app.get('/external', (request, response) => {
+  app.get('/external', async (request, response) => {
     const ui = uiOf(request);
     const url = (single(request.query.url) ?? '').slice(0, 2000);
     const safe = /^https?:\/\//i.test(url) ? url : '';
@@ -76,13 +80,13 @@ export function pageRoutes(app: Express, context: AppContext): void {
       safe
         ? `<p><a href="${escapeHtml(safe)}" rel="noreferrer noopener" target="_top">${escapeHtml(t.externalOpenAnyway)}</a></p>`
         : ''
-    }<p><a href="javascript:history.back()">${escapeHtml(t.goBack)}</a> · <a href="/">${escapeHtml(t.backToLibrary)}</a></p></main>`;
+    }<p><a class="go-back" href="/">${escapeHtml(t.goBack)}</a> · <a href="/">${escapeHtml(t.backToLibrary)}</a></p></main>`;
     sendHtml(request, response, layout({ ...pageOptions(request), title: t.externalTitle, body }));
   });
 
   app.get('/random', async (request, response) => {
     const name = single(request.query.bundle);
-    const items = name ? [context.bundleOf(name, response)] : context.bundles(response);
+    const items = name ? [await context.bundleOf(name, response)] : await context.bundles(response);
     const item = items[Math.floor(Math.random() * items.length)]!;
     response.setHeader('Cache-Control', 'no-store');
     response.redirect(302, viewerUrl(item.name, await item.searcher.randomPage()));

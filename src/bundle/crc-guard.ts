@@ -1,0 +1,73 @@
+import { pipeline, Transform, type Readable } from 'node:stream';
+import { crc32, createInflateRaw } from 'node:zlib';
+
+/**
+ * Passes an entry's content through, holding the last chunk back until the CRC-32 and length of
+ * the whole are known to match: a reader of a damaged entry gets an error, never every byte.
+ */
+export function crcGuard(expected: { crc32: number; size: number }, damaged: () => Error): Transform {
+  let crc = 0;
+  let length = 0;
+  let held: Buffer | undefined;
+  return new Transform({
+    transform(chunk: Buffer, _encoding, done) {
+      crc = crc32(chunk, crc);
+      length += chunk.length;
+      const previous = held;
+      held = chunk;
+      done(null, previous);
+    },
+    flush(done) {
+      if (crc >>> 0 !== expected.crc32 >>> 0 || length !== expected.size) return done(damaged());
+      done(null, held);
+    },
+  });
+}
+
+/**
+ * Passes a raw deflate stream through while inflating a copy to check its CRC-32, holding the
+ * last chunk back until it matches; `tail` (the gzip trailer) follows only a good stream.
+ */
+export function deflatedCrcGuard(
+  raw: Readable,
+  expected: { crc32: number; size: number },
+  tail: Buffer,
+  damaged: () => Error,
+): Readable {
+  const inflater = createInflateRaw();
+  let crc = 0;
+  let length = 0;
+  let failed = false;
+  inflater.on('data', (chunk: Buffer) => {
+    crc = crc32(chunk, crc);
+    length += chunk.length;
+    // More than recorded is already wrong: stop inflating a bomb early.
+    if (length > expected.size) inflater.destroy(damaged());
+  });
+  inflater.on('error', () => (failed = true));
+  const ended = new Promise<void>((resolve) => inflater.once('close', resolve));
+  let held: Buffer | undefined;
+  const guard = new Transform({
+    transform(chunk: Buffer, _encoding, done) {
+      inflater.write(chunk, () => {
+        if (failed) return done(damaged());
+        const previous = held;
+        held = chunk;
+        done(null, previous);
+      });
+    },
+    flush(done) {
+      inflater.end();
+      void ended.then(() => {
+        if (failed || crc >>> 0 !== expected.crc32 >>> 0 || length !== expected.size) return done(damaged());
+        done(null, held ? Buffer.concat([held, tail]) : tail);
+      });
+    },
+    destroy(error, done) {
+      inflater.destroy();
+      done(error);
+    },
+  });
+  pipeline(raw, guard, () => undefined);
+  return guard;
+}
