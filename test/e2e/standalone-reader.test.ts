@@ -5,7 +5,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { writeSyntheticBundle } from '../../bench/synthetic-bundle.js';
 import { EntryKind } from '../../src/bundle/path-index.js';
-import { packSample, REPO, runCli, tempFolder } from '../helpers.js';
+import { damageEntry, packSample, REPO, runCli, tempFolder } from '../helpers.js';
 import { launchChromium } from './browser.js';
 
 const READER = pathToFileURL(join(REPO, 'dist/reader/ferry-reader.html')).href;
@@ -125,6 +125,21 @@ describe('the standalone reader, opened from file:// in Chromium', () => {
     await frame.locator('#js').click();
     await page.waitForTimeout(200);
     expect(await page.title()).toBe('Hostile · ferry');
+    await page.close();
+  });
+
+  it('shows no damaged page: it says which entry is damaged and what to do', async () => {
+    const damaged = join(await tempFolder(), 'damaged.ferry');
+    await damageEntry(bundle, damaged, 'index.html');
+    const page = await browser.newPage();
+    await page.goto(READER);
+    await page.setInputFiles('#pick', damaged);
+    await expect.poll(() => page.textContent('#status')).toMatch(/"content\/index\.html" is damaged.*ferry verify/);
+    expect(await page.frameLocator('#page').locator('h1').count()).toBe(0);
+    // Other pages of the same bundle still open.
+    await page.evaluate(() => (location.hash = '#quickstart.html'));
+    await page.frameLocator('#page').locator('h1').first().waitFor();
+    expect(await page.textContent('#status')).toBe('');
     await page.close();
   });
 

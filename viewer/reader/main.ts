@@ -37,14 +37,26 @@ function go(target: string): void {
 
 window.addEventListener('hashchange', () => void show(decodeURIComponent(location.hash.slice(1))));
 
-/** Shows one page of the bundle in the frame; links inside it come back here. */
+/** Shows one page, or says why it cannot: a damaged entry is named, never shown as good. */
 async function show(target: string): Promise<void> {
+  try {
+    await showPage(target);
+  } catch (error) {
+    frame.removeAttribute('src');
+    frame.srcdoc = '';
+    say(`This page cannot be shown: ${(error as Error).message}`);
+  }
+}
+
+/** Shows one page of the bundle in the frame; links inside it come back here. */
+async function showPage(target: string): Promise<void> {
   if (!bundle || !urls) return;
   const [asked = '', fragment] = target.split('#');
   // A folder is its index.html, as on the server.
   const path = asked === '' || asked.endsWith('/') ? `${asked}index.html` : asked;
   const record = (await bundle.resolveContent(path)) ?? (await bundle.resolveContent(`${path}/index.html`));
   if (!record) return say(`"${path}" is not in this bundle.`);
+  say('');
   const realPath = record.name.slice(CONTENT_PREFIX.length);
   const data = await bundle.bytes(record);
   frame.dataset.path = realPath;
@@ -65,7 +77,6 @@ async function show(target: string): Promise<void> {
     });
     if (fragment) page.getElementById(decodeURIComponent(fragment))?.scrollIntoView();
   };
-  say('');
 }
 
 /** A picked .ferry file, or the parts of a split one (name.ferry.part001, part002, …) in order. */
@@ -78,7 +89,7 @@ async function open(files: File[]): Promise<void> {
   try {
     urls?.clear();
     bundle = await BrowserBundle.open(new BlobSource(chosen[0]!.name, chosen));
-    urls = new BlobUrls(bundle);
+    urls = new BlobUrls(bundle, (message) => say(`Part of this page cannot be shown: ${message}`));
     searcher = new BundleSearcher(bundle);
     results.replaceChildren();
     heading.textContent = bundle.manifest.metadata.title;
@@ -114,7 +125,10 @@ async function suggest(): Promise<void> {
 async function search(): Promise<void> {
   if (!searcher) return;
   say('Searching…');
-  const found = await searcher.search(searchBox.value, { limit: RESULTS });
+  const found = await searcher.search(searchBox.value, { limit: RESULTS }).catch((error: Error) => {
+    say(`The search failed: ${error.message}`);
+  });
+  if (!found) return;
   say(found.total === 0 ? `Nothing found for "${searchBox.value}".` : '');
   results.innerHTML = found.hits
     .map((hit, index) => `<li><a href="#" data-hit="${index}"></a><p>${snippetHtml(hit.snippet)}</p></li>`)

@@ -18,7 +18,11 @@ export function bundlePath(reference: string, fromPath: string): { path: string;
 export class BlobUrls {
   private readonly urls = new Map<string, Promise<string | undefined>>();
 
-  constructor(private readonly bundle: BrowserBundle) {}
+  /** `onDamage` hears of an asset that failed its check: the page shows without it, as on the server. */
+  constructor(
+    private readonly bundle: BrowserBundle,
+    private readonly onDamage: (message: string) => void = () => undefined,
+  ) {}
 
   get(path: string): Promise<string | undefined> {
     let url = this.urls.get(path);
@@ -32,7 +36,13 @@ export class BlobUrls {
   private async make(path: string): Promise<string | undefined> {
     const record = await this.bundle.resolveContent(path);
     if (!record) return undefined;
-    let data: Uint8Array<ArrayBuffer> | string = await this.bundle.bytes(record);
+    let data: Uint8Array<ArrayBuffer> | string;
+    try {
+      data = await this.bundle.bytes(record);
+    } catch (error) {
+      this.onDamage((error as Error).message);
+      return undefined;
+    }
     if (record.locator.mediaType.startsWith('text/css'))
       data = await this.rewriteCss(new TextDecoder().decode(data), path);
     return URL.createObjectURL(new Blob([data], { type: record.locator.mediaType }));
