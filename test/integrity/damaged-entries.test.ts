@@ -38,7 +38,10 @@ describe('a bundle with one damaged entry', () => {
   });
 
   it('is answered 500 with a page that says so, gzip or not, and one log line naming bundle and entry', async () => {
-    for (const headers of [{}, { 'accept-encoding': 'gzip' }, { 'sec-fetch-dest': 'iframe' }]) {
+    for (const headers of [{}, { 'accept-encoding': 'gzip' }, { 'sec-fetch-dest': 'iframe' }] as Record<
+      string,
+      string
+    >[]) {
       logged.length = 0;
       const answer = await rawGet(`${served.base}/content/${NAME}/api.html`, headers);
       expect(answer.status).toBe(500);
@@ -92,7 +95,7 @@ describe('a large damaged entry streamed by the server', () => {
 
   it('cuts the connection before the last byte, so no client keeps a complete-looking wrong file', async () => {
     for (const path of ['big.txt', 'big.mp4']) {
-      for (const headers of [{}, { 'accept-encoding': 'gzip' }]) {
+      for (const headers of [{}, { 'accept-encoding': 'gzip' }] as Record<string, string>[]) {
         const answer = await rawGet(`${served.base}/content/big/${path}`, headers);
         expect(answer.status, `${path} ${JSON.stringify(headers)}`).toBe(200);
         expect(answer.body, `${path} ${JSON.stringify(headers)}`).toBeUndefined();
@@ -107,7 +110,7 @@ describe('a large damaged entry streamed by the server', () => {
     const names = await (await fetch(`${served.base}/api/bundles`)).json();
     const good = (names as { name: string; bytes: number }[]).find((item) => item.name !== 'big')!;
     for (const path of ['big.txt', 'big.mp4']) {
-      for (const headers of [{}, { 'accept-encoding': 'gzip' }]) {
+      for (const headers of [{}, { 'accept-encoding': 'gzip' }] as Record<string, string>[]) {
         const answer = await rawGet(`${served.base}/content/${good.name}/${path}`, headers);
         expect(answer.status).toBe(200);
         expect(answer.body?.length).toBe(path === 'big.txt' ? 8 * 1024 * 1024 : 5 * 1024 * 1024);
