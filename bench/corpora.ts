@@ -56,24 +56,36 @@ function walk(folder: string, visit: (path: string, size: number) => void, prefi
   }
 }
 
+/** Downloads a Debian package once and unpacks it into `<workFolder>/<folder>`; returns that folder. */
+export function unpackDebianPackage(
+  name: string,
+  workFolder: string,
+  folder: string,
+  log: (line: string) => void,
+): string {
+  const root = join(workFolder, folder);
+  if (existsSync(root)) return root;
+  const debs = join(workFolder, 'debs');
+  mkdirSync(debs, { recursive: true });
+  log(`downloading ${name} from Debian`);
+  const download = () => execFileSync('apt-get', ['download', name], { cwd: debs, stdio: 'pipe' });
+  try {
+    download();
+  } catch {
+    execFileSync('apt-get', ['update', '-qq'], { stdio: 'pipe' });
+    download();
+  }
+  const deb = readdirSync(debs).find((file) => file.startsWith(name + '_'));
+  if (!deb) throw new Error(`apt-get download ${name} produced no .deb`);
+  execFileSync('dpkg-deb', ['-x', join(debs, deb), root]);
+  return root;
+}
+
 /** Downloads and unpacks the package once into bench/work, then counts what it holds. */
 export function prepareCorpus(corpus: Corpus, workFolder: string, log: (line: string) => void): PreparedCorpus {
-  const root = join(workFolder, corpus.id);
-  const html = join(root, corpus.htmlPath);
+  const html = join(workFolder, corpus.id, corpus.htmlPath);
   if (!existsSync(html)) {
-    const debs = join(workFolder, 'debs');
-    mkdirSync(debs, { recursive: true });
-    log(`downloading ${corpus.debianPackage} from Debian`);
-    const download = () => execFileSync('apt-get', ['download', corpus.debianPackage], { cwd: debs, stdio: 'pipe' });
-    try {
-      download();
-    } catch {
-      execFileSync('apt-get', ['update', '-qq'], { stdio: 'pipe' });
-      download();
-    }
-    const deb = readdirSync(debs).find((name) => name.startsWith(corpus.debianPackage + '_'));
-    if (!deb) throw new Error(`apt-get download ${corpus.debianPackage} produced no .deb`);
-    execFileSync('dpkg-deb', ['-x', join(debs, deb), root]);
+    unpackDebianPackage(corpus.debianPackage, workFolder, corpus.id, log);
     // zimwriterfs wants the illustration inside the folder; both tools then see the same input.
     writeFileSync(join(html, ILLUSTRATION_FILE), defaultIllustration(corpus.id));
   }

@@ -1,4 +1,5 @@
 import type { Response } from 'express';
+import { changedError } from '../bundle/byte-source.js';
 import { EntryCache } from './entry-cache.js';
 import { RateLimiter } from './rate-limit.js';
 import { HttpError, single } from './http.js';
@@ -32,8 +33,16 @@ export interface AppContext {
    * being replaced.
    */
   bundleOf(name: unknown, response: Response): Promise<LibraryBundle>;
-  /** Every bundle that can be read now, each held open until the response is done. */
+  /**
+   * Every bundle that can be read now, each held open until the response is done; the names of
+   * those being replaced are left in `response.locals.unavailable`.
+   */
   bundles(response: Response): Promise<LibraryBundle[]>;
+  /**
+   * Throws BUNDLE_CHANGED if a bundle's file changed while an answer was read from it: reads in
+   * place (search shards, titles) are checked once, so a copy over the file shows only here.
+   */
+  checkUnchanged(items: LibraryBundle[]): Promise<void>;
 }
 
 /** The same request with the bundle's new name: in the path, or in ?bundle=. */
@@ -86,10 +95,17 @@ export function createContext(library: Library, options: AppOptions = {}): AppCo
     },
     async bundles(response) {
       // A bundle being replaced is left out of library-wide answers instead of failing them.
-      const items = await Promise.all(library.list().map((item) => library.current(item).catch(() => undefined)));
+      const listed = library.list();
+      const items = await Promise.all(listed.map((item) => library.current(item).catch(() => undefined)));
       const ready = items.filter((item): item is LibraryBundle => item !== undefined && !item.retired);
+      response.locals.unavailable = listed.filter((_, i) => items[i] === undefined).map((item) => item.name);
       for (const item of ready) holdUntilDone(library, item, response);
       return ready;
+    },
+    async checkUnchanged(items) {
+      for (const item of items) {
+        if (await item.bundle.source.changed?.()) throw changedError(item.file);
+      }
     },
   };
 }

@@ -155,14 +155,22 @@ export class Library {
     }
     this.remove(item);
     const fresh = this.insert(item.file, bundle, stamp);
-    if (fresh.name !== item.name && sameBundle(item.bundle.manifest, bundle.manifest)) {
-      this.renamed.set(item.name, fresh.name);
-      for (const [old, now] of this.renamed) if (now === item.name) this.renamed.set(old, fresh.name);
-    }
+    if (fresh.name !== item.name)
+      this.rename(item.name, sameBundle(item.bundle.manifest, bundle.manifest) ? fresh.name : undefined);
     const change: LibraryChange = { kind: 'replaced', name: fresh.name, file: item.file };
     if (fresh.name !== item.name) change.previousName = item.name;
     this.notify([change]);
     return fresh;
+  }
+
+  /** Leads `from` (and the names that led to it) to `to`, or nowhere when the new bundle is another. */
+  private rename(from: string, to: string | undefined): void {
+    for (const [old, now] of this.renamed) {
+      if (now !== from) continue;
+      if (to) this.renamed.set(old, to);
+      else this.renamed.delete(old);
+    }
+    if (to) this.renamed.set(from, to);
   }
 
   /** The bundle files the paths name now. */

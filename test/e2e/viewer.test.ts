@@ -121,4 +121,33 @@ describe('the viewer in Chromium', () => {
     await page.waitForURL(/\/viewer\/click_docs_en\/.+/);
     await context.close();
   });
+
+  it("breaks no rule of the server's content security policy on its own pages", async () => {
+    const page = await browser.newPage();
+    const refused: string[] = [];
+    page.on('console', (message) => {
+      if (/Content Security Policy|Refused to/i.test(message.text())) refused.push(`${page.url()}: ${message.text()}`);
+    });
+    for (const path of [
+      '/',
+      '/viewer/click_docs_en/index.html',
+      '/search?q=option',
+      '/external?url=https%3A%2F%2Fexample.org%2F',
+      '/viewer/click_docs_en/no-such-page.html',
+    ]) {
+      await page.goto(base + path);
+      await page.waitForLoadState('load');
+    }
+    // The viewer's script runs under the policy: it suggests titles as before.
+    await page.goto(`${base}/viewer/click_docs_en/index.html`);
+    await page.frameLocator('#content').locator('h1').first().waitFor();
+    await page.fill('input[name=q]', 'opt');
+    await expect.poll(() => page.locator('#suggestions option').count()).toBeGreaterThan(0);
+    // The external-link page's "go back" link goes back, without an inline javascript: URL.
+    await page.goto(`${base}/external?url=https%3A%2F%2Fexample.org%2F`);
+    await page.click('a.go-back');
+    await page.waitForURL(`${base}/viewer/click_docs_en/index.html`);
+    expect(refused).toEqual([]);
+    await page.close();
+  });
 });

@@ -69,7 +69,7 @@ describe('hostile and malformed requests get a 4xx and the server keeps serving'
     const policy = (await send(base, '/content/click_docs_en/index.html')).headers['content-security-policy'] as string;
     const own = `${base}/content/click_docs_en/`;
     expect(policy).toBe(
-      `default-src ${own} 'unsafe-inline' 'unsafe-eval' data: blob:; form-action ${own}; base-uri ${own}; frame-ancestors 'self'`,
+      `default-src ${own} 'unsafe-inline' data: blob:; form-action ${own}; base-uri ${own}; frame-ancestors 'self'`,
     );
   });
 

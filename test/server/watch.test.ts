@@ -1,4 +1,4 @@
-import { copyFile, rename, rm } from 'node:fs/promises';
+import { copyFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { Library } from '../../src/server/library.js';
@@ -63,6 +63,57 @@ describe('a watched library', () => {
       status = (await fetch(`${served.base}/content/late_arrival/index.html`)).status;
     }
     expect(status).toBe(200);
+    await served.close();
+  });
+
+  it('gives a bundle replaced under another name that name everywhere, and leads the old name to it', async () => {
+    const work = await tempFolder();
+    const shelf = join(work, 'shelf');
+    const { mkdir, readFile } = await import('node:fs/promises');
+    await mkdir(shelf);
+    await copyFile(await packSample(work), join(shelf, 'click.ferry'));
+    const served = await serveLibrary(shelf, { watch: true, app: { searchRate: 0 } });
+    const names = async () =>
+      ((await (await fetch(`${served.base}/api/bundles`)).json()) as { name: string }[]).map((item) => item.name);
+    expect(await names()).toEqual(['click_docs_en']);
+
+    // The next edition of the same docs, named for its year, moved over the old file.
+    const edition = join(work, 'edition.ferry');
+    const args = ['pack', SAMPLE_SITE, '--metadata', SAMPLE_METADATA, '--name', 'click_docs_en_2024', '-o', edition];
+    expect((await runCli(args)).code).toBe(0);
+    await rename(edition, join(shelf, 'click.ferry'));
+    expect(await names()).toEqual(['click_docs_en_2024']);
+    const libraryPage = await (await fetch(`${served.base}/`)).text();
+    expect(libraryPage).toContain('/viewer/click_docs_en_2024/');
+    expect(libraryPage).not.toContain('/viewer/click_docs_en/');
+    expect(await (await fetch(`${served.base}/catalog/entries.xml`)).text()).toContain('/download/click_docs_en_2024');
+    const search = (await (await fetch(`${served.base}/api/search?q=option`)).json()) as {
+      hits: { bundle: string; url: string }[];
+    };
+    expect(search.hits.length).toBeGreaterThan(0);
+    for (const hit of search.hits) {
+      expect(hit.bundle).toBe('click_docs_en_2024');
+      expect((await fetch(served.base + hit.url)).status).toBe(200);
+    }
+    const old = await fetch(`${served.base}/content/click_docs_en/api.html?v=1`, { redirect: 'manual' });
+    expect(old.status).toBe(302);
+    expect(old.headers.get('location')).toBe('/content/click_docs_en_2024/api.html?v=1');
+    const oldSearch = await fetch(`${served.base}/search?q=option&bundle=click_docs_en`, { redirect: 'manual' });
+    expect(oldSearch.headers.get('location')).toBe('/search?q=option&bundle=click_docs_en_2024');
+
+    // Another bundle altogether in the same file: the old names lead nowhere.
+    const other = join(work, 'other.ferry');
+    const site = join(work, 'site');
+    await mkdir(site);
+    await writeFile(join(site, 'index.html'), await readFile(join(SAMPLE_SITE, 'license.html')));
+    const otherArgs = ['pack', site, '--name', 'licence_only', '--title', 'Licence', '--language', 'eng'];
+    expect((await runCli([...otherArgs, '-o', other])).code).toBe(0);
+    await rename(other, join(shelf, 'click.ferry'));
+    expect(await names()).toEqual(['licence_only']);
+    expect((await fetch(`${served.base}/content/click_docs_en_2024/api.html`, { redirect: 'manual' })).status).toBe(
+      404,
+    );
+    expect((await fetch(`${served.base}/content/click_docs_en/api.html`, { redirect: 'manual' })).status).toBe(404);
     await served.close();
   });
 });

@@ -26,4 +26,5 @@ export const ar: UiStrings = {
   goBack: 'رجوع',
   tooManySearches: 'عمليات بحث كثيرة في وقت واحد. انتظر قليلاً ثم حاول مرة أخرى.',
   searchTooSlow: 'استغرق البحث وقتاً طويلاً. جرّب كلمات أقل أو أدق.',
+  beingReplaced: 'لم يُبحث فيها لأنها قيد الاستبدال: {names}.',
 };

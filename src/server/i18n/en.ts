@@ -27,4 +27,5 @@ export const en: UiStrings = {
   goBack: 'Go back',
   tooManySearches: 'Too many searches at once. Wait a moment and try again.',
   searchTooSlow: 'The search took too long. Try fewer or more precise words.',
+  beingReplaced: 'Not searched, being replaced: {names}.',
 };

@@ -27,4 +27,5 @@ export const es: UiStrings = {
   goBack: 'Volver',
   tooManySearches: 'Demasiadas búsquedas a la vez. Espere un momento y vuelva a intentarlo.',
   searchTooSlow: 'La búsqueda tardó demasiado. Pruebe con menos palabras o más precisas.',
+  beingReplaced: 'No se buscó, se está reemplazando: {names}.',
 };

@@ -27,4 +27,5 @@ export const fr: UiStrings = {
   goBack: 'Revenir',
   tooManySearches: 'Trop de recherches à la fois. Patientez un instant puis réessayez.',
   searchTooSlow: 'La recherche a pris trop de temps. Essayez des mots moins nombreux ou plus précis.',
+  beingReplaced: 'Pas cherché, en cours de remplacement : {names}.',
 };

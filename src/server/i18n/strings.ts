@@ -30,6 +30,8 @@ export interface UiStrings {
   goBack: string;
   tooManySearches: string;
   searchTooSlow: string;
+  /** `{names}`: bundles left out of a library-wide search while their files are replaced. */
+  beingReplaced: string;
 }
 
 export type UiLanguage = 'en' | 'fr' | 'es' | 'ar';

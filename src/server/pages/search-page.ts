@@ -8,6 +8,8 @@ export interface SearchPageOptions extends Pick<LayoutOptions, 'ui' | 'assetVers
   limit: number;
   bundle?: { name: string; title: string } | undefined;
   labelBundles: boolean;
+  /** Bundles left out because their files are being replaced. */
+  unavailable?: string[];
 }
 
 function pageLink(results: SearchResults, offset: number, label: string, bundle: string | undefined): string {
@@ -35,12 +37,17 @@ export function searchPage(options: SearchPageOptions): string {
     results.total === 0
       ? fill(ui.t.noResults, { query: results.query })
       : fill(ui.t.resultsSummary, { first, last, total: results.total, query: results.query });
+  const names = options.unavailable ?? [];
+  const missing =
+    names.length > 0
+      ? `<p class="unavailable">${escapeHtml(fill(ui.t.beingReplaced, { names: names.join(', ') }))}</p>`
+      : '';
   return layout({
     ui,
     assetVersions: options.assetVersions,
     title: `${results.query} — ${ui.t.search}`,
     bundle,
     query: results.query,
-    body: `<main class="search-page"><p class="summary">${escapeHtml(summary)}</p><ol class="results" start="${first}">${items}</ol><nav class="pages">${previous} ${next}</nav></main>`,
+    body: `<main class="search-page"><p class="summary">${escapeHtml(summary)}</p>${missing}<ol class="results" start="${first}">${items}</ol><nav class="pages">${previous} ${next}</nav></main>`,
   });
 }

@@ -7,9 +7,10 @@ import { runSearch } from './pages.js';
 /** The JSON the viewer and other programs use. */
 export function apiRoutes(app: Express, context: AppContext): void {
   app.get('/api/search', async (request, response) => {
-    const { results } = await runSearch(context, request, response);
+    const { results, unavailable } = await runSearch(context, request, response);
     response.setHeader('Cache-Control', 'no-cache');
-    response.json({ ...results, hits: results.hits.map((hit) => ({ ...hit, url: viewerUrl(hit.bundle, hit.path) })) });
+    const hits = results.hits.map((hit) => ({ ...hit, url: viewerUrl(hit.bundle, hit.path) }));
+    response.json(unavailable.length > 0 ? { ...results, hits, unavailable } : { ...results, hits });
   });
 
   app.get('/api/suggest', async (request, response) => {
@@ -26,6 +27,7 @@ export function apiRoutes(app: Express, context: AppContext): void {
         })),
       ),
     );
+    await context.checkUnchanged(items);
     response.setHeader('Cache-Control', 'public, max-age=300');
     response.json(lists.flat().slice(0, limit));
   });

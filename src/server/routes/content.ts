@@ -12,14 +12,15 @@ import { sendEntry } from '../send-entry.js';
 
 /**
  * A page may load and fetch only its own bundle's files (inline code and data: URLs included,
- * as saved sites need them), nothing from another bundle, the API or the internet.
+ * as saved sites need them), nothing from another bundle, the API or the internet. No eval: no
+ * page of Sphinx, Doxygen or Javadoc sites needs it (`npm run bench:content-eval`).
  */
 function contentPolicy(request: Request, bundle: string): string {
   const host = request.headers.host ?? '';
   const own = /^[a-z0-9.:[\]-]+$/i.test(host)
     ? `${request.protocol}://${host}/content/${encodeURIComponent(bundle)}/`
     : "'self'";
-  const sources = `${own} 'unsafe-inline' 'unsafe-eval' data: blob:`;
+  const sources = `${own} 'unsafe-inline' data: blob:`;
   return `default-src ${sources}; form-action ${own}; base-uri ${own}; frame-ancestors 'self'`;
 }
 

@@ -14,6 +14,8 @@ export interface SearchRequest {
   results: SearchResults;
   limit: number;
   item?: LibraryBundle | undefined;
+  /** Bundles left out because their files are being replaced. */
+  unavailable: string[];
 }
 
 /** Reads q, bundle, limit and offset, and searches one bundle or the whole library. */
@@ -28,13 +30,16 @@ export async function runSearch(context: AppContext, request: Request, response:
   const item = name ? await context.bundleOf(name, response) : undefined;
   const limit = integer(request.query.limit, 10, 100) || 10;
   const offset = integer(request.query.offset, 0, 10_000);
-  const searchers = item ? [item.searcher] : (await context.bundles(response)).map((each) => each.searcher);
+  const items = item ? [item] : await context.bundles(response);
+  const searchers = items.map((each) => each.searcher);
   let timer: NodeJS.Timeout | undefined;
   const tooSlow = new Promise<never>((_, reject) => {
     timer = setTimeout(() => reject(new HttpError(503, t.searchTooSlow)), context.searchTimeoutMs);
   });
   try {
-    return { results: await Promise.race([searchAll(searchers, query, { offset, limit }), tooSlow]), limit, item };
+    const results = await Promise.race([searchAll(searchers, query, { offset, limit }), tooSlow]);
+    await context.checkUnchanged(items);
+    return { results, limit, item, unavailable: (response.locals.unavailable as string[] | undefined) ?? [] };
   } finally {
     clearTimeout(timer);
   }
@@ -65,10 +70,11 @@ export function pageRoutes(app: Express, context: AppContext): void {
   });
 
   app.get('/search', async (request, response) => {
-    const { results, limit, item } = await runSearch(context, request, response);
+    const { results, limit, item, unavailable } = await runSearch(context, request, response);
     const bundle = item && { name: item.name, title: item.bundle.manifest.metadata.title };
     const labelBundles = !item && context.library.list().length > 1;
-    sendHtml(request, response, searchPage({ ...pageOptions(request), results, limit, bundle, labelBundles }));
+    const page = { ...pageOptions(request), results, limit, bundle, labelBundles, unavailable };
+    sendHtml(request, response, searchPage(page));
   });
 
   app.get('/external', async (request, response) => {
