@@ -1,3 +1,4 @@
+import { fstatSync, type Stats } from 'node:fs';
 import { open, type FileHandle } from 'node:fs/promises';
 import { Readable } from 'node:stream';
 import { FerryError } from '../errors.js';
@@ -46,9 +47,18 @@ export class FileByteSource implements ByteSource {
     return new FileByteSource(path, stats.size, handle, stats.mtimeMs);
   }
 
-  async changed(): Promise<boolean> {
-    const now = await this.handle.stat().catch(() => undefined);
-    return !now || now.size !== this.size || now.mtimeMs !== this.modifiedMs;
+  /**
+   * fstat of the open descriptor, done at once: the kernel answers from the inode it holds, so it
+   * costs a microsecond where a trip through the thread pool would cost a search a tenth of its speed.
+   */
+  changed(): Promise<boolean> {
+    let now: Stats | undefined;
+    try {
+      now = fstatSync(this.handle.fd);
+    } catch {
+      now = undefined;
+    }
+    return Promise.resolve(!now || now.size !== this.size || now.mtimeMs !== this.modifiedMs);
   }
 
   async read(position: number, length: number): Promise<Buffer> {
