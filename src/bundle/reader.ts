@@ -253,8 +253,12 @@ export class Bundle {
   }
 
   private async inflate(record: StoredRecord, raw: Buffer): Promise<Buffer> {
-    const data = await inflate(raw, record.locator.size).catch((error: Error) => {
-      throw damagedEntry(this.label, record.name, `it does not inflate: ${error.message}`);
+    const data = await inflate(raw, record.locator.size).catch((error: NodeJS.ErrnoException) => {
+      const why =
+        error.code === 'ERR_BUFFER_TOO_LARGE'
+          ? `it inflates to more than its ${record.locator.size} bytes`
+          : `it does not inflate: ${error.message}`;
+      throw damagedEntry(this.label, record.name, why);
     });
     if (data.length !== record.locator.size) {
       throw damagedEntry(this.label, record.name, `it inflates to ${data.length} bytes, not ${record.locator.size}`);

@@ -28,4 +28,7 @@ export const en: UiStrings = {
   tooManySearches: 'Too many searches at once. Wait a moment and try again.',
   searchTooSlow: 'The search took too long. Try fewer or more precise words.',
   beingReplaced: 'Not searched, being replaced: {names}.',
+  damaged:
+    'This page is damaged on the server’s disk. Whoever keeps this library can check the bundle with “ferry verify” and copy it again.',
+  bundleBeingReplaced: 'This bundle is being replaced. Try again in a moment.',
 };

@@ -28,4 +28,7 @@ export const es: UiStrings = {
   tooManySearches: 'Demasiadas búsquedas a la vez. Espere un momento y vuelva a intentarlo.',
   searchTooSlow: 'La búsqueda tardó demasiado. Pruebe con menos palabras o más precisas.',
   beingReplaced: 'No se buscó, se está reemplazando: {names}.',
+  damaged:
+    'Esta página está dañada en el disco del servidor. Quien mantiene esta biblioteca puede comprobar el paquete con «ferry verify» y copiarlo de nuevo.',
+  bundleBeingReplaced: 'Este paquete se está reemplazando. Inténtelo de nuevo en un momento.',
 };

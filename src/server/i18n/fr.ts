@@ -28,4 +28,7 @@ export const fr: UiStrings = {
   tooManySearches: 'Trop de recherches à la fois. Patientez un instant puis réessayez.',
   searchTooSlow: 'La recherche a pris trop de temps. Essayez des mots moins nombreux ou plus précis.',
   beingReplaced: 'Pas cherché, en cours de remplacement : {names}.',
+  damaged:
+    'Cette page est abîmée sur le disque du serveur. La personne qui gère cette bibliothèque peut vérifier le paquet avec « ferry verify » et le copier à nouveau.',
+  bundleBeingReplaced: 'Ce paquet est en cours de remplacement. Réessayez dans un instant.',
 };

@@ -32,6 +32,9 @@ export interface UiStrings {
   searchTooSlow: string;
   /** `{names}`: bundles left out of a library-wide search while their files are replaced. */
   beingReplaced: string;
+  /** A page or the index read from a damaged bundle: said to readers, detailed in the log. */
+  damaged: string;
+  bundleBeingReplaced: string;
 }
 
 export type UiLanguage = 'en' | 'fr' | 'es' | 'ar';

@@ -13,6 +13,8 @@ export interface LayoutOptions {
   bodyClass?: string;
   /** Fingerprints of the viewer's files, so their URLs change when they do and can be cached for good. */
   assetVersions: Record<string, string>;
+  /** Without the top bar: for a page shown inside the viewer's frame, under the viewer's own bar. */
+  bare?: boolean;
 }
 
 export function urlPath(path: string): string {
@@ -67,7 +69,7 @@ export function layout(options: LayoutOptions): string {
 <script src="${version('viewer.js')}" defer></script>
 </head>
 <body class="${options.bodyClass ?? ''}">
-${topBar(options)}
+${options.bare ? '' : topBar(options)}
 ${options.body}
 </body>
 </html>
