@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import { inflateSync } from 'node:zlib';
+import { seededRandom } from './random.js';
 
 /** A query whose right answer is known: an API name and the page that documents it. */
 export interface KnownQuery {
@@ -35,23 +36,11 @@ export function readInventory(path: string): { name: string; role: string; page:
   return objects;
 }
 
-/** mulberry32: a tiny PRNG, so a seed always picks the same queries. */
-function random(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 export function queriesFromInventory(path: string, count: number, seed: number): KnownQuery[] {
   const candidates = readInventory(path)
     .filter((object) => API_ROLES.has(object.role))
     .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
-  const next = random(seed);
+  const next = seededRandom(seed);
   const chosen = new Map<string, KnownQuery>();
   while (chosen.size < Math.min(count, candidates.length)) {
     const object = candidates[Math.floor(next() * candidates.length)]!;

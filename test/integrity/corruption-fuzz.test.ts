@@ -1,6 +1,7 @@
 import { copyFile, readFile, writeFile, mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { seededRandom } from '../../bench/random.js';
 import { FileByteSource } from '../../src/bundle/byte-source.js';
 import { readZipTail } from '../../src/bundle/zip-tail.js';
 import { entryDataRange, packSample, runCli, serveLibrary, tempFolder } from '../helpers.js';
@@ -31,18 +32,6 @@ const REQUESTS: [string, Record<string, string>][] = [
   [`/_ferry/illustration/${NAME}`, {}],
 ];
 const STACK_TRACE = /\n\s+at .+:\d+:\d+/;
-
-/** mulberry32: a small seeded generator, so a failure can be run again exactly. */
-function random(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 interface Corruption {
   label: string;
@@ -136,7 +125,7 @@ describe('a corrupted bundle, fuzzed with seeded flips and cuts', () => {
   });
 
   function corruptions(): Corruption[] {
-    const next = random(SEED);
+    const next = seededRandom(SEED);
     const pick = (below: number) => Math.floor(next() * below);
     const list: Corruption[] = [];
     for (let i = 0; i < FLIPS; i++) {
