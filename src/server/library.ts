@@ -103,8 +103,7 @@ export class Library {
 
   private async add(file: string): Promise<LibraryBundle> {
     const stamp = await stampOf(file);
-    const item = this.insert(file, await Bundle.open(file), stamp);
-    return item;
+    return this.insert(file, await Bundle.open(file), stamp);
   }
 
   /** Puts an open bundle in the library under its own name, made unique. */
@@ -236,15 +235,15 @@ export class Library {
     if (item.retired && item.users === 0) void item.bundle.close();
   }
 
-  /**
-   * Watches the folders for bundles added, replaced or removed: file-system events, settled for
-   * a moment so a copy can finish, and a slow poll for file systems that send none.
-   */
   /** Tells `listener` of every bundle added, replaced or removed, whether a request or a scan found it. */
   onChange(listener: (changes: LibraryChange[]) => void): void {
     this.notify = listener;
   }
 
+  /**
+   * Watches the folders for bundles added, replaced or removed: file-system events, settled for
+   * a moment so a copy can finish, and a slow poll for file systems that send none.
+   */
   watch(onChange: (changes: LibraryChange[]) => void): () => void {
     this.onChange(onChange);
     let timer: NodeJS.Timeout | undefined;
