@@ -25,13 +25,14 @@ export function crcGuard(expected: { crc32: number; size: number }, damaged: () 
 }
 
 /**
- * Passes a raw deflate stream through while inflating a copy to check its CRC-32, holding the
- * last chunk back until it matches; `tail` (the gzip trailer) follows only a good stream.
+ * Passes a raw deflate stream through between `head` and `tail` (a gzip header and trailer) while
+ * inflating a copy to check its CRC-32, holding the last chunk back until it matches; `tail`
+ * follows only a good stream, and `head` only once the first bytes were read.
  */
 export function deflatedCrcGuard(
   raw: Readable,
   expected: { crc32: number; size: number },
-  tail: Buffer,
+  frame: { head: Buffer; tail: Buffer },
   damaged: () => Error,
 ): Readable {
   const inflater = createInflateRaw();
@@ -51,7 +52,7 @@ export function deflatedCrcGuard(
     transform(chunk: Buffer, _encoding, done) {
       inflater.write(chunk, () => {
         if (failed) return done(damaged());
-        const previous = held;
+        const previous = held ?? frame.head;
         held = chunk;
         done(null, previous);
       });
@@ -60,7 +61,7 @@ export function deflatedCrcGuard(
       inflater.end();
       void ended.then(() => {
         if (failed || crc >>> 0 !== expected.crc32 >>> 0 || length !== expected.size) return done(damaged());
-        done(null, held ? Buffer.concat([held, tail]) : tail);
+        done(null, Buffer.concat(held ? [held, frame.tail] : [frame.head, frame.tail]));
       });
     },
     destroy(error, done) {

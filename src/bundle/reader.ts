@@ -147,12 +147,13 @@ export class Bundle {
   }
 
   /**
-   * The stored deflate stream of an entry followed by `tail`, checked on the way: a copy is
-   * inflated to compare its CRC-32, and the last chunk and `tail` follow only when it matches.
+   * The stored deflate stream of an entry between `head` and `tail` (a gzip header and trailer),
+   * checked on the way: a copy is inflated to compare its CRC-32, and the last chunk and `tail`
+   * follow only when it matches.
    */
-  async openCheckedRawStream(record: StoredRecord, tail: Buffer): Promise<Readable> {
+  async openCheckedRawStream(record: StoredRecord, head: Buffer, tail: Buffer): Promise<Readable> {
     const raw = await this.openRawStream(record);
-    return deflatedCrcGuard(raw, record.locator, tail, () => damagedEntry(this.label, record.name));
+    return deflatedCrcGuard(raw, record.locator, { head, tail }, () => damagedEntry(this.label, record.name));
   }
 
   /** Where the entry's data starts, after checking that its local header is the entry's. */

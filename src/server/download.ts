@@ -1,6 +1,6 @@
 import type { Request, Response } from 'express';
-import { pipeline } from 'node:stream/promises';
 import type { ByteSource } from '../bundle/byte-source.js';
+import { sendStream } from './send-stream.js';
 
 /** The one byte range asked for, clamped to the file; null when unsatisfiable, undefined when none. */
 export function parseRange(
@@ -54,5 +54,5 @@ export async function sendBundleFile(
   }
   response.setHeader('Content-Length', end - start);
   if (request.method === 'HEAD') return void response.end();
-  await pipeline(source.createReadStream(start, end), response);
+  await sendStream(source.createReadStream(start, end), response);
 }

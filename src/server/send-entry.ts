@@ -1,5 +1,4 @@
 import type { Request, Response } from 'express';
-import { pipeline } from 'node:stream/promises';
 import type { Bundle, StoredRecord } from '../bundle/reader.js';
 import { contentTypeHeader } from '../pack/media-type.js';
 import { gzipSync } from 'node:zlib';
@@ -8,6 +7,7 @@ import { isHtml } from '../pack/media-type.js';
 import { parseRange } from './download.js';
 import { isFrameRequest, withShim } from './frame-shim.js';
 import type { EntryCache } from './entry-cache.js';
+import { sendStream } from './send-stream.js';
 
 /** The fixed 10-byte gzip header: deflate, no flags, no time, unknown OS (RFC 1952). */
 const GZIP_HEADER = Buffer.from([0x1f, 0x8b, 0x08, 0x00, 0, 0, 0, 0, 0x00, 0xff]);
@@ -89,13 +89,11 @@ export async function sendEntry(
       ),
     );
   } else if (gzip) {
-    const checked = await bundle.openCheckedRawStream(record, gzipTrailer(record));
-    response.write(GZIP_HEADER);
-    await pipeline(checked, response);
+    await sendStream(await bundle.openCheckedRawStream(record, GZIP_HEADER, gzipTrailer(record)), response);
   } else if (record.locator.size <= BUFFERED_LIMIT) {
     response.end(await cache.get(key, () => bundle.read(record)));
   } else {
-    await pipeline(await bundle.openStream(record), response);
+    await sendStream(await bundle.openStream(record), response);
   }
 }
 
@@ -144,7 +142,7 @@ async function sendRange(
   response.setHeader('Content-Length', range.end - range.start);
   if (request.method === 'HEAD') return void response.end();
   if (record.locator.size > BUFFERED_LIMIT) {
-    await pipeline(await bundle.openRawStream(record, range.start, range.end), response);
+    await sendStream(await bundle.openRawStream(record, range.start, range.end), response);
   } else {
     const whole = await cache.get(cacheKey(bundle, record, 'plain'), () => bundle.read(record));
     response.end(whole.subarray(range.start, range.end));
