@@ -8,6 +8,7 @@ import { cpus, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { CORPORA, ILLUSTRATION_FILE, prepareCorpus, type PreparedCorpus } from './corpora.js';
+import { kiwixSearch } from './kiwix-search.js';
 import { runWrk, type LoadOptions, type LoadResult } from './load.js';
 import { measureCommand, rssMB, startServer, type CommandCost, type RunningServer } from './processes.js';
 import { evaluate, queriesFromInventory, type KnownQuery, type QualityResult } from './quality.js';
@@ -115,17 +116,7 @@ const kiwix: Tool = {
       suggest: `/suggest?content=${corpus.id}&term=${term}`,
     };
   },
-  search: async (base, corpus, query) => {
-    const response = await fetch(
-      `${base}/search?content=${corpus.id}&pageLength=5&pattern=${encodeURIComponent(query)}`,
-    );
-    const html = await response.text();
-    const results = html.slice(html.indexOf('class="results"'));
-    const prefix = `/${corpus.id}/`;
-    return [...results.matchAll(/<li>\s*<a href="([^"]+)"/g)].map((match) =>
-      decodeURI(match[1]!).replace(prefix, '').replace(/^A\//, ''),
-    );
-  },
+  search: (base, corpus, query) => kiwixSearch(base, corpus.id, query),
 };
 
 async function measureServer(

@@ -1,0 +1,174 @@
+/**
+ * Queries made from the pages themselves, four kinds per corpus, so that no one chose them:
+ * page titles, section headings, API or anchor names, and headings that are questions. A text
+ * that names more than one page is left out: its right answer is not known.
+ */
+import { Parser } from 'htmlparser2';
+import type { KnownQuery } from './quality.js';
+import { seededRandom } from './random.js';
+
+export type QueryKind = 'title' | 'heading' | 'name' | 'question';
+export const QUERY_KINDS: QueryKind[] = ['title', 'heading', 'name', 'question'];
+
+export interface PageFacts {
+  path: string;
+  title: string;
+  headings: { text: string; anchor: string | undefined }[];
+  /** Ids of definition terms and anchors that look like names, not numbers or hashes. */
+  names: string[];
+}
+
+const HEADING = /^h[1-4]$/;
+const SKIPPED = new Set(['script', 'style', 'noscript']);
+// Generated ids say nothing a reader would type: numbered sections, footnotes, hashes.
+const GENERATED_ID =
+  /^(id|sec|section|footnote|fn|ftn|ref|toc|cite|note|index|h|p|s)[-_.]?\d+|^[a-z]?[0-9a-f]{16,}$|^\d/i;
+const NAME_ID = /^[A-Za-z_$][\w$.:()<>,-]{2,80}$/;
+// Ids of generated anchors: long hex runs (Doxygen's `a3f…`), table rows.
+const HASHED_ID = /[0-9a-f]{12,}|^row_/;
+
+/** The text as a person would type it: without permalink marks, bullets or overload counters. */
+function clean(text: string): string {
+  return text
+    .replace(/[¶#]\s*$/u, '')
+    .replace(/^[^\p{L}\p{N}_~]+/u, '')
+    .replace(/\s*\[\d+\/\d+\]$/, '')
+    .replace(/\s+/g, ' ')
+    .trim();
+}
+
+/** Whether a text could be typed as a query: a few letters at least. */
+function typeable(text: string): boolean {
+  return (text.match(/\p{L}/gu) ?? []).length >= 3 && text.length <= 120;
+}
+
+/** The title, headings (with the anchor that leads to each) and names of one HTML page. */
+export function pageFacts(path: string, html: string): PageFacts {
+  const facts: PageFacts = { path, title: '', headings: [], names: [] };
+  const stack: { tag: string; id: string | undefined }[] = [];
+  let skipping = 0;
+  let inTitle = false;
+  let text = '';
+  let titleElement = '';
+  let inTitleElement = 0;
+  let heading: { text: string; anchor: string | undefined } | undefined;
+  const parser = new Parser(
+    {
+      onopentag(tag, attributes) {
+        const id = attributes.id ?? (tag === 'a' ? attributes.name : undefined);
+        stack.push({ tag, id });
+        if (SKIPPED.has(tag)) skipping++;
+        if (tag === 'title') inTitle = true;
+        // Pages without <title> (Doxygen's custom headers) name themselves in an element of class "title".
+        if (inTitleElement > 0) inTitleElement++;
+        else if (!titleElement && /(^|\s)title(\s|$)/.test(attributes.class ?? '')) inTitleElement = 1;
+        if (HEADING.test(tag)) {
+          const ancestor = [...stack].reverse().find((each) => each.id !== undefined);
+          heading = { text: '', anchor: ancestor?.id };
+        } else if (heading && id && heading.anchor === undefined) {
+          heading.anchor = id;
+        }
+        const nameLike = id && NAME_ID.test(id) && !GENERATED_ID.test(id) && !HASHED_ID.test(id);
+        if (nameLike && (tag === 'dt' || /[._():]|[a-z][A-Z]/.test(id))) {
+          facts.names.push(id);
+        }
+      },
+      ontext(chunk) {
+        if (skipping > 0) return;
+        text += chunk;
+        if (inTitle) facts.title += chunk;
+        if (inTitleElement > 0) titleElement += chunk;
+        if (heading) heading.text += chunk;
+      },
+      onclosetag(tag) {
+        stack.pop();
+        if (inTitleElement > 0) inTitleElement--;
+        if (SKIPPED.has(tag)) skipping--;
+        if (tag === 'title') inTitle = false;
+        if (HEADING.test(tag) && heading) {
+          const text = clean(heading.text);
+          if (text) facts.headings.push({ text, anchor: heading.anchor });
+          heading = undefined;
+        }
+      },
+    },
+    { decodeEntities: true },
+  );
+  parser.write(html);
+  parser.end();
+  facts.title = clean(facts.title) || clean(titleElement) || facts.headings[0]?.text || '';
+  // An id is a name when the page shows it (`json.dumps`, `Use_in_fiction` as "Use in fiction"),
+  // not when a generator made it up (`arr_16_0_`, `letter_W`).
+  const shown = text.replace(/\s+/g, ' ').toLowerCase();
+  facts.names = facts.names.filter((id) => shown.includes(id.replace(/[_-]+/g, ' ').trim().toLowerCase()));
+  return facts;
+}
+
+/** The ending most titles share (" — Python 3.11 documentation"), which nobody types. */
+function commonSuffix(titles: string[]): string {
+  const counts = new Map<string, number>();
+  for (const title of titles) {
+    const match = /\s+(?:[—–|:-]{1,2})\s+[^—–|]+$/u.exec(title);
+    if (match) counts.set(match[0], (counts.get(match[0]) ?? 0) + 1);
+  }
+  const [suffix, count] = [...counts].sort((a, b) => b[1] - a[1])[0] ?? ['', 0];
+  return count > titles.length * 0.3 ? suffix : '';
+}
+
+/** Query texts of one kind mapped to the pages that carry them; only texts of one page are kept. */
+function unambiguous(entries: [string, string][]): KnownQuery[] {
+  const pages = new Map<string, Set<string>>();
+  for (const [text, page] of entries) {
+    if (!typeable(text)) continue;
+    const set = pages.get(text) ?? new Set<string>();
+    set.add(page);
+    pages.set(text, set);
+  }
+  return [...pages]
+    .filter(([, set]) => set.size === 1)
+    .map(([query, set]) => ({ query, expected: [...set][0]! }))
+    .sort((a, b) => (a.query < b.query ? -1 : a.query > b.query ? 1 : 0));
+}
+
+function sample(queries: KnownQuery[], count: number, seed: number): KnownQuery[] {
+  const next = seededRandom(seed);
+  const pool = [...queries];
+  const chosen: KnownQuery[] = [];
+  while (chosen.length < count && pool.length > 0) chosen.push(pool.splice(Math.floor(next() * pool.length), 1)[0]!);
+  return chosen;
+}
+
+/** Up to `count` queries of each kind; `names` replaces the ids when an inventory (objects.inv) gives them. */
+export function queriesOf(
+  pages: PageFacts[],
+  count: number,
+  seed: number,
+  names?: KnownQuery[],
+): Record<QueryKind, KnownQuery[]> {
+  const suffix = commonSuffix(pages.map((page) => page.title));
+  const title = (page: PageFacts) =>
+    suffix && page.title.endsWith(suffix) ? page.title.slice(0, -suffix.length) : page.title;
+  const headings = pages.flatMap((page) =>
+    page.headings.slice(1).map((each) => [each.text, page.path] as [string, string]),
+  );
+  return {
+    title: sample(unambiguous(pages.map((page) => [title(page), page.path])), count, seed),
+    heading: sample(unambiguous(headings.filter(([text]) => !text.endsWith('?'))), count, seed),
+    name:
+      names ??
+      sample(
+        unambiguous(pages.flatMap((page) => page.names.map((id) => [id, page.path] as [string, string]))),
+        count,
+        seed,
+      ),
+    question: sample(
+      unambiguous(
+        pages
+          .flatMap((page) => page.headings.map((each) => [each.text, page.path] as [string, string]))
+          .filter(([text]) => text.endsWith('?')),
+      ),
+      count,
+      seed,
+    ),
+  };
+}

@@ -1,0 +1,184 @@
+/**
+ * `npm run bench:quality [-- --corpus ID]...`: search quality of ferry beside Kiwix on many real
+ * corpora of different makers, with queries made from the pages (bench/quality-queries.ts):
+ * recall@1, recall@5 and MRR per corpus and query kind, both tools in the same run on the same
+ * HTML (Kiwix packs what ferry's bundle holds). Results go to bench/results/<date>-quality.json.
+ */
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { EntryKind } from '../src/bundle/path-index.js';
+import { Bundle } from '../src/bundle/reader.js';
+import { decodeHtml } from '../src/pack/html-text.js';
+import { defaultIllustration } from '../src/pack/illustration.js';
+import { BundleSearcher } from '../src/search/searcher.js';
+import { kiwixSearch } from './kiwix-search.js';
+import { measureCommand, startServer } from './processes.js';
+import { qualityCorpora, type QualityCorpus } from './quality-corpora.js';
+import { pageFacts, QUERY_KINDS, queriesOf, type PageFacts } from './quality-queries.js';
+import { evaluate, queriesFromInventory, type QualityResult } from './quality.js';
+import { ensureTools, toolVersions } from './tools.js';
+
+const REPO = fileURLToPath(new URL('../../', import.meta.url));
+const WORK = join(REPO, 'bench/work');
+const OUT = join(WORK, 'quality');
+const CLI = join(REPO, 'dist/src/cli/main.js');
+const QUERIES_PER_KIND = 50;
+const SEED = 1;
+const PORT = 8301;
+const log = (line: string) => process.stderr.write(`quality: ${line}\n`);
+
+interface KindResult {
+  kind: string;
+  queries: number;
+  ferry: QualityResult;
+  kiwix: QualityResult;
+}
+
+async function factsOf(bundle: Bundle): Promise<PageFacts[]> {
+  const facts: PageFacts[] = [];
+  for await (const record of bundle.records()) {
+    if (record.kind !== EntryKind.Page || !record.locator.mediaType.includes('html')) continue;
+    const path = record.name.slice('content/'.length);
+    facts.push(pageFacts(path, decodeHtml(await bundle.read(record))));
+  }
+  return facts;
+}
+
+/** Kiwix packs exactly the HTML ferry's bundle holds: its content/ folder, unzipped. */
+function packZim(corpus: QualityCorpus, bundlePath: string, mainPage: string): string {
+  const folder = join(OUT, `${corpus.id}-html`);
+  rmSync(folder, { recursive: true, force: true });
+  execFileSync('unzip', ['-q', bundlePath, 'content/*', '-d', folder]);
+  const html = join(folder, 'content');
+  writeFileSync(join(html, 'illustration-48.png'), defaultIllustration(corpus.id));
+  const zim = join(OUT, `${corpus.id}.zim`);
+  rmSync(zim, { force: true });
+  measureCommand('zimwriterfs', [
+    `--welcome=${mainPage}`,
+    '--illustration=illustration-48.png',
+    `--language=${corpus.language}`,
+    `--title=${corpus.id}`,
+    '--description=quality benchmark',
+    '--creator=various',
+    '--publisher=ferry bench',
+    `--name=${corpus.id}`,
+    html,
+    zim,
+  ]);
+  return zim;
+}
+
+async function measureCorpus(
+  corpus: QualityCorpus,
+): Promise<{ id: string; maker: string; pages: number; kinds: KindResult[] }> {
+  const prepared = corpus.prepare(WORK, log);
+  const bundlePath = join(OUT, `${corpus.id}.ferry`);
+  rmSync(bundlePath, { force: true });
+  log(`${corpus.id}: packing with ferry`);
+  measureCommand('node', [
+    CLI,
+    'pack',
+    ...prepared.source,
+    '-o',
+    bundlePath,
+    '--name',
+    corpus.id,
+    '--language',
+    corpus.language,
+  ]);
+  const bundle = await Bundle.open(bundlePath);
+  const facts = await factsOf(bundle);
+  const names = prepared.inventory ? queriesFromInventory(prepared.inventory, QUERIES_PER_KIND, SEED) : undefined;
+  const queries = queriesOf(facts, QUERIES_PER_KIND, SEED, names);
+  log(`${corpus.id}: ${facts.length} pages; packing with zimwriterfs`);
+  const zim = packZim(corpus, bundlePath, bundle.manifest.mainPage);
+  const kiwix = await startServer(
+    'kiwix-serve',
+    'kiwix-serve',
+    ['--port', String(PORT), '--address', '127.0.0.1', zim],
+    PORT,
+    '/',
+  );
+  const searcher = new BundleSearcher(bundle);
+  const kinds: KindResult[] = [];
+  try {
+    for (const kind of QUERY_KINDS) {
+      const list = queries[kind];
+      if (list.length === 0) continue;
+      kinds.push({
+        kind,
+        queries: list.length,
+        ferry: await evaluate(list, async (query) =>
+          (await searcher.search(query, { limit: 5 })).hits.map((hit) => hit.path),
+        ),
+        kiwix: await evaluate(list, (query) => kiwixSearch(kiwix.base, corpus.id, query)),
+      });
+    }
+  } finally {
+    await kiwix.stop();
+    await bundle.close();
+  }
+  return { id: corpus.id, maker: corpus.maker, pages: facts.length, kinds };
+}
+
+function table(results: Awaited<ReturnType<typeof measureCorpus>>[]): string {
+  const f = (value: number) => value.toFixed(2);
+  const lines = [
+    '| corpus (maker) | kind | queries | ferry R@1 / R@5 / MRR | Kiwix R@1 / R@5 / MRR |',
+    '| --- | --- | ---: | ---: | ---: |',
+  ];
+  for (const result of results) {
+    for (const row of result.kinds) {
+      const mark = (a: number, b: number) => (a < b ? ' ✗' : '');
+      lines.push(
+        `| ${result.id} (${result.maker}) | ${row.kind} | ${row.queries} | ${f(row.ferry.recallAt1)}${mark(row.ferry.recallAt1, row.kiwix.recallAt1)} / ${f(row.ferry.recallAt5)}${mark(row.ferry.recallAt5, row.kiwix.recallAt5)} / ${f(row.ferry.mrr)} | ${f(row.kiwix.recallAt1)} / ${f(row.kiwix.recallAt5)} / ${f(row.kiwix.mrr)} |`,
+      );
+    }
+  }
+  return lines.join('\n');
+}
+
+type CorpusResult = Awaited<ReturnType<typeof measureCorpus>>;
+
+/** Today's results so far: a run of a few corpora replaces theirs and keeps the others'. */
+function merged(file: string, fresh: CorpusResult[], order: string[]): CorpusResult[] {
+  const byId = new Map<string, CorpusResult>();
+  if (existsSync(file)) {
+    for (const old of (JSON.parse(readFileSync(file, 'utf8')) as { results: CorpusResult[] }).results)
+      byId.set(old.id, old);
+  }
+  for (const result of fresh) byId.set(result.id, result);
+  return [...byId.values()].sort((a, b) => order.indexOf(a.id) - order.indexOf(b.id));
+}
+
+async function main(args: string[]): Promise<void> {
+  const chosen = args.flatMap((arg, i) => (arg === '--corpus' && args[i + 1] ? [args[i + 1]!] : []));
+  ensureTools(log);
+  mkdirSync(OUT, { recursive: true });
+  const all = qualityCorpora(REPO);
+  const unknown = chosen.filter((id) => !all.some((corpus) => corpus.id === id));
+  if (unknown.length > 0)
+    throw new Error(`unknown corpus ${unknown.join(', ')}; known: ${all.map((c) => c.id).join(', ')}`);
+  const fresh = [];
+  for (const corpus of all.filter((each) => chosen.length === 0 || chosen.includes(each.id))) {
+    fresh.push(await measureCorpus(corpus));
+  }
+  const date = new Date().toISOString().slice(0, 10);
+  const folder = join(REPO, 'bench/results');
+  mkdirSync(folder, { recursive: true });
+  const file = join(folder, `${date}-quality.json`);
+  const results = merged(
+    file,
+    fresh,
+    all.map((corpus) => corpus.id),
+  );
+  const markdown = table(results);
+  process.stdout.write(markdown + '\n\n✗ marks a figure below Kiwix.\n');
+  const saved = { date, seed: SEED, queriesPerKind: QUERIES_PER_KIND, tools: toolVersions(), results, table: markdown };
+  writeFileSync(file, JSON.stringify(saved, null, 2) + '\n');
+  log(`wrote ${file}`);
+}
+
+await main(process.argv.slice(2));
