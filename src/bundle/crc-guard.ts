@@ -45,7 +45,7 @@ export function deflatedCrcGuard(
     // More than recorded is already wrong: stop inflating a bomb early.
     if (length > expected.size) inflater.destroy(damaged());
   });
-  inflater.on('error', () => (failed = true));
+
   const ended = new Promise<void>((resolve) => inflater.once('close', resolve));
   let held: Buffer | undefined;
   const guard = new Transform({
@@ -68,6 +68,11 @@ export function deflatedCrcGuard(
       inflater.destroy();
       done(error);
     },
+  });
+  // zlib calls no pending write callback when the data is bad: fail the stream from here.
+  inflater.on('error', () => {
+    failed = true;
+    guard.destroy(damaged());
   });
   pipeline(raw, guard, () => undefined);
   return guard;

@@ -218,8 +218,9 @@ export class Bundle {
         }
         if (crc >>> 0 !== record.locator.crc32 >>> 0) throw damagedEntry(this.label, record.name);
       })();
-      // A failed check is tried again next time, so a file put right is read again.
-      check.catch(() => this.checkedInPlace.delete(key));
+      // A failed check stays failed: a file put right is a new file, opened as a new Bundle, and
+      // reading a damaged shard whole again for every search would cost a slow card dearly.
+      check.catch(() => undefined);
       this.checkedInPlace.set(key, check);
     }
     return check;

@@ -1,4 +1,5 @@
 import type { Response } from 'express';
+import { finished } from 'node:stream';
 import { changedError } from '../bundle/byte-source.js';
 import { EntryCache } from './entry-cache.js';
 import { RateLimiter } from './rate-limit.js';
@@ -11,6 +12,8 @@ const ENTRY_CACHE_BYTES = 32 * 1024 * 1024;
 const ENTRY_CACHE_ITEM_BYTES = 4 * 1024 * 1024;
 const DEFAULT_SEARCH_RATE = 10;
 const DEFAULT_SEARCH_TIMEOUT_MS = 10_000;
+/** Answers over every bundle look for files moved in at most this often; one bundle's, every time. */
+const LISTING_PATH_CHECK_MS = 1000;
 
 export interface AppOptions {
   /** Searches per second allowed to one client after a burst of twice as many; 0 turns the limit off. */
@@ -64,10 +67,14 @@ function moved(response: Response, from: string, to: string): HttpError {
     : new HttpError(404, `There is no bundle named "${from}" in this library; it is now "${to}".`);
 }
 
-/** A bundle replaced while a response still reads it stays open until that response ends. */
+/**
+ * A bundle replaced while a response still reads it stays open until that response ends.
+ * `finished` also answers for a response that closed already (a client gone while we looked at
+ * the disk), which a 'close' listener added now would never hear.
+ */
 function holdUntilDone(library: Library, item: LibraryBundle, response: Response): void {
   library.acquire(item);
-  response.once('close', () => library.release(item));
+  finished(response, () => library.release(item));
 }
 
 export function createContext(library: Library, options: AppOptions = {}): AppContext {
@@ -96,7 +103,9 @@ export function createContext(library: Library, options: AppOptions = {}): AppCo
     async bundles(response) {
       // A bundle being replaced is left out of library-wide answers instead of failing them.
       const listed = library.list();
-      const items = await Promise.all(listed.map((item) => library.current(item).catch(() => undefined)));
+      const items = await Promise.all(
+        listed.map((item) => library.current(item, LISTING_PATH_CHECK_MS).catch(() => undefined)),
+      );
       const ready = items.filter((item): item is LibraryBundle => item !== undefined && !item.retired);
       response.locals.unavailable = listed.filter((_, i) => items[i] === undefined).map((item) => item.name);
       for (const item of ready) holdUntilDone(library, item, response);

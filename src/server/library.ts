@@ -20,6 +20,10 @@ export interface LibraryBundle {
   /** Requests using it now; a bundle taken out of the library closes when the last one ends. */
   users: number;
   retired: boolean;
+  /** When the file's path was last compared with `stamp`. */
+  checkedAt: number;
+  /** When a replacement that does not open was last reported. */
+  warnedAt: number;
 }
 
 export interface LibraryChange {
@@ -49,6 +53,8 @@ function libraryBundle(name: string, file: string, bundle: Bundle, stamp: string
     stamp,
     users: 0,
     retired: false,
+    checkedAt: Date.now(),
+    warnedAt: 0,
   };
 }
 
@@ -65,6 +71,7 @@ function sameBundle(before: Manifest, after: Manifest): boolean {
 }
 
 const WATCH_POLL_MS = 10_000;
+const WARNING_EVERY_MS = 10_000;
 const WATCH_SETTLE_MS = 500;
 
 /** Every bundle the server offers, opened once and kept open; with watch(), kept up to date. */
@@ -122,33 +129,47 @@ export class Library {
    * (a copy still running), the old one is served if its bytes are intact (the new file was moved
    * in beside it) and BUNDLE_CHANGED is thrown if they were overwritten in place.
    */
-  current(item: LibraryBundle): Promise<LibraryBundle> {
+  current(item: LibraryBundle, pathCheckMs = 0): Promise<LibraryBundle> {
     if (item.retired) {
       const now = this.list().find((each) => each.file === item.file);
-      return now ? this.current(now) : Promise.resolve(item);
+      return now ? this.current(now, pathCheckMs) : Promise.resolve(item);
     }
     let check = this.checks.get(item);
     if (!check) {
-      check = this.recheck(item).finally(() => this.checks.delete(item));
+      check = this.checkNow(item, pathCheckMs).finally(() => this.checks.delete(item));
       this.checks.set(item, check);
     }
     return check;
+  }
+
+  /**
+   * The open file is asked every time (an fstat: a copy in place shows at once); its path, where
+   * a replacement moved in shows, at most once per `pathCheckMs`, so that a page listing a
+   * thousand bundles does not cost a thousand lookups each time.
+   */
+  private async checkNow(item: LibraryBundle, pathCheckMs: number): Promise<LibraryBundle> {
+    const inPlace = await item.bundle.source.changed?.();
+    if (!inPlace && Date.now() - item.checkedAt < pathCheckMs) return item;
+    item.checkedAt = Date.now();
+    return this.recheck(item);
   }
 
   private async recheck(item: LibraryBundle): Promise<LibraryBundle> {
     const stamp = await stampOf(item.file).catch(() => undefined);
     // A file gone from its path (removed, or between the two steps of a move) leaves the open one intact.
     if (stamp === undefined || stamp === item.stamp) return item;
-    let bundle: Bundle;
+    let bundle: Bundle | undefined;
     try {
       bundle = await Bundle.open(item.file);
-      if ((await stampOf(item.file)) !== stamp) {
-        await bundle.close();
-        throw changedError(item.file);
-      }
+      if ((await stampOf(item.file)) !== stamp) throw changedError(item.file);
     } catch (error) {
+      await bundle?.close();
       if (await item.bundle.source.changed?.()) throw changedError(item.file);
-      this.onWarning(`kept the old ${item.file} for now: the new one does not open (${describeError(error)})`);
+      // Said once a while, not at every request of a long copy.
+      if (Date.now() - item.warnedAt > WARNING_EVERY_MS) {
+        item.warnedAt = Date.now();
+        this.onWarning(`kept the old ${item.file} for now: the new one does not open (${describeError(error)})`);
+      }
       item.stamp = stamp;
       return item;
     }
@@ -194,6 +215,7 @@ export class Library {
     for (const item of [...this.byName.values()]) {
       if (!files.has(item.file)) {
         this.remove(item);
+        this.rename(item.name, undefined);
         changes.push({ kind: 'removed', name: item.name, file: item.file });
         continue;
       }

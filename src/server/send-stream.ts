@@ -9,6 +9,11 @@ import type { Response } from 'express';
  */
 export function sendStream(body: Readable, response: Response): Promise<void> {
   return new Promise((resolve, reject) => {
+    // A client that left while the body was being opened: nothing to send, nobody to wait for.
+    if (response.destroyed) {
+      body.destroy();
+      return resolve();
+    }
     body.once('error', (error) => {
       body.unpipe(response);
       reject(error);

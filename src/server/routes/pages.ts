@@ -37,7 +37,13 @@ export async function runSearch(context: AppContext, request: Request, response:
     timer = setTimeout(() => reject(new HttpError(503, t.searchTooSlow)), context.searchTimeoutMs);
   });
   try {
-    const results = await Promise.race([searchAll(searchers, query, { offset, limit }), tooSlow]);
+    const results = await Promise.race([searchAll(searchers, query, { offset, limit }), tooSlow]).catch(
+      async (error: unknown) => {
+        // Bytes that failed to read because a file was being copied over say 503, not "damaged".
+        await context.checkUnchanged(items);
+        throw error;
+      },
+    );
     await context.checkUnchanged(items);
     return { results, limit, item, unavailable: (response.locals.unavailable as string[] | undefined) ?? [] };
   } finally {
@@ -93,7 +99,8 @@ export function pageRoutes(app: Express, context: AppContext): void {
   app.get('/random', async (request, response) => {
     const name = single(request.query.bundle);
     const items = name ? [await context.bundleOf(name, response)] : await context.bundles(response);
-    const item = items[Math.floor(Math.random() * items.length)]!;
+    const item = items[Math.floor(Math.random() * items.length)];
+    if (!item) throw new HttpError(503, uiOf(request).t.bundleBeingReplaced);
     response.setHeader('Cache-Control', 'no-store');
     response.redirect(302, viewerUrl(item.name, await item.searcher.randomPage()));
   });
