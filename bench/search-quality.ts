@@ -3,6 +3,7 @@
  * corpora of different makers, with queries made from the pages (bench/quality-queries.ts):
  * recall@1, recall@5 and MRR per corpus and query kind, both tools in the same run on the same
  * HTML (Kiwix packs what ferry's bundle holds). Results go to bench/results/<date>-quality.json.
+ * `--reuse` searches the bundles of an earlier run again, beside that run's Kiwix figures.
  */
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -28,6 +29,13 @@ const QUERIES_PER_KIND = 50;
 const SEED = 1;
 const PORT = 8301;
 const log = (line: string) => process.stderr.write(`quality: ${line}\n`);
+
+interface CorpusResult {
+  id: string;
+  maker: string;
+  pages: number;
+  kinds: KindResult[];
+}
 
 interface KindResult {
   kind: string;
@@ -70,60 +78,64 @@ function packZim(corpus: QualityCorpus, bundlePath: string, mainPage: string): s
   return zim;
 }
 
-async function measureCorpus(
-  corpus: QualityCorpus,
-): Promise<{ id: string; maker: string; pages: number; kinds: KindResult[] }> {
+/**
+ * With `kiwixBefore` (--reuse), the bundle packed by an earlier run is searched again and Kiwix's
+ * figures are taken from that run: for trying a change of ranking on every corpus in minutes.
+ */
+async function measureCorpus(corpus: QualityCorpus, kiwixBefore?: CorpusResult): Promise<CorpusResult> {
   const prepared = corpus.prepare(WORK, log);
   const bundlePath = join(OUT, `${corpus.id}.ferry`);
-  rmSync(bundlePath, { force: true });
-  log(`${corpus.id}: packing with ferry`);
-  measureCommand('node', [
-    CLI,
-    'pack',
-    ...prepared.source,
-    '-o',
-    bundlePath,
-    '--name',
-    corpus.id,
-    '--language',
-    corpus.language,
-  ]);
+  if (!kiwixBefore || !existsSync(bundlePath)) {
+    rmSync(bundlePath, { force: true });
+    log(`${corpus.id}: packing with ferry`);
+    const pack = [
+      CLI,
+      'pack',
+      ...prepared.source,
+      '-o',
+      bundlePath,
+      '--name',
+      corpus.id,
+      '--language',
+      corpus.language,
+    ];
+    measureCommand('node', pack);
+  }
   const bundle = await Bundle.open(bundlePath);
   const facts = await factsOf(bundle);
   const names = prepared.inventory ? queriesFromInventory(prepared.inventory, QUERIES_PER_KIND, SEED) : undefined;
   const queries = queriesOf(facts, QUERIES_PER_KIND, SEED, names);
-  log(`${corpus.id}: ${facts.length} pages; packing with zimwriterfs`);
-  const zim = packZim(corpus, bundlePath, bundle.manifest.mainPage);
-  const kiwix = await startServer(
-    'kiwix-serve',
-    'kiwix-serve',
-    ['--port', String(PORT), '--address', '127.0.0.1', zim],
-    PORT,
-    '/',
-  );
   const searcher = new BundleSearcher(bundle);
+  const ferrySearch = async (query: string) => (await searcher.search(query, { limit: 5 })).hits.map((hit) => hit.path);
   const kinds: KindResult[] = [];
+  let kiwix: Awaited<ReturnType<typeof startServer>> | undefined;
   try {
+    if (!kiwixBefore) {
+      log(`${corpus.id}: ${facts.length} pages; packing with zimwriterfs`);
+      const zim = packZim(corpus, bundlePath, bundle.manifest.mainPage);
+      const args = ['--port', String(PORT), '--address', '127.0.0.1', zim];
+      kiwix = await startServer('kiwix-serve', 'kiwix-serve', args, PORT, '/');
+    }
     for (const kind of QUERY_KINDS) {
       const list = queries[kind];
-      if (list.length === 0) continue;
+      const before = kiwixBefore?.kinds.find((row) => row.kind === kind)?.kiwix;
+      if (list.length === 0 || (kiwixBefore && !before)) continue;
+      const server = kiwix;
       kinds.push({
         kind,
         queries: list.length,
-        ferry: await evaluate(list, async (query) =>
-          (await searcher.search(query, { limit: 5 })).hits.map((hit) => hit.path),
-        ),
-        kiwix: await evaluate(list, (query) => kiwixSearch(kiwix.base, corpus.id, query)),
+        ferry: await evaluate(list, ferrySearch),
+        kiwix: before ?? (await evaluate(list, (query) => kiwixSearch(server!.base, corpus.id, query))),
       });
     }
   } finally {
-    await kiwix.stop();
+    await kiwix?.stop();
     await bundle.close();
   }
   return { id: corpus.id, maker: corpus.maker, pages: facts.length, kinds };
 }
 
-function table(results: Awaited<ReturnType<typeof measureCorpus>>[]): string {
+function table(results: CorpusResult[]): string {
   const f = (value: number) => value.toFixed(2);
   const lines = [
     '| corpus (maker) | kind | queries | ferry R@1 / R@5 / MRR | Kiwix R@1 / R@5 / MRR |',
@@ -139,8 +151,6 @@ function table(results: Awaited<ReturnType<typeof measureCorpus>>[]): string {
   }
   return lines.join('\n');
 }
-
-type CorpusResult = Awaited<ReturnType<typeof measureCorpus>>;
 
 /** Today's results so far: a run of a few corpora replaces theirs and keeps the others'. */
 function merged(file: string, fresh: CorpusResult[], order: string[]): CorpusResult[] {
@@ -161,21 +171,25 @@ async function main(args: string[]): Promise<void> {
   const unknown = chosen.filter((id) => !all.some((corpus) => corpus.id === id));
   if (unknown.length > 0)
     throw new Error(`unknown corpus ${unknown.join(', ')}; known: ${all.map((c) => c.id).join(', ')}`);
-  const fresh = [];
-  for (const corpus of all.filter((each) => chosen.length === 0 || chosen.includes(each.id))) {
-    fresh.push(await measureCorpus(corpus));
-  }
   const date = new Date().toISOString().slice(0, 10);
   const folder = join(REPO, 'bench/results');
   mkdirSync(folder, { recursive: true });
   const file = join(folder, `${date}-quality.json`);
+  const reuse = args.includes('--reuse');
+  const earlier = reuse ? merged(file, [], []) : [];
+  const fresh = [];
+  for (const corpus of all.filter((each) => chosen.length === 0 || chosen.includes(each.id))) {
+    fresh.push(await measureCorpus(corpus, reuse ? earlier.find((result) => result.id === corpus.id) : undefined));
+  }
   const results = merged(
     file,
     fresh,
     all.map((corpus) => corpus.id),
   );
-  const markdown = table(results);
+  const markdown = table(reuse ? fresh : results);
   process.stdout.write(markdown + '\n\n✗ marks a figure below Kiwix.\n');
+  // A trial against an earlier run's Kiwix figures is printed, never saved as a result.
+  if (reuse) return;
   const saved = { date, seed: SEED, queriesPerKind: QUERIES_PER_KIND, tools: toolVersions(), results, table: markdown };
   writeFileSync(file, JSON.stringify(saved, null, 2) + '\n');
   log(`wrote ${file}`);

@@ -6,7 +6,7 @@ import { FerryError } from '../errors.js';
 import { decodeHtml, extractPageText } from '../pack/html-text.js';
 import { shardName } from '../bundle/names.js';
 import { matchShard, parseQuery, termsOf, type ParsedQuery, type ShardMatches } from './query.js';
-import { searchPipeline } from './shard.js';
+import { indexPipeline, searchPipeline } from './shard.js';
 import type { ShardDocument } from './shard-format.js';
 import { ShardReader } from './shard-reader.js';
 import { makeSnippet, type Snippet } from './snippet.js';
@@ -63,6 +63,7 @@ export interface Candidates {
 type MatchRef = [shard: number, at: number];
 
 const EXACT_TITLE_BONUS = 1000;
+const HEADING_FACTOR = 2;
 /** Titles are read only for the best results whose title has every word; one of those is the exact title. */
 const EXACT_TITLE_CHECKS = 50;
 const TEXT_CACHE_SIZE = 128;
@@ -78,6 +79,7 @@ export class BundleSearcher {
   private readonly shards = new LruMap<number, Promise<ShardReader>>(OPEN_SHARDS);
   private titles: Promise<TitleList> | undefined;
   private pipeline: lunr.Pipeline | undefined;
+  private wordFilter: lunr.Pipeline | undefined;
   /** Page texts and snippets of recent results, so a popular query does not parse its pages again. */
   private readonly texts = new LruMap<string, Promise<string>>(TEXT_CACHE_SIZE);
   private readonly snippets = new LruMap<string, Snippet>(SNIPPET_CACHE_SIZE);
@@ -92,6 +94,11 @@ export class BundleSearcher {
 
   private get searchPipeline(): lunr.Pipeline {
     return (this.pipeline ??= searchPipeline(this.bundle.manifest.search.language));
+  }
+
+  /** What indexing did to a word: a query drops the words it dropped. */
+  private get indexPipeline(): lunr.Pipeline {
+    return (this.wordFilter ??= indexPipeline(this.bundle.manifest.search.language));
   }
 
   private shard(number: number): Promise<ShardReader> {
@@ -118,18 +125,16 @@ export class BundleSearcher {
   }
 
   /**
-   * How many pages match and the `wanted` best, best first: all words must match, else any word
-   * may. Only the best become objects, so a common word over many shards stays cheap.
+   * How many pages match and the `wanted` best, best first: every word is optional and pages that
+   * cover more of the query rank higher. Only the best become objects, so a common word over many
+   * shards stays cheap.
    */
   async candidates(query: string, wanted: number): Promise<Candidates> {
-    const parsed = parseQuery(query, this.searchPipeline);
+    const parsed = parseQuery(query, this.searchPipeline, this.indexPipeline);
     if (parsed.clauses.length === 0) return { total: 0, best: [] };
-    let shards = await this.matchAll(parsed, true);
-    let total = shards.reduce((sum, shard) => sum + shard.docs.length, 0);
-    if (total === 0) {
-      shards = await this.matchAll(parsed, false);
-      total = shards.reduce((sum, shard) => sum + shard.docs.length, 0);
-    }
+    const shards = await this.matchAll(parsed, false);
+    const total = shards.reduce((sum, shard) => sum + shard.docs.length, 0);
+    if (parsed.clauses.length > 1) boostHeadings(shards);
     await this.boostExactTitles(shards, query);
     const best = bestMatches(shards, wanted).map(([shard, at]) => ({
       searcher: this as BundleSearcher,
@@ -252,6 +257,18 @@ function bestMatches(
     }
   });
   return best;
+}
+
+/**
+ * A page with every word of a query of several words in one of its section headings is likely the
+ * page that has the query as a heading: its score is doubled.
+ */
+function boostHeadings(shards: ShardMatches[]): void {
+  for (const shard of shards) {
+    shard.headingsHaveAll.forEach((all, at) => {
+      if (all) shard.scores[at]! *= HEADING_FACTOR;
+    });
+  }
 }
 
 /** Best first; equal scores keep the bundles' order, then the shards' and documents' (path order). */

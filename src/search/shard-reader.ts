@@ -3,7 +3,9 @@ import { FerryError } from '../errors.js';
 import { ByteReader } from './bytes.js';
 import { SHARD_HEADER_SIZE, SHARD_MAGIC, type ShardDocument } from './shard-format.js';
 
-const TITLE_FIELD_BIT = 1;
+/** Bits of a posting's field mask (FORMAT.md §5). */
+export const TITLE_FIELD = 1;
+export const HEADINGS_FIELD = 2;
 
 export interface TermInfo {
   term: string;
@@ -95,8 +97,8 @@ export class ShardReader {
     return undefined;
   }
 
-  /** Visits every document that has the term, in document order, with its weight (fields summed). */
-  async postings(info: TermInfo, visit: (doc: number, weight: number, inTitle: boolean) => void): Promise<void> {
+  /** Visits every document that has the term, in document order, with its weight (fields summed) and field mask. */
+  async postings(info: TermInfo, visit: (doc: number, weight: number, fields: number) => void): Promise<void> {
     const reader = new ByteReader(await this.source.read(info.offset, info.length), this.source.label);
     let doc = 0;
     while (!reader.done) {
@@ -110,7 +112,7 @@ export class ShardReader {
       const fieldMask = reader.byte();
       let weight = 0;
       for (let mask = fieldMask; mask !== 0; mask >>= 1) if (mask & 1) weight += reader.varint();
-      visit(doc, weight, (fieldMask & TITLE_FIELD_BIT) !== 0);
+      visit(doc, weight, fieldMask);
     }
   }
 

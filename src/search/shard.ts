@@ -53,3 +53,8 @@ export function createBuilder(language: string): lunr.Builder {
 export function searchPipeline(language: string): lunr.Pipeline {
   return createBuilder(language).searchPipeline;
 }
+
+/** The steps a word of a page goes through at indexing; a query word it drops is dropped too. */
+export function indexPipeline(language: string): lunr.Pipeline {
+  return createBuilder(language).pipeline;
+}

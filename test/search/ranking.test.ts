@@ -1,0 +1,79 @@
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Bundle } from '../../src/bundle/reader.js';
+import { BundleSearcher } from '../../src/search/searcher.js';
+import { runCli, tempFolder } from '../helpers.js';
+
+const page = (title: string, body: string) =>
+  `<!doctype html><html lang="en"><head><title>${title}</title></head><body>${body}</body></html>`;
+
+/** Release notes that mention the words of a name many times, but never the name whole. */
+const mentions = (n: number) =>
+  page(
+    `Release ${n}.0`,
+    `<h1>Release ${n}.0</h1>` +
+      `<p>The forms module changed: each field of a form, field validation, field widgets, forms and more forms.</p>`.repeat(
+        4,
+      ),
+  );
+
+const SITE: Record<string, string> = {
+  'index.html': page('Ferryweb', '<h1>Ferryweb</h1><p>A small web framework.</p>'),
+  'forms.html': page(
+    'Forms',
+    '<h1>Forms</h1><section id="forms-in-ferryweb"><h2>Forms in Ferryweb</h2><p>Build a form and check its validation.</p></section>',
+  ),
+  'reference.html': page(
+    'API reference',
+    '<h1>API reference</h1><dl><dt id="ferryweb.forms.Field">ferryweb.forms.Field</dt><dd>One input of a form.</dd></dl>',
+  ),
+  'guide.html': page(
+    'Guide',
+    '<h1>Guide</h1><section id="handling-file-uploads"><h2>Handling file uploads</h2><p>Save what people send.</p></section>',
+  ),
+  'files.html': page('Files', '<h1>Files</h1><p>Files, files and more files: handling them, uploads of them.</p>'),
+  'uploads.html': page('Uploads API', '<h1>Uploads API</h1><p>Uploads: file uploads, handling uploads.</p>'),
+  'zoo.html': page('Zoo', '<h1>Zoo</h1><p>A zebra lives here.</p>'),
+  ...Object.fromEntries([1, 2, 3, 4, 5, 6, 7, 8].map((n) => [`releases/${n}.0.html`, mentions(n)])),
+};
+
+describe('ranking on a site it was not tuned on', () => {
+  let bundle: Bundle;
+  let searcher: BundleSearcher;
+  const top = async (query: string) => (await searcher.search(query, { limit: 5 })).hits.map((hit) => hit.path);
+
+  beforeAll(async () => {
+    const work = await tempFolder();
+    const site = join(work, 'site');
+    for (const [path, html] of Object.entries(SITE)) {
+      await mkdir(join(site, path, '..'), { recursive: true });
+      await writeFile(join(site, path), html);
+    }
+    const output = join(work, 'ferryweb.ferry');
+    const run = await runCli(['pack', site, '-o', output, '--name', 'ferryweb', '--language', 'eng']);
+    expect(run.code, run.stderr).toBe(0);
+    bundle = await Bundle.open(output);
+    searcher = new BundleSearcher(bundle);
+  });
+  afterAll(() => bundle.close());
+
+  it('drops the stop words indexing dropped, so a heading typed with "in" finds its page first', async () => {
+    expect((await top('Forms in Ferryweb'))[0]).toBe('forms.html');
+  });
+
+  it('keeps a page that lacks one word of the query among the results, instead of filtering it out', async () => {
+    // Only the release notes have all three words; the forms page has two of them, strongly.
+    const found = (await searcher.search('form validation widgets', { limit: 20 })).hits.map((hit) => hit.path);
+    expect(found.slice(0, 8).every((path) => path.startsWith('releases/'))).toBe(true);
+    expect(found).toContain('forms.html');
+  });
+
+  it('puts the page that defines a name before many pages that mention its parts', async () => {
+    expect((await top('ferryweb.forms.Field'))[0]).toBe('reference.html');
+  });
+
+  it('brings first the page whose section heading is the query', async () => {
+    expect((await top('Handling file uploads'))[0]).toBe('guide.html');
+  });
+});
