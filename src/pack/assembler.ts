@@ -6,6 +6,7 @@ import { BundleWriter, type NewEntry } from '../bundle/writer.js';
 import { ShardBuilder, type SearchDocument } from '../search/shard-builder.js';
 import { ExternalSorter } from '../external-sort.js';
 import { encodeTitles, sortableTitle, TITLES_NAME } from '../search/titles.js';
+import { withCharset } from './charset.js';
 import { isPrecompressed } from './media-type.js';
 
 export interface AssembledCounts {
@@ -52,7 +53,8 @@ export class BundleAssembler {
   }
 
   /** A page; with `search`, it is indexed and its title goes into suggestions. */
-  async addPage(path: string, data: Buffer, mediaType: string, search?: SearchDocument): Promise<void> {
+  async addPage(path: string, data: Buffer, type: string, search?: SearchDocument): Promise<void> {
+    const mediaType = withCharset(type, data);
     if (search) {
       this.titles.add(sortableTitle(search.title, path));
       const shard = this.shards.add(search);
@@ -62,7 +64,8 @@ export class BundleAssembler {
     await this.writer.add({ name: contentName(path), data, kind: EntryKind.Page, mediaType, compress: true });
   }
 
-  async addAsset(path: string, data: Buffer, mediaType: string): Promise<void> {
+  async addAsset(path: string, data: Buffer, type: string): Promise<void> {
+    const mediaType = withCharset(type, data);
     this.counts.assets++;
     await this.writer.add({
       name: contentName(path),

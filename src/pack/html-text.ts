@@ -1,4 +1,5 @@
 import { Parser } from 'htmlparser2';
+import { decodeText } from './charset.js';
 
 export interface PageText {
   title: string;
@@ -54,18 +55,9 @@ function isMainRegion(name: string, attributes: Record<string, string>): boolean
   return name === 'main' || name === 'article' || attributes.role === 'main';
 }
 
-/** Decodes a page with the charset it declares (a <meta> in its first bytes), UTF-8 otherwise. */
+/** Decodes a page with the charset its bytes are in (pack/charset.ts). */
 export function decodeHtml(data: Buffer): string {
-  const head = data.subarray(0, 2048).toString('latin1');
-  const declared = /<meta[^>]+charset\s*=\s*["']?\s*([\w-]+)/i.exec(head)?.[1]?.toLowerCase();
-  if (declared && declared !== 'utf-8' && declared !== 'utf8') {
-    try {
-      return new TextDecoder(declared).decode(data);
-    } catch {
-      // An unknown label: UTF-8 is the best guess.
-    }
-  }
-  return new TextDecoder('utf-8').decode(data);
+  return decodeText(data, 'text/html');
 }
 
 /** Title and searchable text of a page; tolerant of broken HTML, never throws on it. */

@@ -1,4 +1,5 @@
 import mime from 'mime-types';
+import { charsetParameter, essence } from './charset.js';
 
 /** Types that are already compressed: deflating them again wastes time for no bytes (FORMAT.md §1). */
 const PRECOMPRESSED = new Set([
@@ -18,9 +19,10 @@ const PRECOMPRESSED = new Set([
 ]);
 
 export function isPrecompressed(mediaType: string): boolean {
-  if (mediaType === 'image/svg+xml' || mediaType === 'image/bmp') return false;
-  const top = mediaType.split('/')[0];
-  return top === 'image' || top === 'audio' || top === 'video' || PRECOMPRESSED.has(mediaType);
+  const type = essence(mediaType);
+  if (type === 'image/svg+xml' || type === 'image/bmp') return false;
+  const top = type.split('/')[0];
+  return top === 'image' || top === 'audio' || top === 'video' || PRECOMPRESSED.has(type);
 }
 
 const SIGNATURES: [number[], string][] = [
@@ -65,10 +67,17 @@ function looksLikeText(data: Buffer): boolean {
 }
 
 export function isHtml(mediaType: string): boolean {
-  return mediaType === 'text/html' || mediaType === 'application/xhtml+xml';
+  const type = essence(mediaType);
+  return type === 'text/html' || type === 'application/xhtml+xml';
 }
 
-/** Content-Type header value, with a charset for text. */
+/**
+ * Content-Type header value: the charset found at pack time when the entry has one. A page of a
+ * bundle packed before charsets were kept goes without one, so the browser reads its own <meta>;
+ * a blanket UTF-8 would override a Latin-1 page's and show replacement characters.
+ */
 export function contentTypeHeader(mediaType: string): string {
+  if (charsetParameter(mediaType)) return mediaType;
+  if (isHtml(mediaType)) return mediaType;
   return mime.contentType(mediaType) || mediaType;
 }

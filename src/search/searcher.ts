@@ -3,7 +3,8 @@ import { EntryKind } from '../bundle/path-index.js';
 import type { Manifest } from '../bundle/manifest.js';
 import type { EntryReads, StoredRecord } from '../bundle/reader.js';
 import { FerryError } from '../errors.js';
-import { decodeHtml, extractPageText } from '../pack/html-text.js';
+import { decodeText } from '../pack/charset.js';
+import { extractPageText } from '../pack/html-text.js';
 import { shardName } from '../bundle/names.js';
 import { matchShard, parseQuery, termsOf, type ParsedQuery, type ShardMatches } from './query.js';
 import { indexPipeline, searchPipeline } from './shard.js';
@@ -225,7 +226,8 @@ export class BundleSearcher {
 
   private async readPageText(path: string): Promise<string> {
     const record = await this.bundle.resolveContent(path);
-    return record?.kind === EntryKind.Page ? extractPageText(decodeHtml(await this.bundle.read(record))).text : '';
+    if (record?.kind !== EntryKind.Page) return '';
+    return extractPageText(decodeText(await this.bundle.read(record), record.locator.mediaType)).text;
   }
 }
 

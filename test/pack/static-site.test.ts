@@ -55,7 +55,7 @@ describe('packing a static site', () => {
   it('stores pages and assets with media types found by extension or content', async () => {
     const page = await bundle.resolveContent('page');
     expect(page?.kind).toBe(EntryKind.Page);
-    expect(page?.locator.mediaType).toBe('text/html');
+    expect(page?.locator.mediaType).toBe('text/html; charset=utf-8');
     const logo = await bundle.resolveContent('img/logo.png');
     expect(logo?.kind).toBe(EntryKind.Asset);
     expect(logo?.locator.mediaType).toBe('image/png');

@@ -4,6 +4,7 @@ import { snippetHtml } from '../../src/search/snippet.js';
 import { BlobSource } from './blob-source.js';
 import { BrowserBundle } from './bundle.js';
 import { BlobUrls, preparePage } from './page.js';
+import { decodeText } from '../../src/pack/charset.js';
 
 const SUGGESTIONS = 10;
 const RESULTS = 20;
@@ -65,7 +66,7 @@ async function showPage(target: string): Promise<void> {
     frame.src = (await urls.get(realPath)) ?? 'about:blank';
     return;
   }
-  frame.srcdoc = await preparePage(new TextDecoder().decode(data), realPath, urls);
+  frame.srcdoc = await preparePage(decodeText(data, record.locator.mediaType), realPath, urls);
   frame.onload = () => {
     const page = frame.contentDocument;
     if (!page) return;

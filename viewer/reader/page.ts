@@ -1,4 +1,5 @@
 import type { BrowserBundle } from './bundle.js';
+import { decodeText } from '../../src/pack/charset.js';
 
 const BASE = 'https://bundle.invalid/';
 const SCHEME = /^[a-z][a-z0-9+.-]*:|^\/\//i;
@@ -44,7 +45,7 @@ export class BlobUrls {
       return undefined;
     }
     if (record.locator.mediaType.startsWith('text/css'))
-      data = await this.rewriteCss(new TextDecoder().decode(data), path);
+      data = await this.rewriteCss(decodeText(data, record.locator.mediaType), path);
     return URL.createObjectURL(new Blob([data], { type: record.locator.mediaType }));
   }
 

@@ -63,7 +63,7 @@ function languageName(code: string): string {
  * reads the same in old browsers and without JavaScript. Lists are marked noindex: search
  * finds books and authors, not the pages that list them.
  */
-function layout(path: string, title: string, body: string, noindex = false): string {
+function layout(path: string, title: string, body: string, noindex = false, titleLanguage?: string): string {
   const nav = [
     ['index.html', 'Home'],
     ['browse/titles/a.html', 'Titles'],
@@ -81,7 +81,8 @@ function layout(path: string, title: string, body: string, noindex = false): str
     `<title>${escapeHtml(title)}</title>` +
     '<style>body{max-width:48em;margin:auto;padding:1em;font-family:sans-serif;line-height:1.4}' +
     'nav{margin-bottom:1em}li{margin:.2em 0}.meta{color:#555}</style></head>' +
-    `<body><nav>${nav}</nav><main><h1>${escapeHtml(title)}</h1>${body}</main></body></html>`
+    // The pages speak English; a book's title is in the book's language, for screen readers and fonts.
+    `<body><nav>${nav}</nav><main><h1${titleLanguage ? ` lang="${escapeHtml(titleLanguage)}"` : ''}>${escapeHtml(title)}</h1>${body}</main></body></html>`
   );
 }
 
@@ -300,6 +301,8 @@ export function bookPage(book: PackedBook, authorKey: (agent: Agent) => string |
           row('EBook', `#${record.id}`) +
           '</table>' +
           (downloads ? `<h2>Download</h2><ul>${downloads}</ul>` : ''),
+        false,
+        record.languages[0],
       ),
   };
 }
