@@ -1,5 +1,5 @@
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join, posix } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -13,6 +13,56 @@ import { launchChromium } from './browser.js';
 const MIRROR = join(REPO, '..', 'shared', 'realdata', 'gutenberg', 'mirror');
 /** UTF-8 read as Latin-1, the other way pages go wrong. */
 const MOJIBAKE = /Ã[\u0080-\u00bf]|â€/;
+
+/** What a book's catalog record says, read here with plain patterns, apart from ferry's own parser. */
+interface Record {
+  id: string;
+  title: string;
+  agents: { name: string; dates: string }[];
+  language: string;
+  subjects: string[];
+  bookshelves: string[];
+}
+
+const xmlText = (text: string) =>
+  text
+    .replace(/&amp;/g, '&')
+    .replace(/&lt;/g, '<')
+    .replace(/&gt;/g, '>')
+    .replace(/&quot;/g, '"')
+    .replace(/&#39;/g, "'");
+
+function readRecord(id: string): Record {
+  const rdf = readFileSync(join(MIRROR, 'cache/epub', id, `pg${id}.rdf`), 'utf8');
+  const values = (property: string, kind?: string) =>
+    [...rdf.matchAll(new RegExp(`<${property}>([\\s\\S]*?)</${property}>`, 'g'))]
+      .map((match) => match[1]!)
+      .filter((block) => !kind || block.includes(kind))
+      .map((block) => xmlText(/<rdf:value[^>]*>([^<]*)<\/rdf:value>/.exec(block)?.[1] ?? ''));
+  const agents = [...rdf.matchAll(/<pgterms:agent[\s\S]*?<\/pgterms:agent>/g)].map((match) => {
+    const field = (name: string) => new RegExp(`<pgterms:${name}[^>]*>([^<]*)<`).exec(match[0])?.[1];
+    const [birth, death] = [field('birthdate'), field('deathdate')];
+    return { name: xmlText(field('name') ?? ''), dates: birth && death ? `(${birth}–${death})` : '' };
+  });
+  return {
+    id,
+    title: xmlText(/<dcterms:title>([^<]*)</.exec(rdf)?.[1] ?? '')
+      .split(/\r?\n/)[0]!
+      .trim(),
+    agents,
+    language: values('dcterms:language')[0] ?? '',
+    subjects: values('dcterms:subject', '/LCSH'),
+    bookshelves: values('pgterms:bookshelf'),
+  };
+}
+
+/** The pages a page links to, as bundle paths. */
+function linksOf(html: string, from: string): string[] {
+  return [...html.matchAll(/\b(?:href|src)="([^"#?]+)/g)]
+    .map((match) => decodeURIComponent(match[1]!))
+    .filter((target) => !/^[a-z]+:/i.test(target))
+    .map((target) => posix.normalize(posix.join(posix.dirname(from), target)));
+}
 
 /** The text a browser makes of a page: the header's charset first, then the page's own <meta>. */
 function asBrowserReads(body: Buffer, contentType: string): string {
@@ -86,6 +136,19 @@ describe('the real Gutenberg books, packed and served', () => {
     await page.close();
   });
 
+  it('shows every picture of editions that keep them outside images/ (aimages/, beside the page)', async () => {
+    const page = await browser.newPage();
+    for (const reading of ['books/1/1-h.htm', 'books/12242/12242-h.htm']) {
+      await page.goto(`${served.base}/content/books/${reading}`, { waitUntil: 'load' });
+      const pictures = await page.evaluate(() =>
+        Array.from(document.images, (image) => ({ src: image.src, shown: image.complete && image.naturalWidth > 0 })),
+      );
+      expect(pictures.length, reading).toBeGreaterThan(0);
+      expect(pictures.filter((picture) => !picture.shown)).toEqual([]);
+    }
+    await page.close();
+  });
+
   it('shows them the same way in the standalone reader, from file://', async () => {
     const page = await browser.newPage();
     await page.goto(pathToFileURL(join(REPO, 'dist/reader/ferry-reader.html')).href);
@@ -99,6 +162,57 @@ describe('the real Gutenberg books, packed and served', () => {
     expect(text).toMatch(/[ñáéíóú]/);
     await page.close();
   });
+
+  it('shows every book as its catalog record has it: title, authors with dates, subjects, bookshelves; its reading page with every image; its place in the browse lists', async () => {
+    const get = async (path: string) => {
+      const answer = await rawGet(`${served.base}/content/books/${path.split('/').map(encodeURIComponent).join('/')}`);
+      return {
+        status: answer.status,
+        text: answer.body ? asBrowserReads(answer.body, String(answer.headers['content-type'])) : '',
+      };
+    };
+    const browse = new Map<string, string[]>();
+    for (const { path } of paths.filter((each) => each.path.startsWith('browse/'))) {
+      browse.set(path, linksOf((await get(path)).text, path));
+    }
+    const listedIn = (folder: string, book: string) =>
+      [...browse].filter(([path, links]) => path.startsWith(folder) && links.includes(book)).map(([path]) => path);
+    const wrong: string[] = [];
+    const ids = readdirSync(join(MIRROR, 'cache/epub'));
+    expect(ids.length).toBe(32);
+    for (const record of ids.map(readRecord)) {
+      const bookPath = `books/${record.id}/index.html`;
+      const page = await get(bookPath);
+      const text = xmlText(page.text.replace(/<[^>]+>/g, ' ')).replace(/\s+/g, ' ');
+      const say = (what: string) => wrong.push(`${record.id}: ${what}`);
+      if (page.status !== 200) say(`book page answers ${page.status}`);
+      for (const expected of [record.title, ...record.subjects, ...record.bookshelves]) {
+        if (!text.includes(xmlText(expected).replace(/\s+/g, ' ').trim())) say(`"${expected}" is not on its page`);
+      }
+      for (const agent of record.agents) {
+        if (!text.includes(`${agent.name}${agent.dates ? ` ${agent.dates}` : ''}`))
+          say(`${agent.name} ${agent.dates} is not on its page`);
+      }
+      const reading = /<a href="([^"]+)"><strong>Read this book/.exec(page.text)?.[1];
+      const readingPath = reading ? posix.join(`books/${record.id}`, decodeURIComponent(reading)) : undefined;
+      const readingPage = readingPath ? await get(readingPath) : undefined;
+      if (!readingPage || readingPage.status !== 200) say('no reading page');
+      for (const image of [...(readingPage?.text ?? '').matchAll(/<img[^>]+src="([^"]+)"/gi)].map(
+        (match) => match[1]!,
+      )) {
+        const target = posix.normalize(posix.join(posix.dirname(readingPath!), decodeURIComponent(image)));
+        if ((await get(target)).status !== 200) say(`image ${target} of the reading page answers not 200`);
+      }
+      if (listedIn('browse/titles/', bookPath).length === 0) say('in no title list');
+      if (record.language && listedIn(`browse/language/${record.language}.html`, bookPath).length === 0)
+        say('not in its language list');
+      if (record.agents.length > 0 && listedIn('browse/author/', bookPath).length === 0) say('in no author list');
+      if (record.subjects.length > 0 && listedIn('browse/subject/', bookPath).length === 0) say('in no subject list');
+      if (record.bookshelves.length > 0 && listedIn('browse/bookshelf/', bookPath).length === 0)
+        say('on no bookshelf list');
+    }
+    expect(wrong).toEqual([]);
+  }, 120_000);
 
   it("marks each book page's title with the book's own language", async () => {
     const answer = await rawGet(`${served.base}/content/books/books/16527/index.html`);

@@ -110,11 +110,16 @@ export async function gutenbergCollection(
       // The book's own page is index.html: an edition of that name moves aside.
       reading = `${folder}/${name === 'index.html' ? `edition-${name}` : name}`;
       files.push(mirrorFile(mirror, html.mirrorPath, reading, html.bytes));
-      // Gutenberg's HTML editions keep their pictures in an images/ folder beside the page.
-      const imagesFolder = posix.join(posix.dirname(html.mirrorPath), 'images');
-      for (const image of await filesUnder(join(mirror, imagesFolder))) {
-        const size = (await stat(join(mirror, imagesFolder, image))).size;
-        files.push(mirrorFile(mirror, `${imagesFolder}/${image}`, `${folder}/images/${image}`, size));
+      // An HTML edition's folder (<id>-h/) holds what the page links to: images/ mostly, but also
+      // aimages/, pictures beside the page, music and nested pages. All of it comes along, at the
+      // same place relative to the page. A page outside such a folder brings its images/ only.
+      const editionFolder = posix.dirname(html.mirrorPath);
+      const companions = editionFolder.endsWith('-h') ? editionFolder : posix.join(editionFolder, 'images');
+      const prefix = companions === editionFolder ? '' : 'images/';
+      for (const file of await filesUnder(join(mirror, companions))) {
+        if (prefix === '' && file === name) continue;
+        const size = (await stat(join(mirror, companions, file))).size;
+        files.push(mirrorFile(mirror, `${companions}/${file}`, `${folder}/${prefix}${file}`, size));
       }
     } else {
       const text = editions.find((edition) => edition.format === 'txt')!;

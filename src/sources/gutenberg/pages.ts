@@ -22,6 +22,22 @@ const PAGE_SIZE = 100;
 const TOP_BOOKS = 20;
 const FORMAT_NAMES: Record<Format, string> = { html: 'HTML', epub: 'EPUB', txt: 'Plain text' };
 
+/** MARC relator codes the catalog uses for contributors, as a reader says them. */
+const ROLE_NAMES: Record<string, string> = {
+  ann: 'annotator',
+  aui: 'author of introduction',
+  com: 'compiler',
+  ctb: 'contributor',
+  edt: 'editor',
+  ill: 'illustrator',
+  trl: 'translator',
+  pht: 'photographer',
+  cmm: 'commentator',
+  adp: 'adapter',
+  dub: 'dubious author',
+  oth: 'other',
+};
+
 export const bookFolder = (id: number) => `books/${id}`;
 export const bookPagePath = (id: number) => `${bookFolder(id)}/index.html`;
 
@@ -274,7 +290,8 @@ export function bookPage(book: PackedBook, authorKey: (agent: Agent) => string |
       const key = authorKey(agent);
       const name = `${escapeHtml(agent.name)}${lifeDates(agent)}`;
       const linked = key ? `<a href="${href(path, `browse/author/${key}.html`)}">${name}</a>` : name;
-      return agent.role === 'creator' ? linked : `${linked} <span class="meta">(${escapeHtml(agent.role)})</span>`;
+      const role = ROLE_NAMES[agent.role] ?? agent.role;
+      return agent.role === 'creator' ? linked : `${linked} <span class="meta">(${escapeHtml(role)})</span>`;
     })
     .join('<br>');
   const downloads = book.downloads
