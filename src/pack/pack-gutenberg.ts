@@ -1,6 +1,7 @@
 import { performance } from 'node:perf_hooks';
 import { gutenbergCollection } from '../sources/gutenberg/collection.js';
 import type { Selection } from '../sources/gutenberg/select.js';
+import { languageList } from '../languages.js';
 import { packCollection, type PackOptions, type PackSummary } from './pack-site.js';
 
 export interface PackGutenbergOptions extends PackOptions {
@@ -29,6 +30,8 @@ export async function packGutenberg(options: PackGutenbergOptions): Promise<Pack
         license: 'Public domain in the USA (Project Gutenberg licence)',
         creator: 'Project Gutenberg',
         ...options.metadata,
+        // The books' languages, the most common first (its stemmer serves search); --language wins.
+        language: options.metadata.language || languageList(collection.languages),
       },
     },
     started,

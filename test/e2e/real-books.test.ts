@@ -214,6 +214,14 @@ describe('the real Gutenberg books, packed and served', () => {
     expect(wrong).toEqual([]);
   }, 120_000);
 
+  it("lists every language of the books as the bundle's languages, the most common first", async () => {
+    const bundles = (await (await fetch(`${served.base}/api/bundles`)).json()) as { metadata: { language: string } }[];
+    const languages = bundles[0]!.metadata.language.split(',');
+    expect(languages[0]).toBe('eng');
+    expect(languages).toEqual(expect.arrayContaining(['deu', 'fra', 'rus', 'ell', 'fin', 'ita', 'nld', 'por', 'spa']));
+    expect(languages).toHaveLength(12);
+  });
+
   it("marks each book page's title with the book's own language", async () => {
     const answer = await rawGet(`${served.base}/content/books/books/16527/index.html`);
     expect(answer.body!.toString()).toMatch(/<h1 lang="ru">/);

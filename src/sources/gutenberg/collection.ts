@@ -10,6 +10,8 @@ import { decodeBookText, splitBoilerplate, textEditionHtml } from './text-editio
 
 export interface GutenbergCollection extends Collection {
   books: number;
+  /** The books' catalog languages (ISO 639-1), one per book, for the bundle's language list. */
+  languages: string[];
 }
 
 interface Edition {
@@ -71,6 +73,8 @@ export async function gutenbergCollection(
 ): Promise<GutenbergCollection> {
   const skipped: SkippedInput[] = [];
   const files: SourceFile[] = [];
+  // Said once per format after the catalog is read, not once per book: a mirror without EPUBs lacks them all.
+  const missingEditions = new Map<string, number[]>();
   const chosen: { record: BookRecord; editions: Edition[] }[] = [];
   for await (const record of readCatalog(mirror, (problem) => skipped.push(problem), catalogArchive)) {
     if (record.type !== undefined && record.type !== 'Text') continue;
@@ -84,12 +88,14 @@ export async function gutenbergCollection(
       });
       continue;
     }
-    if (missing.length > 0) {
-      warn(`${label}: the catalog names its ${missing.join(', ')} edition, which the mirror does not have.`);
-    }
+    for (const format of missing) missingEditions.set(format, [...(missingEditions.get(format) ?? []), record.id]);
     if (!record.title) warn(`${label} has no title in the catalog; it is listed as "Book ${record.id}".`);
     if (!record.agents.some((agent) => agent.role === 'creator')) warn(`${label} has no author in the catalog.`);
     chosen.push({ record, editions });
+  }
+  for (const [format, ids] of missingEditions) {
+    const shown = ids.slice(0, 20).join(', ') + (ids.length > 20 ? `, and ${ids.length - 20} more` : '');
+    warn(`the catalog names the ${format} edition of ${ids.length} book(s) that the mirror does not have: ${shown}.`);
   }
   const kept = new Set(
     applyBudget(
@@ -165,5 +171,6 @@ export async function gutenbergCollection(
     newestMtimeMs,
     totalBytes: files.reduce((sum, file) => sum + file.size, 0),
     books: books.length,
+    languages: books.map((book) => book.record.languages[0] ?? ''),
   };
 }

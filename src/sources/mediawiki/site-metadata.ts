@@ -1,66 +1,7 @@
 import type { MetadataInput } from '../../pack/metadata.js';
 import type { SiteInfo } from './dump-reader.js';
 import { cleanTitle } from './titles.js';
-
-/** ISO 639-1 codes (as wiki subdomains have them) to ISO 639-3 (as bundles do). */
-const ISO_639_3: Record<string, string> = {
-  ar: 'ara',
-  bg: 'bul',
-  bn: 'ben',
-  ca: 'cat',
-  cs: 'ces',
-  cy: 'cym',
-  da: 'dan',
-  de: 'deu',
-  el: 'ell',
-  en: 'eng',
-  eo: 'epo',
-  es: 'spa',
-  et: 'est',
-  eu: 'eus',
-  fa: 'fas',
-  fi: 'fin',
-  fr: 'fra',
-  ga: 'gle',
-  gl: 'glg',
-  he: 'heb',
-  hi: 'hin',
-  hr: 'hrv',
-  hu: 'hun',
-  hy: 'hye',
-  id: 'ind',
-  is: 'isl',
-  it: 'ita',
-  ja: 'jpn',
-  ka: 'kat',
-  ko: 'kor',
-  la: 'lat',
-  lt: 'lit',
-  lv: 'lav',
-  mk: 'mkd',
-  ms: 'msa',
-  nl: 'nld',
-  nn: 'nno',
-  no: 'nob',
-  pl: 'pol',
-  pt: 'por',
-  ro: 'ron',
-  ru: 'rus',
-  simple: 'eng',
-  sk: 'slk',
-  sl: 'slv',
-  sq: 'sqi',
-  sr: 'srp',
-  sv: 'swe',
-  sw: 'swa',
-  ta: 'tam',
-  th: 'tha',
-  tr: 'tur',
-  uk: 'ukr',
-  ur: 'urd',
-  vi: 'vie',
-  zh: 'zho',
-};
+import { ISO_639_3 } from '../../languages.js';
 
 const WIKIMEDIA_HOST =
   /(^|\.)(wikipedia|wiktionary|wikibooks|wikivoyage|wikiquote|wikisource|wikiversity|wikinews)\.org$/;
@@ -113,4 +54,4 @@ export function siteMetadata(siteInfo: SiteInfo): MetadataInput {
   };
 }
 
-export { ISO_639_3 };
+export { ISO_639_3 } from '../../languages.js';
