@@ -115,18 +115,21 @@ function commonSuffix(titles: string[]): string {
   return count > titles.length * 0.3 ? suffix : '';
 }
 
-/** Query texts of one kind mapped to the pages that carry them; only texts of one page are kept. */
-function unambiguous(entries: [string, string][]): KnownQuery[] {
-  const pages = new Map<string, Set<string>>();
-  for (const [text, page] of entries) {
+/** Query texts of one kind mapped to the pages (and sections) that carry them; only texts of one page are kept. */
+function unambiguous(entries: [text: string, page: string, anchor?: string][]): KnownQuery[] {
+  const pages = new Map<string, Map<string, string | undefined>>();
+  for (const [text, page, anchor] of entries) {
     if (!typeable(text)) continue;
-    const set = pages.get(text) ?? new Set<string>();
-    set.add(page);
-    pages.set(text, set);
+    const found = pages.get(text) ?? new Map<string, string | undefined>();
+    if (!found.has(page)) found.set(page, anchor);
+    pages.set(text, found);
   }
   return [...pages]
-    .filter(([, set]) => set.size === 1)
-    .map(([query, set]) => ({ query, expected: [...set][0]! }))
+    .filter(([, found]) => found.size === 1)
+    .map(([query, found]) => {
+      const [expected, anchor] = [...found][0]!;
+      return anchor === undefined ? { query, expected } : { query, expected, anchor };
+    })
     .sort((a, b) => (a.query < b.query ? -1 : a.query > b.query ? 1 : 0));
 }
 
@@ -149,7 +152,7 @@ export function queriesOf(
   const title = (page: PageFacts) =>
     suffix && page.title.endsWith(suffix) ? page.title.slice(0, -suffix.length) : page.title;
   const headings = pages.flatMap((page) =>
-    page.headings.slice(1).map((each) => [each.text, page.path] as [string, string]),
+    page.headings.slice(1).map((each) => [each.text, page.path, each.anchor] as [string, string, string | undefined]),
   );
   return {
     title: sample(unambiguous(pages.map((page) => [title(page), page.path])), count, seed),
@@ -164,7 +167,9 @@ export function queriesOf(
     question: sample(
       unambiguous(
         pages
-          .flatMap((page) => page.headings.map((each) => [each.text, page.path] as [string, string]))
+          .flatMap((page) =>
+            page.headings.map((each) => [each.text, page.path, each.anchor] as [string, string, string | undefined]),
+          )
           .filter(([text]) => text.endsWith('?')),
       ),
       count,

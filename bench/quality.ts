@@ -7,6 +7,8 @@ import { seededRandom } from './random.js';
 export interface KnownQuery {
   query: string;
   expected: string;
+  /** The id of the section the query names, for heading queries whose heading has one. */
+  anchor?: string;
 }
 
 const API_ROLES = new Set([

@@ -40,6 +40,8 @@ interface CorpusResult {
 interface KindResult {
   kind: string;
   queries: number;
+  /** Of the queries that name a section, the share whose first result opens at it (ferry only). */
+  sectionAt1?: number;
   ferry: QualityResult;
   kiwix: QualityResult;
 }
@@ -121,9 +123,16 @@ async function measureCorpus(corpus: QualityCorpus, kiwixBefore?: CorpusResult):
       const before = kiwixBefore?.kinds.find((row) => row.kind === kind)?.kiwix;
       if (list.length === 0 || (kiwixBefore && !before)) continue;
       const server = kiwix;
+      const anchored = list.filter((query) => query.anchor !== undefined);
+      let atSection = 0;
+      for (const { query, expected, anchor } of anchored) {
+        const first = (await searcher.search(query, { limit: 1 })).hits[0];
+        if (first?.path === expected && first.section === anchor) atSection++;
+      }
       kinds.push({
         kind,
         queries: list.length,
+        ...(anchored.length > 0 ? { sectionAt1: atSection / anchored.length } : {}),
         ferry: await evaluate(list, ferrySearch),
         kiwix: before ?? (await evaluate(list, (query) => kiwixSearch(server!.base, corpus.id, query))),
       });
@@ -138,14 +147,14 @@ async function measureCorpus(corpus: QualityCorpus, kiwixBefore?: CorpusResult):
 function table(results: CorpusResult[]): string {
   const f = (value: number) => value.toFixed(2);
   const lines = [
-    '| corpus (maker) | kind | queries | ferry R@1 / R@5 / MRR | Kiwix R@1 / R@5 / MRR |',
-    '| --- | --- | ---: | ---: | ---: |',
+    '| corpus (maker) | kind | queries | ferry R@1 / R@5 / MRR | Kiwix R@1 / R@5 / MRR | ferry section@1 |',
+    '| --- | --- | ---: | ---: | ---: | ---: |',
   ];
   for (const result of results) {
     for (const row of result.kinds) {
       const mark = (a: number, b: number) => (a < b ? ' ✗' : '');
       lines.push(
-        `| ${result.id} (${result.maker}) | ${row.kind} | ${row.queries} | ${f(row.ferry.recallAt1)}${mark(row.ferry.recallAt1, row.kiwix.recallAt1)} / ${f(row.ferry.recallAt5)}${mark(row.ferry.recallAt5, row.kiwix.recallAt5)} / ${f(row.ferry.mrr)} | ${f(row.kiwix.recallAt1)} / ${f(row.kiwix.recallAt5)} / ${f(row.kiwix.mrr)} |`,
+        `| ${result.id} (${result.maker}) | ${row.kind} | ${row.queries} | ${f(row.ferry.recallAt1)}${mark(row.ferry.recallAt1, row.kiwix.recallAt1)} / ${f(row.ferry.recallAt5)}${mark(row.ferry.recallAt5, row.kiwix.recallAt5)} / ${f(row.ferry.mrr)} | ${f(row.kiwix.recallAt1)} / ${f(row.kiwix.recallAt5)} / ${f(row.kiwix.mrr)} | ${row.sectionAt1 === undefined ? '' : f(row.sectionAt1)} |`,
       );
     }
   }

@@ -35,7 +35,8 @@ export function registerSearch(program: Command, io: CliIO): void {
           return;
         }
         const lines = results.hits.map((hit, i) => {
-          const where = searchers.length > 1 ? `${hit.bundle}:${hit.path}` : hit.path;
+          const page = hit.section === undefined ? hit.path : `${hit.path}#${hit.section}`;
+          const where = searchers.length > 1 ? `${hit.bundle}:${page}` : page;
           return `${results.offset + i + 1}. ${hit.title}\n   ${where}  (score ${hit.score})\n   ${hit.snippet.text}`;
         });
         io.stdout.write(`${lines.join('\n')}\n${results.hits.length} of ${results.total} results\n`);

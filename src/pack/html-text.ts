@@ -9,7 +9,23 @@ export interface PageText {
   heading: string;
   /** Readable text of the page's main region (or of the whole body when it marks none). */
   text: string;
+  /** The parts of `text` that start at a heading or definition term a link can reach by its id. */
+  sections: PageSection[];
 }
+
+export interface PageSection {
+  /** The id that leads to it: the heading's own, an anchor in it, or that of the section around it. */
+  anchor: string;
+  heading: string;
+  text: string;
+}
+
+/** Where a section starts in the collected text; private-use characters no page text contains. */
+const SECTION_START = '\uE000';
+const SECTION_SPLIT = '\uE002';
+const SECTION_END = '\uE001';
+const SECTION_MARK = /\uE000([^\uE001\uE002]*)\uE002([^\uE001]*)\uE001/g;
+const SECTION_HEADINGS = new Set(['h1', 'h2', 'h3', 'h4']);
 
 const SKIPPED = new Set(['script', 'style', 'noscript', 'template', 'select', 'button']);
 const BLOCKS = new Set([
@@ -63,6 +79,10 @@ export function decodeHtml(data: Buffer): string {
 /** Title and searchable text of a page; tolerant of broken HTML, never throws on it. */
 export function extractPageText(html: string): PageText {
   const stack: string[] = [];
+  const ids: (string | undefined)[] = [];
+  // A section heading being read: where its mark goes in the text, and the anchor found so far.
+  let open: { depth: number; anchor: string | undefined; heading: string; body: number; main: number } | undefined;
+  const clean = (value: string) => value.replace(/\s+/g, ' ').trim();
   let skipDepth = 0;
   let mainDepth = -1;
   let boilerplateDepth = -1;
@@ -80,6 +100,23 @@ export function extractPageText(html: string): PageText {
     {
       onopentag(name, attributes) {
         stack.push(name);
+        const id = attributes.id ?? (name === 'a' ? attributes.name : undefined);
+        ids.push(id);
+        const counted = skipDepth === 0 && boilerplateDepth < 0;
+        if (open && open.anchor === undefined && id) open.anchor = id;
+        if (counted && !open && (SECTION_HEADINGS.has(name) || (name === 'dt' && id))) {
+          // Sphinx, DocBook and others put the id on the section around the heading.
+          const around =
+            name === 'dt'
+              ? undefined
+              : ids
+                  .slice(0, -1)
+                  .reverse()
+                  .find((each) => each !== undefined);
+          open = { depth: stack.length, anchor: id ?? around, heading: '', body: body.length, main: -1 };
+          body.push('');
+          if (mainDepth >= 0) open.main = main.push('') - 1;
+        }
         if (name === 'title') inTitle = true;
         if (name === 'h1' && heading === '') inH1 = true;
         if (HEADINGS.has(name)) {
@@ -102,10 +139,19 @@ export function extractPageText(html: string): PageText {
         if (inH1) heading += text;
         if (skipDepth > 0 || boilerplateDepth >= 0 || inTitle) return;
         if (headingDepth > 0) headings.push(text);
+        if (open) open.heading += text;
         body.push(text);
         if (mainDepth >= 0) main.push(text);
       },
       onclosetag(name) {
+        if (open && stack.length === open.depth) {
+          const heading = clean(open.heading).replace(/[\uE000-\uE002]/g, '');
+          const mark = open.anchor ? ` ${SECTION_START}${open.anchor}${SECTION_SPLIT}${heading}${SECTION_END} ` : ' ';
+          body[open.body] = mark;
+          if (open.main >= 0) main[open.main] = mark;
+          open = undefined;
+        }
+        ids.pop();
         if (name === 'title') inTitle = false;
         if (name === 'h1') inH1 = false;
         if (HEADINGS.has(name) && headingDepth > 0) headingDepth--;
@@ -120,12 +166,23 @@ export function extractPageText(html: string): PageText {
   parser.write(html);
   parser.end();
 
-  const clean = (value: string) => value.replace(/\s+/g, ' ').trim();
-  const mainText = clean(main.join(''));
+  const marked = clean(main.join('').replace(SECTION_MARK, '')) ? main.join('') : body.join('');
   return {
     title: clean(title),
     heading: clean(heading),
     headings: clean(headings.join('')),
-    text: mainText || clean(body.join('')),
+    text: clean(marked.replace(SECTION_MARK, ' ')),
+    sections: sectionsOf(marked, clean),
   };
+}
+
+/** The text cut at its section marks: each part after a mark is that section, its heading first. */
+function sectionsOf(marked: string, clean: (value: string) => string): PageSection[] {
+  // split() with two groups gives: text before the first mark, then anchor, heading, text for each.
+  const parts = marked.split(SECTION_MARK);
+  const sections: PageSection[] = [];
+  for (let i = 1; i + 2 < parts.length; i += 3) {
+    sections.push({ anchor: parts[i]!, heading: parts[i + 1]!, text: clean(parts[i + 2]!) });
+  }
+  return sections;
 }

@@ -4,7 +4,8 @@ import type { Manifest } from '../bundle/manifest.js';
 import type { EntryReads, StoredRecord } from '../bundle/reader.js';
 import { FerryError } from '../errors.js';
 import { decodeText } from '../pack/charset.js';
-import { extractPageText } from '../pack/html-text.js';
+import { extractPageText, type PageText } from '../pack/html-text.js';
+import { bestSection } from './sections.js';
 import { shardName } from '../bundle/names.js';
 import { matchShard, parseQuery, termsOf, type ParsedQuery, type ShardMatches } from './query.js';
 import { indexPipeline, searchPipeline } from './shard.js';
@@ -28,6 +29,8 @@ export interface SearchableBundle {
 export interface SearchHit {
   bundle: string;
   path: string;
+  /** The id of the section of the page the query is about, when one is: link to `path#section`. */
+  section?: string;
   title: string;
   score: number;
   snippet: Snippet;
@@ -82,8 +85,8 @@ export class BundleSearcher {
   private pipeline: lunr.Pipeline | undefined;
   private wordFilter: lunr.Pipeline | undefined;
   /** Page texts and snippets of recent results, so a popular query does not parse its pages again. */
-  private readonly texts = new LruMap<string, Promise<string>>(TEXT_CACHE_SIZE);
-  private readonly snippets = new LruMap<string, Snippet>(SNIPPET_CACHE_SIZE);
+  private readonly texts = new LruMap<string, Promise<PageText>>(TEXT_CACHE_SIZE);
+  private readonly snippets = new LruMap<string, { snippet: Snippet; section?: string }>(SNIPPET_CACHE_SIZE);
   /** Paths and titles of recent results and exact-title checks. */
   private readonly documents = new LruMap<string, ShardDocument>(DOCUMENT_CACHE_SIZE);
 
@@ -193,28 +196,39 @@ export class BundleSearcher {
   /** A result with its snippet: made only for the results shown. */
   async hit(candidate: Candidate): Promise<SearchHit> {
     const { path, title } = await this.pageOf(candidate);
+    const { snippet, section } = await this.snippet(path, title, candidate.terms);
     return {
       bundle: this.name,
       path,
+      ...(section === undefined ? {} : { section }),
       title,
       score: Math.round(candidate.score * 1000) / 1000,
-      snippet: await this.snippet(path, candidate.terms),
+      snippet,
     };
   }
 
-  private async snippet(path: string, terms: Set<string>): Promise<Snippet> {
+  /** The snippet, from the section whose heading has most of the query when one has any of it. */
+  private async snippet(
+    path: string,
+    title: string,
+    terms: Set<string>,
+  ): Promise<{ snippet: Snippet; section?: string }> {
     const key = `${path}\n${[...terms].sort().join(' ')}`;
-    let snippet = this.snippets.get(key);
-    if (!snippet) {
+    let found = this.snippets.get(key);
+    if (!found) {
       const pipeline = this.searchPipeline;
-      snippet = makeSnippet(await this.pageText(path), terms, (word) => pipeline.runString(word)[0]);
-      this.snippets.set(key, snippet);
+      const normalise = (word: string) => pipeline.runString(word)[0];
+      const page = await this.pageText(path);
+      const section = bestSection(title, page.sections, terms, normalise);
+      const snippet = makeSnippet(section?.text ?? page.text, terms, normalise);
+      found = section ? { snippet, section: section.anchor } : { snippet };
+      this.snippets.set(key, found);
     }
-    return snippet;
+    return found;
   }
 
   /** Concurrent searches that show the same page share one read and parse of it. */
-  private pageText(path: string): Promise<string> {
+  private pageText(path: string): Promise<PageText> {
     let text = this.texts.get(path);
     if (text === undefined) {
       text = this.readPageText(path);
@@ -224,10 +238,10 @@ export class BundleSearcher {
     return text;
   }
 
-  private async readPageText(path: string): Promise<string> {
+  private async readPageText(path: string): Promise<PageText> {
     const record = await this.bundle.resolveContent(path);
-    if (record?.kind !== EntryKind.Page) return '';
-    return extractPageText(decodeText(await this.bundle.read(record), record.locator.mediaType)).text;
+    if (record?.kind !== EntryKind.Page) return { title: '', heading: '', headings: '', text: '', sections: [] };
+    return extractPageText(decodeText(await this.bundle.read(record), record.locator.mediaType));
   }
 }
 

@@ -53,7 +53,7 @@ describe('ferry info, search and extract', () => {
   it('search prints title, path, score and snippet for people', async () => {
     const run = await runCli(['search', bundle, 'surrogates']);
     expect(run.stdout.toString()).toMatch(
-      /^1\. Unicode Support.*\n\s+unicode-support\.html\s+\(score [\d.]+\)\n\s+.*surrogate/im,
+      /^1\. Unicode Support.*\n\s+unicode-support\.html#surrogate-handling\s+\(score [\d.]+\)\n\s+.*surrogate/im,
     );
   });
 

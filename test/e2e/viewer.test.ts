@@ -67,7 +67,11 @@ describe('the viewer in Chromium', () => {
     await page.waitForURL(/\/search\?/);
     await expect(page.locator('.results mark').first().textContent()).resolves.toMatch(/surrogate/i);
     await page.click('.results a >> nth=0');
-    await page.waitForURL(`${base}/viewer/click_docs_en/unicode-support.html`);
+    // The result opens the page at the section about the word, and the address keeps it.
+    await page.waitForURL(`${base}/viewer/click_docs_en/unicode-support.html#surrogate-handling`);
+    expect(await page.getAttribute('#content', 'src')).toBe(
+      '/content/click_docs_en/unicode-support.html#surrogate-handling',
+    );
     await page.close();
   });
 

@@ -86,9 +86,13 @@ describe('pack, serve over a real socket, fetch', () => {
   it('finds the page whose body alone holds a word, first, in JSON and HTML', async () => {
     const api = JSON.parse((await get('/api/search?q=surrogates&bundle=click_docs_en')).body.toString());
     expect(api.hits[0].path).toBe('unicode-support.html');
-    expect(api.hits[0].url).toBe('/viewer/click_docs_en/unicode-support.html');
+    // The hit opens at the section about it, whose heading has the word.
+    expect(api.hits[0].section).toBe('surrogate-handling');
+    expect(api.hits[0].url).toBe('/viewer/click_docs_en/unicode-support.html?section=surrogate-handling');
     const html = (await get('/search?q=surrogates')).body.toString();
-    expect(html).toContain('href="/viewer/click_docs_en/unicode-support.html"');
+    expect(html).toContain('href="/viewer/click_docs_en/unicode-support.html?section=surrogate-handling"');
+    const viewer = (await get('/viewer/click_docs_en/unicode-support.html?section=surrogate-handling')).body.toString();
+    expect(viewer).toContain('src="/content/click_docs_en/unicode-support.html#surrogate-handling"');
     expect(html).toMatch(/<mark>surrogates?<\/mark>/i);
   });
 

@@ -140,7 +140,7 @@ async function search(): Promise<void> {
     link.addEventListener('click', (event) => {
       event.preventDefault();
       results.replaceChildren();
-      go(hit.path);
+      go(hit.section === undefined ? hit.path : `${hit.path}#${hit.section}`);
     });
   });
 }

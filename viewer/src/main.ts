@@ -44,7 +44,11 @@ function followFrame(frame: HTMLIFrameElement): void {
 }
 
 const frame = document.getElementById('content');
-if (frame instanceof HTMLIFrameElement) followFrame(frame);
+if (frame instanceof HTMLIFrameElement) {
+  // A shared address keeps the section after '#', which the server never sees: hand it to the frame.
+  if (location.hash && !frame.src.includes('#')) frame.src += location.hash;
+  followFrame(frame);
+}
 const form = document.querySelector('form.search');
 if (form instanceof HTMLFormElement) attachSuggestions(form);
 

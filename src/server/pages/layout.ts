@@ -25,6 +25,12 @@ export function viewerUrl(bundle: string, path: string): string {
   return `/viewer/${encodeURIComponent(bundle)}/${urlPath(path)}`;
 }
 
+/** A search hit's address: the viewer at the page, opened at its section when the hit has one. */
+export function hitUrl(hit: { bundle: string; path: string; section?: string }): string {
+  const url = viewerUrl(hit.bundle, hit.path);
+  return hit.section === undefined ? url : `${url}?section=${encodeURIComponent(hit.section)}`;
+}
+
 export function contentUrl(bundle: string, path: string): string {
   return `/content/${encodeURIComponent(bundle)}/${urlPath(path)}`;
 }

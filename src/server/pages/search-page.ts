@@ -1,7 +1,7 @@
 import type { SearchResults } from '../../search/searcher.js';
 import { escapeHtml, snippetHtml } from '../../search/snippet.js';
 import { fill } from '../i18n/strings.js';
-import { layout, viewerUrl, type LayoutOptions } from './layout.js';
+import { hitUrl, layout, type LayoutOptions } from './layout.js';
 
 export interface SearchPageOptions extends Pick<LayoutOptions, 'ui' | 'assetVersions'> {
   results: SearchResults;
@@ -23,7 +23,7 @@ export function searchPage(options: SearchPageOptions): string {
   const items = results.hits
     .map(
       (hit) =>
-        `<li><a dir="auto" href="${viewerUrl(hit.bundle, hit.path)}">${escapeHtml(hit.title)}</a>${
+        `<li><a dir="auto" href="${escapeHtml(hitUrl(hit))}">${escapeHtml(hit.title)}</a>${
           labelBundles ? ` <span class="bundle-label">${escapeHtml(hit.bundle)}</span>` : ''
         }<p dir="auto">${snippetHtml(hit.snippet)}</p></li>`,
     )

@@ -10,7 +10,10 @@ export function viewerPage(
   item: LibraryBundle,
   path: string,
   options: Pick<LayoutOptions, 'ui' | 'assetVersions'>,
+  section?: string,
 ): string {
+  // A search hit opens the page at its section; the frame's address carries it, script or not.
+  const fragment = section ? `#${encodeURIComponent(section)}` : '';
   const metadata = item.bundle.manifest.metadata;
   return layout({
     ...options,
@@ -18,6 +21,6 @@ export function viewerPage(
     bundle: { name: item.name, title: metadata.title },
     bodyClass: 'viewer',
     // No allow-same-origin: the bundle's scripts run in an origin of their own, away from the viewer.
-    body: `<iframe id="content" name="content" sandbox="${FRAME_SANDBOX}" src="${contentUrl(item.name, path)}" title="${escapeHtml(metadata.title)}" data-bundle="${escapeHtml(item.name)}"></iframe>`,
+    body: `<iframe id="content" name="content" sandbox="${FRAME_SANDBOX}" src="${escapeHtml(contentUrl(item.name, path) + fragment)}" title="${escapeHtml(metadata.title)}" data-bundle="${escapeHtml(item.name)}"></iframe>`,
   });
 }

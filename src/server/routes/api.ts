@@ -1,7 +1,7 @@
 import type { Express } from 'express';
 import type { AppContext } from '../context.js';
 import { integer, single } from '../http.js';
-import { viewerUrl } from '../pages/layout.js';
+import { hitUrl, viewerUrl } from '../pages/layout.js';
 import { runSearch } from './pages.js';
 
 /** The JSON the viewer and other programs use. */
@@ -9,7 +9,7 @@ export function apiRoutes(app: Express, context: AppContext): void {
   app.get('/api/search', async (request, response) => {
     const { results, unavailable } = await runSearch(context, request, response);
     response.setHeader('Cache-Control', 'no-cache');
-    const hits = results.hits.map((hit) => ({ ...hit, url: viewerUrl(hit.bundle, hit.path) }));
+    const hits = results.hits.map((hit) => ({ ...hit, url: hitUrl(hit) }));
     response.json(unavailable.length > 0 ? { ...results, hits, unavailable } : { ...results, hits });
   });
 

@@ -67,7 +67,8 @@ export function pageRoutes(app: Express, context: AppContext): void {
     const item = await context.bundleOf(request.params.bundle, response);
     const path = entryPath(request.params.path) || item.bundle.manifest.mainPage;
     const record = await item.bundle.resolveContent(path.endsWith('/') ? path + 'index.html' : path);
-    sendHtml(request, response, viewerPage(item, path, pageOptions(request)), record ? 200 : 404);
+    const section = single(request.query.section)?.slice(0, 500);
+    sendHtml(request, response, viewerPage(item, path, pageOptions(request), section), record ? 200 : 404);
   });
 
   app.get('/viewer/:bundle', async (request, response) => {

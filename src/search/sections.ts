@@ -1,0 +1,39 @@
+import type { PageSection } from '../pack/html-text.js';
+
+const WORD = /[\p{L}\p{N}_.]+/gu;
+
+/** How many of the terms the text's words come to, through the same pipeline as the query. */
+function termsIn(text: string, terms: Set<string>, normalise: (word: string) => string | undefined): number {
+  const found = new Set<string>();
+  for (const match of text.matchAll(WORD)) {
+    for (const word of [match[0], ...match[0].split(/[._]+/)]) {
+      const term = word ? normalise(word.toLowerCase()) : undefined;
+      if (term !== undefined && terms.has(term)) found.add(term);
+    }
+  }
+  return found.size;
+}
+
+/**
+ * The section a result should open at: the one whose heading (or definition term) has the most
+ * of the query's terms, then the most in its text; none when no heading has more of them than
+ * the page's title, so a page that is about the query as a whole opens at its top.
+ */
+export function bestSection(
+  title: string,
+  sections: PageSection[],
+  terms: Set<string>,
+  normalise: (word: string) => string | undefined,
+): PageSection | undefined {
+  const inTitle = termsIn(title, terms, normalise);
+  let best: { section: PageSection; heading: number; text: number } | undefined;
+  for (const section of sections) {
+    const heading = termsIn(section.heading, terms, normalise);
+    if (heading === 0 || heading <= inTitle) continue;
+    const text = termsIn(section.text, terms, normalise);
+    if (!best || heading > best.heading || (heading === best.heading && text > best.text)) {
+      best = { section, heading, text };
+    }
+  }
+  return best?.section;
+}
