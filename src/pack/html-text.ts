@@ -63,6 +63,11 @@ const BLOCKS = new Set([
 const HEADINGS = new Set(['h1', 'h2', 'h3', 'h4', 'h5', 'h6', 'dt']);
 
 /** Project Gutenberg's header and licence sections: kept on the page, left out of its search text. */
+/** A heading's permalink (Sphinx's and MkDocs' `¶`): a control, not part of the text. */
+function isPermalink(name: string, attributes: Record<string, string>): boolean {
+  return name === 'a' && (attributes.class ?? '').split(/\s+/).includes('headerlink');
+}
+
 function isBoilerplate(attributes: Record<string, string>): boolean {
   return (attributes.class ?? '').split(/\s+/).includes('pg-boilerplate');
 }
@@ -80,6 +85,7 @@ export function decodeHtml(data: Buffer): string {
 export function extractPageText(html: string): PageText {
   const stack: string[] = [];
   const ids: (string | undefined)[] = [];
+  let permalinkDepth = -1;
   // A section heading being read: where its mark goes in the text, and the anchor found so far.
   let open: { depth: number; anchor: string | undefined; heading: string; body: number; main: number } | undefined;
   const clean = (value: string) => value.replace(/\s+/g, ' ').trim();
@@ -124,6 +130,7 @@ export function extractPageText(html: string): PageText {
           headings.push(' ');
         }
         if (SKIPPED.has(name)) skipDepth++;
+        if (permalinkDepth < 0 && isPermalink(name, attributes)) permalinkDepth = stack.length;
         if (boilerplateDepth < 0 && isBoilerplate(attributes)) boilerplateDepth = stack.length;
         if (mainDepth < 0 && !sawMain && isMainRegion(name, attributes)) {
           mainDepth = stack.length;
@@ -136,6 +143,7 @@ export function extractPageText(html: string): PageText {
       },
       ontext(text) {
         if (inTitle) title += text;
+        if (permalinkDepth >= 0) return;
         if (inH1) heading += text;
         if (skipDepth > 0 || boilerplateDepth >= 0 || inTitle) return;
         if (headingDepth > 0) headings.push(text);
@@ -156,6 +164,7 @@ export function extractPageText(html: string): PageText {
         if (name === 'h1') inH1 = false;
         if (HEADINGS.has(name) && headingDepth > 0) headingDepth--;
         if (SKIPPED.has(name) && skipDepth > 0) skipDepth--;
+        if (stack.length === permalinkDepth) permalinkDepth = -1;
         if (mainDepth >= 0 && stack.length === mainDepth) mainDepth = -1;
         if (boilerplateDepth >= 0 && stack.length === boilerplateDepth) boilerplateDepth = -1;
         stack.pop();
