@@ -234,7 +234,7 @@ export class Bundle {
   /** The stored bytes in one read, after checking that they decode to the recorded content. */
   async readRawChecked(record: StoredRecord): Promise<Buffer> {
     const raw = await this.readRaw(record);
-    this.check(record, record.locator.method === 0 ? raw : await this.inflate(record, raw));
+    await this.checkedContent(record, raw);
     return raw;
   }
 
@@ -245,8 +245,7 @@ export class Bundle {
    */
   async read(record: StoredRecord): Promise<Buffer> {
     if (record.locator.compressedSize <= WHOLE_READ_LIMIT) {
-      const raw = await this.readRaw(record);
-      return this.check(record, record.locator.method === 0 ? raw : await this.inflate(record, raw));
+      return this.checkedContent(record, await this.readRaw(record));
     }
     const stream = await this.openStream(record);
     const chunks: Buffer[] = [];
@@ -254,26 +253,24 @@ export class Bundle {
     return Buffer.concat(chunks);
   }
 
-  private async inflate(record: StoredRecord, raw: Buffer): Promise<Buffer> {
-    const data = await inflate(raw, record.locator.size).catch((error: NodeJS.ErrnoException) => {
+  /** The content of stored bytes read whole, inflated within its recorded size and checked against its CRC-32. */
+  private async checkedContent(record: StoredRecord, raw: Buffer): Promise<Buffer> {
+    const data = record.locator.method === 0 ? raw : await this.inflate(record, raw);
+    if (data.length !== record.locator.size) {
+      throw damagedEntry(this.label, record.name, `it holds ${data.length} bytes, not ${record.locator.size}`);
+    }
+    if (crc32(data) >>> 0 !== record.locator.crc32 >>> 0) throw damagedEntry(this.label, record.name);
+    return data;
+  }
+
+  private inflate(record: StoredRecord, raw: Buffer): Promise<Buffer> {
+    return inflate(raw, record.locator.size).catch((error: NodeJS.ErrnoException) => {
       const why =
         error.code === 'ERR_BUFFER_TOO_LARGE'
           ? `it inflates to more than its ${record.locator.size} bytes`
           : `it does not inflate: ${error.message}`;
       throw damagedEntry(this.label, record.name, why);
     });
-    if (data.length !== record.locator.size) {
-      throw damagedEntry(this.label, record.name, `it inflates to ${data.length} bytes, not ${record.locator.size}`);
-    }
-    return data;
-  }
-
-  private check(record: StoredRecord, data: Buffer): Buffer {
-    if (data.length !== record.locator.size) {
-      throw damagedEntry(this.label, record.name, `it holds ${data.length} bytes, not ${record.locator.size}`);
-    }
-    if (crc32(data) >>> 0 !== record.locator.crc32 >>> 0) throw damagedEntry(this.label, record.name);
-    return data;
   }
 
   async close(): Promise<void> {

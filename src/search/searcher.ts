@@ -8,7 +8,7 @@ import { extractPageText, type PageText } from '../pack/html-text.js';
 import { bestSection } from './sections.js';
 import { shardName } from '../bundle/names.js';
 import { matchShard, parseQuery, termsOf, type ParsedQuery, type ShardMatches } from './query.js';
-import { indexPipeline, searchPipeline } from './shard.js';
+import { queryPipelines } from './shard.js';
 import type { ShardDocument } from './shard-format.js';
 import { ShardReader } from './shard-reader.js';
 import { makeSnippet, type Snippet } from './snippet.js';
@@ -82,8 +82,7 @@ const OPEN_SHARDS = 256;
 export class BundleSearcher {
   private readonly shards = new LruMap<number, Promise<ShardReader>>(OPEN_SHARDS);
   private titles: Promise<TitleList> | undefined;
-  private pipeline: lunr.Pipeline | undefined;
-  private wordFilter: lunr.Pipeline | undefined;
+  private pipelines: { search: lunr.Pipeline; index: lunr.Pipeline } | undefined;
   /** Page texts and snippets of recent results, so a popular query does not parse its pages again. */
   private readonly texts = new LruMap<string, Promise<PageText>>(TEXT_CACHE_SIZE);
   private readonly snippets = new LruMap<string, { snippet: Snippet; section?: string }>(SNIPPET_CACHE_SIZE);
@@ -96,13 +95,12 @@ export class BundleSearcher {
     readonly name = bundle.name,
   ) {}
 
-  private get searchPipeline(): lunr.Pipeline {
-    return (this.pipeline ??= searchPipeline(this.bundle.manifest.search.language));
+  private get queryPipelines(): { search: lunr.Pipeline; index: lunr.Pipeline } {
+    return (this.pipelines ??= queryPipelines(this.bundle.manifest.search.language));
   }
 
-  /** What indexing did to a word: a query drops the words it dropped. */
-  private get indexPipeline(): lunr.Pipeline {
-    return (this.wordFilter ??= indexPipeline(this.bundle.manifest.search.language));
+  private get searchPipeline(): lunr.Pipeline {
+    return this.queryPipelines.search;
   }
 
   private shard(number: number): Promise<ShardReader> {
@@ -121,10 +119,10 @@ export class BundleSearcher {
     return ShardReader.open(await this.bundle.randomAccess(record));
   }
 
-  private matchAll(query: ParsedQuery, required: boolean): Promise<ShardMatches[]> {
+  private matchAll(query: ParsedQuery): Promise<ShardMatches[]> {
     const count = this.bundle.manifest.search.shards;
     return Promise.all(
-      Array.from({ length: count }, async (_, shard) => matchShard(await this.shard(shard), query, required)),
+      Array.from({ length: count }, async (_, shard) => matchShard(await this.shard(shard), query, false)),
     );
   }
 
@@ -134,9 +132,9 @@ export class BundleSearcher {
    * shards stays cheap.
    */
   async candidates(query: string, wanted: number): Promise<Candidates> {
-    const parsed = parseQuery(query, this.searchPipeline, this.indexPipeline);
+    const parsed = parseQuery(query, this.queryPipelines.search, this.queryPipelines.index);
     if (parsed.clauses.length === 0) return { total: 0, best: [] };
-    const shards = await this.matchAll(parsed, false);
+    const shards = await this.matchAll(parsed);
     const total = shards.reduce((sum, shard) => sum + shard.docs.length, 0);
     if (parsed.clauses.length > 1) boostHeadings(shards);
     await this.boostExactTitles(shards, query);

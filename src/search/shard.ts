@@ -54,7 +54,8 @@ export function searchPipeline(language: string): lunr.Pipeline {
   return createBuilder(language).searchPipeline;
 }
 
-/** The steps a word of a page goes through at indexing; a query word it drops is dropped too. */
-export function indexPipeline(language: string): lunr.Pipeline {
-  return createBuilder(language).pipeline;
+/** Both pipelines a query needs, from one builder: the search steps, and the index's to drop what it drops. */
+export function queryPipelines(language: string): { search: lunr.Pipeline; index: lunr.Pipeline } {
+  const builder = createBuilder(language);
+  return { search: builder.searchPipeline, index: builder.pipeline };
 }

@@ -1,5 +1,5 @@
 import { matchShard, parseQuery, type ShardMatches } from '../../src/search/query.js';
-import { searchPipeline } from '../../src/search/shard.js';
+import { queryPipelines } from '../../src/search/shard.js';
 import { ShardBuilder } from '../../src/search/shard-builder.js';
 import { ShardReader } from '../../src/search/shard-reader.js';
 
@@ -10,7 +10,7 @@ export interface TestDocument {
   text: string;
 }
 
-/** Builds one shard the way pack does, reads it back, and returns the paths a query finds, best first. */
+/** Builds one shard the way pack does, reads it back, and returns the paths a query finds, best first, as the searcher ranks them. */
 export async function searchShard(documents: TestDocument[], query: string, language = 'eng'): Promise<string[]> {
   const builder = new ShardBuilder(language);
   for (const document of documents) builder.add({ headings: '', ...document });
@@ -20,10 +20,10 @@ export async function searchShard(documents: TestDocument[], query: string, lang
     label: 'test shard',
     read: async (offset, length) => bytes.subarray(offset, offset + length),
   });
-  const parsed = parseQuery(query, searchPipeline(language));
-  let matches = await matchShard(shard, parsed, true);
-  if (matches.docs.length === 0) matches = await matchShard(shard, parsed, false);
-  return ranked(matches).map((match) => documents[match.doc]!.path);
+  // As the searcher asks: stop words dropped as indexing dropped them, every word optional.
+  const pipelines = queryPipelines(language);
+  const parsed = parseQuery(query, pipelines.search, pipelines.index);
+  return ranked(await matchShard(shard, parsed, false)).map((match) => documents[match.doc]!.path);
 }
 
 /** A shard's matches best first. */

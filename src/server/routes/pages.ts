@@ -84,7 +84,7 @@ export function pageRoutes(app: Express, context: AppContext): void {
     sendHtml(request, response, searchPage(page));
   });
 
-  app.get('/external', async (request, response) => {
+  app.get('/external', (request, response) => {
     const ui = uiOf(request);
     const url = (single(request.query.url) ?? '').slice(0, 2000);
     const safe = /^https?:\/\//i.test(url) ? url : '';
