@@ -9,7 +9,7 @@ export interface PageText {
   heading: string;
   /** Readable text of the page's main region (or of the whole body when it marks none). */
   text: string;
-  /** The parts of `text` that start at a heading or definition term a link can reach by its id. */
+  /** The parts of `text` that start at a heading or definition term a link can reach by its id (with `sections`). */
   sections: PageSection[];
 }
 
@@ -81,8 +81,11 @@ export function decodeHtml(data: Buffer): string {
   return decodeText(data, 'text/html');
 }
 
-/** Title and searchable text of a page; tolerant of broken HTML, never throws on it. */
-export function extractPageText(html: string): PageText {
+/**
+ * Title and searchable text of a page; tolerant of broken HTML, never throws on it. Its sections
+ * are cut out only when asked for (search results), not for every page packed.
+ */
+export function extractPageText(html: string, options: { sections?: boolean } = {}): PageText {
   const stack: string[] = [];
   const ids: (string | undefined)[] = [];
   let permalinkDepth = -1;
@@ -181,7 +184,7 @@ export function extractPageText(html: string): PageText {
     heading: clean(heading),
     headings: clean(headings.join('')),
     text: clean(marked.replace(SECTION_MARK, ' ')),
-    sections: sectionsOf(marked, clean),
+    sections: options.sections ? sectionsOf(marked, clean) : [],
   };
 }
 

@@ -239,7 +239,7 @@ export class BundleSearcher {
   private async readPageText(path: string): Promise<PageText> {
     const record = await this.bundle.resolveContent(path);
     if (record?.kind !== EntryKind.Page) return { title: '', heading: '', headings: '', text: '', sections: [] };
-    return extractPageText(decodeText(await this.bundle.read(record), record.locator.mediaType));
+    return extractPageText(decodeText(await this.bundle.read(record), record.locator.mediaType), { sections: true });
   }
 }
 
