@@ -1,6 +1,7 @@
 import { FerryError } from '../../errors.js';
 import type { BookFile, BookRecord } from './rdf.js';
 import { foldCaseAndAccents as fold } from '../../fold.js';
+import { essence } from '../../pack/charset.js';
 
 /** The editions a bundle can carry, and how a catalog file is recognised as one. */
 export const FORMATS = ['html', 'epub', 'txt'] as const;
@@ -19,7 +20,7 @@ export interface Selection {
 }
 
 export function formatOf(file: BookFile): Format | undefined {
-  const type = file.mediaType.split(';')[0]!.trim().toLowerCase();
+  const type = essence(file.mediaType);
   if (type === 'text/html' || type === 'application/xhtml+xml') return 'html';
   if (type === 'application/epub+zip') return 'epub';
   if (type === 'text/plain') return 'txt';
