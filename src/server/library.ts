@@ -71,6 +71,13 @@ function sameBundle(before: Manifest, after: Manifest): boolean {
 }
 
 const WATCH_POLL_MS = 10_000;
+/** The change a replaced bundle makes, with the name it had when the new one has another. */
+function replacement(before: LibraryBundle, after: LibraryBundle): LibraryChange {
+  const change: LibraryChange = { kind: 'replaced', name: after.name, file: before.file };
+  if (after.name !== before.name) change.previousName = before.name;
+  return change;
+}
+
 const WARNING_EVERY_MS = 10_000;
 const WATCH_SETTLE_MS = 500;
 
@@ -177,9 +184,7 @@ export class Library {
     const fresh = this.insert(item.file, bundle, stamp);
     if (fresh.name !== item.name)
       this.rename(item.name, sameBundle(item.bundle.manifest, bundle.manifest) ? fresh.name : undefined);
-    const change: LibraryChange = { kind: 'replaced', name: fresh.name, file: item.file };
-    if (fresh.name !== item.name) change.previousName = item.name;
-    this.notify([change]);
+    this.notify([replacement(item, fresh)]);
     return fresh;
   }
 
@@ -221,11 +226,7 @@ export class Library {
       }
       files.delete(item.file);
       const now = await this.current(item).catch(() => item);
-      if (now !== item) {
-        const change: LibraryChange = { kind: 'replaced', name: now.name, file: item.file };
-        if (now.name !== item.name) change.previousName = item.name;
-        changes.push(change);
-      }
+      if (now !== item) changes.push(replacement(item, now));
     }
     for (const file of files) {
       try {
