@@ -3,12 +3,12 @@
  * with both, serves each on 127.0.0.1, loads them with wrk, scores search quality, and prints
  * one table of ratios. Options: --corpus ID (repeatable), --quick (short loads, 50 queries).
  */
-import { mkdirSync, rmSync, statSync } from 'node:fs';
+import { mkdirSync, statSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { CORPORA, ILLUSTRATION_FILE, prepareCorpus, type PreparedCorpus } from './corpora.js';
-import { kiwixSearch } from './kiwix-search.js';
+import { kiwixSearch, packZim } from './kiwix.js';
 import { runWrk, type LoadOptions, type LoadResult } from './load.js';
 import { measureCommand, rssMB, startServer, type CommandCost, type RunningServer } from './processes.js';
 import { evaluate, queriesFromInventory, type KnownQuery, type QualityResult } from './quality.js';
@@ -90,21 +90,15 @@ const ferry: Tool = {
 
 const kiwix: Tool = {
   name: 'kiwix',
-  pack: (corpus, output) => {
-    rmSync(output, { force: true });
-    return measureCommand('zimwriterfs', [
-      `--welcome=index.html`,
-      `--illustration=${ILLUSTRATION_FILE}`,
-      `--language=${corpus.language}`,
-      `--title=${corpus.id}`,
-      '--description=benchmark',
-      '--creator=Debian',
-      '--publisher=ferry bench',
-      `--name=${corpus.id}`,
-      corpus.html,
-      output,
-    ]);
-  },
+  pack: (corpus, output) =>
+    packZim(corpus.html, output, {
+      name: corpus.id,
+      language: corpus.language,
+      welcome: 'index.html',
+      illustration: ILLUSTRATION_FILE,
+      description: 'benchmark',
+      creator: 'Debian',
+    }),
   start: (output, port) =>
     startServer('kiwix-serve', 'kiwix-serve', ['--port', String(port), '--address', '127.0.0.1', output], port, '/'),
   urls: (corpus) => {

@@ -14,7 +14,7 @@ import { Bundle } from '../src/bundle/reader.js';
 import { decodeHtml } from '../src/pack/html-text.js';
 import { defaultIllustration } from '../src/pack/illustration.js';
 import { BundleSearcher } from '../src/search/searcher.js';
-import { kiwixSearch } from './kiwix-search.js';
+import { kiwixSearch, packZim } from './kiwix.js';
 import { measureCommand, startServer } from './processes.js';
 import { qualityCorpora, type QualityCorpus } from './quality-corpora.js';
 import { pageFacts, QUERY_KINDS, queriesOf, type PageFacts } from './quality-queries.js';
@@ -57,26 +57,21 @@ async function factsOf(bundle: Bundle): Promise<PageFacts[]> {
 }
 
 /** Kiwix packs exactly the HTML ferry's bundle holds: its content/ folder, unzipped. */
-function packZim(corpus: QualityCorpus, bundlePath: string, mainPage: string): string {
+function zimOfBundle(corpus: QualityCorpus, bundlePath: string, mainPage: string): string {
   const folder = join(OUT, `${corpus.id}-html`);
   rmSync(folder, { recursive: true, force: true });
   execFileSync('unzip', ['-q', bundlePath, 'content/*', '-d', folder]);
   const html = join(folder, 'content');
   writeFileSync(join(html, 'illustration-48.png'), defaultIllustration(corpus.id));
   const zim = join(OUT, `${corpus.id}.zim`);
-  rmSync(zim, { force: true });
-  measureCommand('zimwriterfs', [
-    `--welcome=${mainPage}`,
-    '--illustration=illustration-48.png',
-    `--language=${corpus.language}`,
-    `--title=${corpus.id}`,
-    '--description=quality benchmark',
-    '--creator=various',
-    '--publisher=ferry bench',
-    `--name=${corpus.id}`,
-    html,
-    zim,
-  ]);
+  packZim(html, zim, {
+    name: corpus.id,
+    language: corpus.language,
+    welcome: mainPage,
+    illustration: 'illustration-48.png',
+    description: 'quality benchmark',
+    creator: 'various',
+  });
   return zim;
 }
 
@@ -114,7 +109,7 @@ async function measureCorpus(corpus: QualityCorpus, kiwixBefore?: CorpusResult):
   try {
     if (!kiwixBefore) {
       log(`${corpus.id}: ${facts.length} pages; packing with zimwriterfs`);
-      const zim = packZim(corpus, bundlePath, bundle.manifest.mainPage);
+      const zim = zimOfBundle(corpus, bundlePath, bundle.manifest.mainPage);
       const args = ['--port', String(PORT), '--address', '127.0.0.1', zim];
       kiwix = await startServer('kiwix-serve', 'kiwix-serve', args, PORT, '/');
     }
