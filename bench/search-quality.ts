@@ -3,7 +3,8 @@
  * corpora of different makers, with queries made from the pages (bench/quality-queries.ts):
  * recall@1, recall@5 and MRR per corpus and query kind, both tools in the same run on the same
  * HTML (Kiwix packs what ferry's bundle holds). Results go to bench/results/<date>-quality.json.
- * `--reuse` searches the bundles of an earlier run again, beside that run's Kiwix figures.
+ * `--reuse` searches the bundles of an earlier run again, beside that run's Kiwix figures;
+ * `--misses` also prints each query whose expected page is not first, with what came first.
  */
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -29,6 +30,7 @@ const QUERIES_PER_KIND = 50;
 const SEED = 1;
 const PORT = 8301;
 const log = (line: string) => process.stderr.write(`quality: ${line}\n`);
+const showMisses = process.argv.includes('--misses');
 
 interface CorpusResult {
   id: string;
@@ -123,6 +125,15 @@ async function measureCorpus(corpus: QualityCorpus, kiwixBefore?: CorpusResult):
       for (const { query, expected, anchor } of anchored) {
         const first = (await searcher.search(query, { limit: 1 })).hits[0];
         if (first?.path === expected && first.section === anchor) atSection++;
+      }
+      if (showMisses) {
+        for (const { query, expected } of list) {
+          const hits = (await searcher.search(query, { limit: 5 })).hits.map((hit) => hit.path);
+          if (hits[0] !== expected)
+            log(
+              `miss ${corpus.id} ${kind}: "${query}" wants ${expected} at ${hits.indexOf(expected) + 1 || '-'}, first ${hits[0] ?? 'none'}`,
+            );
+        }
       }
       kinds.push({
         kind,

@@ -8,6 +8,7 @@ import type { AddressInfo } from 'node:net';
 import { afterAll } from 'vitest';
 import type { CliIO } from '../src/cli/io.js';
 import type { Bundle } from '../src/bundle/reader.js';
+import { EntryKind } from '../src/bundle/path-index.js';
 import { main } from '../src/cli/program.js';
 import { createApp } from '../src/server/app.js';
 import type { AppOptions } from '../src/server/context.js';
@@ -95,6 +96,23 @@ export async function entryDataRange(bundlePath: string, name: string): Promise<
     const header = await bundle.source.read(record.locator.offset, 30);
     const start = record.locator.offset + 30 + header.readUInt16LE(26) + header.readUInt16LE(28);
     return { start, end: start + record.locator.compressedSize };
+  } finally {
+    await bundle.close();
+  }
+}
+
+/** The name of a bundle's largest search shard: the one most queries read. */
+export async function largestShard(bundlePath: string): Promise<string> {
+  const { Bundle } = await import('../src/bundle/reader.js');
+  const bundle = await Bundle.open(bundlePath);
+  try {
+    let largest = { name: '', size: -1 };
+    for await (const record of bundle.records()) {
+      if (!record.name.startsWith('search/shard-') || record.kind === EntryKind.Redirect) continue;
+      if (record.locator.compressedSize > largest.size)
+        largest = { name: record.name, size: record.locator.compressedSize };
+    }
+    return largest.name;
   } finally {
     await bundle.close();
   }

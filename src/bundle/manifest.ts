@@ -1,9 +1,12 @@
 import { FerryError } from '../errors.js';
 import { VERSION } from '../version.js';
 
-/** Version 2 checksums the path index (FORMAT.md §9); version 1 bundles are still read. */
-export const FORMAT_VERSION = 2;
-const READABLE_VERSIONS = [1, 2];
+/**
+ * Version 2 checksums the path index; version 3 stores term counts in the search shards and
+ * scores at query time (FORMAT.md §9). Bundles of versions 1 and 2 are still read.
+ */
+export const FORMAT_VERSION = 3;
+const READABLE_VERSIONS = [1, 2, 3];
 
 export interface BundleMetadata {
   name: string;

@@ -2,9 +2,10 @@ import { createHash } from 'node:crypto';
 import { describeError, FerryError } from '../errors.js';
 import { decodeHtml } from '../pack/html-text.js';
 import { linksOf, resolveLink } from '../pack/rewrite-links.js';
+import { listShards } from '../search/shard-list.js';
 import { readCentralDirectory, type CentralRecord } from './central-directory.js';
 import { contentDigest, type DigestLine } from './digest.js';
-import { CONTENT_PREFIX, INDEX_NAME, nameProblem, shardName, splitFragment } from './names.js';
+import { CONTENT_PREFIX, INDEX_NAME, nameProblem, splitFragment } from './names.js';
 import { EntryKind, type IndexRecord } from './path-index.js';
 import { Bundle } from './reader.js';
 import { localDataOffset } from './zip-tail.js';
@@ -55,6 +56,7 @@ export async function verifyBundle(
     await checkStructure(bundle, records, report);
     await checkContent(bundle, records, report, onProgress);
     checkManifest(bundle, byName, records, report);
+    await checkSearchShards(bundle, byName, report);
     checkRedirects(byName, report);
     await checkLinks(bundle, records, byName, report);
   } catch (error) {
@@ -188,10 +190,6 @@ function checkManifest(
       message: `counts say ${JSON.stringify(manifest.counts)}, the index holds ${JSON.stringify(counted)}`,
     });
   }
-  for (let shard = 0; shard < manifest.search.shards; shard++) {
-    const name = shardName(shard);
-    if (!byName.has(name)) report.errors.push({ check: 'search', entry: name, message: 'a search shard is missing' });
-  }
   const digest = contentDigest(
     records.map((record): DigestLine =>
       stored(record) ? { name: record.name, sha256: record.locator.sha256 } : record,
@@ -203,6 +201,24 @@ function checkManifest(
       entry: 'ferry.json',
       message: 'the content digest does not match the entries',
     });
+  }
+}
+
+/** Every shard the bundle lists (FORMAT.md §5) must be there. */
+async function checkSearchShards(
+  bundle: Bundle,
+  byName: Map<string, IndexRecord>,
+  report: VerifyReport,
+): Promise<void> {
+  let names: string[];
+  try {
+    names = (await listShards(bundle)).names;
+  } catch (error) {
+    report.errors.push({ check: 'search', message: describeError(error) });
+    return;
+  }
+  for (const name of names) {
+    if (!byName.has(name)) report.errors.push({ check: 'search', entry: name, message: 'a search shard is missing' });
   }
 }
 

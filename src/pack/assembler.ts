@@ -1,9 +1,10 @@
 import { createManifest } from '../bundle/manifest.js';
 import type { BundleMetadata } from '../bundle/manifest.js';
-import { contentName, ILLUSTRATION_NAME, shardName } from '../bundle/names.js';
+import { contentName, ILLUSTRATION_NAME } from '../bundle/names.js';
 import { EntryKind } from '../bundle/path-index.js';
 import { BundleWriter, type NewEntry } from '../bundle/writer.js';
-import { ShardBuilder, type SearchDocument } from '../search/shard-builder.js';
+import { encodeSearchStats, SEARCH_STATS_NAME } from '../search/search-stats.js';
+import { ShardBuilder, type FinishedShard, type SearchDocument } from '../search/shard-builder.js';
 import { ExternalSorter } from '../external-sort.js';
 import { encodeTitles, sortableTitle, TITLES_NAME } from '../search/titles.js';
 import { withCharset } from './charset.js';
@@ -16,10 +17,10 @@ export interface AssembledCounts {
 }
 
 /** Stored, not deflated, so a query can read just the parts of a shard it needs. */
-function shardEntry(number: number, data: Buffer): NewEntry {
+function shardEntry(shard: FinishedShard): NewEntry {
   return {
-    name: shardName(number),
-    data,
+    name: shard.name,
+    data: shard.bytes,
     kind: EntryKind.Data,
     mediaType: 'application/octet-stream',
     compress: false,
@@ -58,7 +59,7 @@ export class BundleAssembler {
     if (search) {
       this.titles.add(sortableTitle(search.title, path));
       const shard = this.shards.add(search);
-      if (shard) await this.writer.add(shardEntry(this.shards.shards - 1, shard));
+      if (shard) await this.writer.add(shardEntry(shard));
     }
     this.counts.pages++;
     await this.writer.add({ name: contentName(path), data, kind: EntryKind.Page, mediaType, compress: true });
@@ -85,8 +86,15 @@ export class BundleAssembler {
 
   /** Writes the index, titles, illustration and manifest, and puts the bundle in place. */
   async finish(metadata: BundleMetadata, mainPage: string, illustration: Buffer): Promise<number> {
-    const lastShard = this.shards.finish();
-    if (lastShard) await this.writer.add(shardEntry(this.shards.shards - 1, lastShard));
+    const { last, stats } = this.shards.finish();
+    if (last) await this.writer.add(shardEntry(last));
+    await this.writer.add({
+      name: SEARCH_STATS_NAME,
+      data: encodeSearchStats(stats),
+      kind: EntryKind.Data,
+      mediaType: 'application/octet-stream',
+      compress: false,
+    });
     // Stored, not deflated, so a suggestion reads just the block it needs.
     const titles = { name: TITLES_NAME, kind: EntryKind.Data, mediaType: 'application/octet-stream' } as const;
     await this.writer.addStream(
@@ -106,7 +114,7 @@ export class BundleAssembler {
         mainPage,
         illustration: ILLUSTRATION_NAME,
         counts: this.counts,
-        search: { shards: this.shards.shards, documents: this.shards.documents, language: metadata.language },
+        search: { shards: stats.shards.length, documents: stats.documents, language: metadata.language },
         contentDigest: await this.writer.contentDigest(),
       }),
     );

@@ -5,12 +5,15 @@ export interface PageText {
   title: string;
   /** Headings and definition terms (where API references put signatures), for a boosted field. */
   headings: string;
-  /** The first <h1>, used when there is no <title>. */
+  /** The first <h1> (or element of class "title"), used when there is no <title>. */
   heading: string;
   /** Readable text of the page's main region (or of the whole body when it marks none). */
   text: string;
   /** The parts of `text` that start at a heading or definition term a link can reach by its id (with `sections`). */
   sections: PageSection[];
+  /** Shares of `text` that are link text and preformatted code: what a page of links or of source listing is made of. */
+  linkShare: number;
+  codeShare: number;
 }
 
 export interface PageSection {
@@ -97,6 +100,9 @@ export function extractPageText(html: string, options: { sections?: boolean } = 
   let boilerplateDepth = -1;
   let inTitle = false;
   let inH1 = false;
+  /** Text of the first element of class "title", open at this depth: Doxygen's pages name themselves there, with no <title> or <h1>. */
+  let classTitleDepth = -1;
+  let classTitle = '';
   let headingDepth = 0;
   const headings: string[] = [];
   let title = '';
@@ -104,6 +110,11 @@ export function extractPageText(html: string, options: { sections?: boolean } = 
   const body: string[] = [];
   const main: string[] = [];
   let sawMain = false;
+  /** Depths of the open links (`<a href>`), and how many `<pre>` are open. */
+  const links: number[] = [];
+  let codeDepth = 0;
+  // Characters of link text and of code in the body and in the main region.
+  const shares = { bodyLinks: 0, bodyCode: 0, mainLinks: 0, mainCode: 0 };
 
   const parser = new Parser(
     {
@@ -128,6 +139,11 @@ export function extractPageText(html: string, options: { sections?: boolean } = 
         }
         if (name === 'title') inTitle = true;
         if (name === 'h1' && heading === '') inH1 = true;
+        if (classTitle === '' && classTitleDepth < 0 && (attributes.class ?? '').split(/\s+/).includes('title')) {
+          classTitleDepth = stack.length;
+        }
+        if (name === 'a' && attributes.href !== undefined) links.push(stack.length);
+        if (name === 'pre') codeDepth++;
         if (HEADINGS.has(name)) {
           headingDepth++;
           headings.push(' ');
@@ -148,11 +164,21 @@ export function extractPageText(html: string, options: { sections?: boolean } = 
         if (inTitle) title += text;
         if (permalinkDepth >= 0) return;
         if (inH1) heading += text;
+        if (classTitleDepth >= 0) classTitle += text;
         if (skipDepth > 0 || boilerplateDepth >= 0 || inTitle) return;
         if (headingDepth > 0) headings.push(text);
         if (open) open.heading += text;
         body.push(text);
         if (mainDepth >= 0) main.push(text);
+        const letters = text.trim().length;
+        if (links.length > 0) {
+          shares.bodyLinks += letters;
+          if (mainDepth >= 0) shares.mainLinks += letters;
+        }
+        if (codeDepth > 0) {
+          shares.bodyCode += letters;
+          if (mainDepth >= 0) shares.mainCode += letters;
+        }
       },
       onclosetag(name) {
         if (open && stack.length === open.depth) {
@@ -165,6 +191,9 @@ export function extractPageText(html: string, options: { sections?: boolean } = 
         ids.pop();
         if (name === 'title') inTitle = false;
         if (name === 'h1') inH1 = false;
+        if (stack.length === classTitleDepth) classTitleDepth = -1;
+        if (links[links.length - 1] === stack.length) links.pop();
+        if (name === 'pre' && codeDepth > 0) codeDepth--;
         if (HEADINGS.has(name) && headingDepth > 0) headingDepth--;
         if (SKIPPED.has(name) && skipDepth > 0) skipDepth--;
         if (stack.length === permalinkDepth) permalinkDepth = -1;
@@ -178,13 +207,18 @@ export function extractPageText(html: string, options: { sections?: boolean } = 
   parser.write(html);
   parser.end();
 
-  const marked = clean(main.join('').replace(SECTION_MARK, '')) ? main.join('') : body.join('');
+  const fromMain = clean(main.join('').replace(SECTION_MARK, '')) !== '';
+  const marked = fromMain ? main.join('') : body.join('');
+  const text = clean(marked.replace(SECTION_MARK, ' '));
+  const share = (count: number) => (text.length > 0 ? Math.min(1, count / text.length) : 0);
   return {
     title: clean(title),
-    heading: clean(heading),
+    heading: clean(heading) || clean(classTitle),
     headings: clean(headings.join('')),
-    text: clean(marked.replace(SECTION_MARK, ' ')),
+    text,
     sections: options.sections ? sectionsOf(marked, clean) : [],
+    linkShare: share(fromMain ? shares.mainLinks : shares.bodyLinks),
+    codeShare: share(fromMain ? shares.mainCode : shares.bodyCode),
   };
 }
 

@@ -1,3 +1,4 @@
+import { structurePrior } from '../search/structure.js';
 import { readFile } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -140,7 +141,7 @@ export async function packCollection(
         if (!NOINDEX.test(html.slice(0, HEAD_BYTES))) {
           const page = extractPageText(html);
           const title = page.title || page.heading || basename(file.path);
-          search = { path: file.path, title, headings: page.headings, text: page.text };
+          search = { path: file.path, title, headings: page.headings, text: page.text, prior: structurePrior(page) };
         }
         await assembler.addPage(file.path, data, mediaType, search);
       } else {

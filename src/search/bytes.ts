@@ -76,6 +76,13 @@ export class ByteReader {
     this.fail();
   }
 
+  uint32(): number {
+    if (this.position + 4 > this.buffer.length) this.fail();
+    const value = this.buffer.readUInt32LE(this.position);
+    this.position += 4;
+    return value;
+  }
+
   byte(): number {
     const byte = this.buffer[this.position++];
     if (byte === undefined) this.fail();

@@ -6,11 +6,13 @@ import { FerryError } from '../errors.js';
 import { decodeText } from '../pack/charset.js';
 import { extractPageText, type PageText } from '../pack/html-text.js';
 import { bestSection } from './sections.js';
-import { shardName } from '../bundle/names.js';
-import { matchShard, parseQuery, termsOf, type ParsedQuery, type ShardMatches } from './query.js';
+import { matchShards, termsOf, type ShardMatches } from './match.js';
+import { parseQuery } from './parse.js';
+import { allClauses, bestMatches, EXACT_TITLE_BONUS, rankMatches } from './rank.js';
+import { listShards, type ShardList } from './shard-list.js';
 import { queryPipelines } from './shard.js';
 import type { ShardDocument } from './shard-format.js';
-import { ShardReader } from './shard-reader.js';
+import { openShard, type SearchShard } from './shard-reader.js';
 import { makeSnippet, type Snippet } from './snippet.js';
 import { TitleList, type Suggestion } from './titles.js';
 import { LruMap } from '../lru.js';
@@ -19,7 +21,7 @@ import { LruMap } from '../lru.js';
 export interface SearchableBundle {
   readonly name: string;
   readonly label: string;
-  readonly manifest: Pick<Manifest, 'mainPage' | 'search'>;
+  readonly manifest: Pick<Manifest, 'mainPage' | 'search' | 'version'>;
   resolve(name: string): Promise<StoredRecord | undefined>;
   resolveContent(path: string): Promise<StoredRecord | undefined>;
   randomAccess(record: StoredRecord): Promise<EntryReads>;
@@ -63,11 +65,6 @@ export interface Candidates {
   best: Candidate[];
 }
 
-/** A match by its shard and its position in that shard's arrays. */
-type MatchRef = [shard: number, at: number];
-
-const EXACT_TITLE_BONUS = 1000;
-const HEADING_FACTOR = 2;
 /** Titles are read only for the best results whose title has every word; one of those is the exact title. */
 const EXACT_TITLE_CHECKS = 50;
 const TEXT_CACHE_SIZE = 128;
@@ -75,12 +72,13 @@ const SNIPPET_CACHE_SIZE = 1024;
 const DOCUMENT_CACHE_SIZE = 8192;
 /** Results past this are not ranked: nobody pages that far, and each one costs the query. */
 const MAX_OFFSET = 1000;
-/** Open shards hold their block tables (a few KB each); past this many, the least used are dropped. */
+/** Open shards hold their block tables and page norms (a few KB each); past this many, the least used are dropped. */
 const OPEN_SHARDS = 256;
 
 /** Searches one bundle: a query reads only the terms it needs from each shard. */
 export class BundleSearcher {
-  private readonly shards = new LruMap<number, Promise<ShardReader>>(OPEN_SHARDS);
+  private readonly shards = new LruMap<number, Promise<SearchShard>>(OPEN_SHARDS);
+  private shardList: Promise<ShardList> | undefined;
   private titles: Promise<TitleList> | undefined;
   private pipelines: { search: lunr.Pipeline; index: lunr.Pipeline } | undefined;
   /** Page texts and snippets of recent results, so a popular query does not parse its pages again. */
@@ -103,7 +101,16 @@ export class BundleSearcher {
     return this.queryPipelines.search;
   }
 
-  private shard(number: number): Promise<ShardReader> {
+  /** The shards' names and the corpus statistics, read once. */
+  private listing(): Promise<ShardList> {
+    if (!this.shardList) {
+      this.shardList = listShards(this.bundle);
+      this.shardList.catch(() => (this.shardList = undefined));
+    }
+    return this.shardList;
+  }
+
+  private shard(number: number): Promise<SearchShard> {
     let opening = this.shards.get(number);
     if (!opening) {
       opening = this.openShard(number);
@@ -113,48 +120,45 @@ export class BundleSearcher {
     return opening;
   }
 
-  private async openShard(number: number): Promise<ShardReader> {
-    const record = await this.bundle.resolve(shardName(number));
-    if (!record) throw new FerryError('BUNDLE_CORRUPT', `${this.bundle.label}: search shard ${number} is missing.`);
-    return ShardReader.open(await this.bundle.randomAccess(record));
-  }
-
-  private matchAll(query: ParsedQuery): Promise<ShardMatches[]> {
-    const count = this.bundle.manifest.search.shards;
-    return Promise.all(
-      Array.from({ length: count }, async (_, shard) => matchShard(await this.shard(shard), query, false)),
-    );
+  private async openShard(number: number): Promise<SearchShard> {
+    const name = (await this.listing()).names[number]!;
+    const record = await this.bundle.resolve(name);
+    if (!record) throw new FerryError('BUNDLE_CORRUPT', `${this.bundle.label}: search shard ${name} is missing.`);
+    return openShard(await this.bundle.randomAccess(record));
   }
 
   /**
-   * How many pages match and the `wanted` best, best first: every word is optional and pages that
-   * cover more of the query rank higher. Only the best become objects, so a common word over many
-   * shards stays cheap.
+   * How many pages match and the `wanted` best, best first: parse, match and rank (match.ts,
+   * rank.ts). Only the best become objects, so a common word over many shards stays cheap.
    */
   async candidates(query: string, wanted: number): Promise<Candidates> {
     const parsed = parseQuery(query, this.queryPipelines.search, this.queryPipelines.index);
     if (parsed.clauses.length === 0) return { total: 0, best: [] };
-    const shards = await this.matchAll(parsed);
-    const total = shards.reduce((sum, shard) => sum + shard.docs.length, 0);
-    if (parsed.clauses.length > 1) boostHeadings(shards);
-    await this.boostExactTitles(shards, query);
-    const best = bestMatches(shards, wanted).map(([shard, at]) => ({
+    const { names, corpus } = await this.listing();
+    const shards = await Promise.all(names.map((_, number) => this.shard(number)));
+    const matches = await matchShards(shards, parsed, corpus);
+    const total = matches.reduce((sum, shard) => sum + shard.docs.length, 0);
+    rankMatches(shards, matches, parsed);
+    await this.boostExactTitles(matches, query, allClauses(parsed));
+    const best = bestMatches(matches, wanted).map(([shard, at]) => ({
       searcher: this as BundleSearcher,
       shard,
-      doc: shards[shard]!.docs[at]!,
-      score: shards[shard]!.scores[at]!,
-      terms: termsOf(parsed, shards[shard]!.termBits[at]!),
+      doc: matches[shard]!.docs[at]!,
+      score: matches[shard]!.scores[at]!,
+      terms: termsOf(parsed, matches[shard]!.termBits[at]!),
     }));
     return { total, best };
   }
 
   /** A page whose title is the query comes first. */
-  private async boostExactTitles(shards: ShardMatches[], query: string): Promise<void> {
+  private async boostExactTitles(matches: ShardMatches[], query: string, all: number): Promise<void> {
     const wanted = query.trim().toLowerCase();
-    const titled = bestMatches(shards, EXACT_TITLE_CHECKS, (shard, at) => shards[shard]!.titleHasAll[at]!);
-    const pages = await Promise.all(titled.map(([shard, at]) => this.pageOf({ shard, doc: shards[shard]!.docs[at]! })));
+    const titled = bestMatches(matches, EXACT_TITLE_CHECKS, (shard, at) => matches[shard]!.titleClauses[at] === all);
+    const pages = await Promise.all(
+      titled.map(([shard, at]) => this.pageOf({ shard, doc: matches[shard]!.docs[at]! })),
+    );
     titled.forEach(([shard, at], i) => {
-      if (pages[i]!.title.trim().toLowerCase() === wanted) shards[shard]!.scores[at]! += EXACT_TITLE_BONUS;
+      if (pages[i]!.title.trim().toLowerCase() === wanted) matches[shard]!.scores[at]! += EXACT_TITLE_BONUS;
     });
   }
 
@@ -173,7 +177,7 @@ export class BundleSearcher {
 
   /** A page picked at random: a random shard, then a random document in it. */
   async randomPage(): Promise<string> {
-    const count = this.bundle.manifest.search.shards;
+    const count = (await this.listing()).names.length;
     if (count === 0) return this.bundle.manifest.mainPage;
     const shard = await this.shard(Math.floor(Math.random() * count));
     if (shard.documentCount === 0) return this.bundle.manifest.mainPage;
@@ -238,50 +242,9 @@ export class BundleSearcher {
 
   private async readPageText(path: string): Promise<PageText> {
     const record = await this.bundle.resolveContent(path);
-    if (record?.kind !== EntryKind.Page) return { title: '', heading: '', headings: '', text: '', sections: [] };
+    if (record?.kind !== EntryKind.Page)
+      return { title: '', heading: '', headings: '', text: '', sections: [], linkShare: 0, codeShare: 0 };
     return extractPageText(decodeText(await this.bundle.read(record), record.locator.mediaType), { sections: true });
-  }
-}
-
-/**
- * The `wanted` best matches, best first; equal scores keep shard and document order, which is
- * path order. A short sorted list takes each match that beats its last, so a common word's
- * thousands of matches are never all sorted.
- */
-function bestMatches(
-  shards: ShardMatches[],
-  wanted: number,
-  accept: (shard: number, at: number) => boolean = () => true,
-): MatchRef[] {
-  const best: MatchRef[] = [];
-  const scoreOf = ([shard, at]: MatchRef) => shards[shard]!.scores[at]!;
-  shards.forEach((matches, shard) => {
-    for (let at = 0; at < matches.docs.length; at++) {
-      const score = matches.scores[at]!;
-      if ((best.length >= wanted && score <= scoreOf(best[best.length - 1]!)) || !accept(shard, at)) continue;
-      let low = 0;
-      let high = best.length;
-      while (low < high) {
-        const middle = (low + high) >>> 1;
-        if (scoreOf(best[middle]!) >= score) low = middle + 1;
-        else high = middle;
-      }
-      best.splice(low, 0, [shard, at]);
-      if (best.length > wanted) best.pop();
-    }
-  });
-  return best;
-}
-
-/**
- * A page with every word of a query of several words in one of its section headings is likely the
- * page that has the query as a heading: its score is doubled.
- */
-function boostHeadings(shards: ShardMatches[]): void {
-  for (const shard of shards) {
-    shard.headingsHaveAll.forEach((all, at) => {
-      if (all) shard.scores[at]! *= HEADING_FACTOR;
-    });
   }
 }
 

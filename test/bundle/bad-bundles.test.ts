@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { crc32 } from 'node:zlib';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { Bundle } from '../../src/bundle/reader.js';
+import { BundleSearcher } from '../../src/search/searcher.js';
 import { FerryError } from '../../src/errors.js';
 import { packSample, REPO, runCli, tempFolder } from '../helpers.js';
 
@@ -168,5 +169,16 @@ describe('bundles of format version 1', () => {
     await bundle.close();
     const run = await runCli(['verify', v1]);
     expect(run.code, run.stdout.toString()).toBe(0);
+  });
+
+  it('are still searched: their shards of lunr weights rank as before', async () => {
+    const bundle = await Bundle.open(v1);
+    try {
+      const results = await new BundleSearcher(bundle).search('license');
+      expect(results.hits[0]?.path).toBe('license.html');
+      expect(results.hits[0]?.snippet.text).toMatch(/licen/i);
+    } finally {
+      await bundle.close();
+    }
   });
 });

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { seededRandom } from '../../bench/random.js';
 import { FileByteSource } from '../../src/bundle/byte-source.js';
 import { readZipTail } from '../../src/bundle/zip-tail.js';
-import { entryDataRange, packSample, runCli, serveLibrary, tempFolder } from '../helpers.js';
+import { entryDataRange, largestShard, packSample, runCli, serveLibrary, tempFolder } from '../helpers.js';
 import { rawGet, type RawAnswer } from '../raw-http.js';
 
 /**
@@ -96,7 +96,7 @@ describe('a corrupted bundle, fuzzed with seeded flips and cuts', () => {
     target = join(folder, 'click.ferry');
     await copyFile(packed, target);
     regions.push({ name: 'anywhere', start: 0, end: original.length });
-    for (const name of ['ferry.json', 'search/shard-0000.bin', 'search/titles', 'api.html']) {
+    for (const name of ['ferry.json', await largestShard(packed), 'search/shards', 'search/titles', 'api.html']) {
       regions.push({ name, ...(await entryDataRange(packed, name)) });
     }
     const source = await FileByteSource.open(packed);

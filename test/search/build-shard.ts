@@ -1,34 +1,64 @@
-import { matchShard, parseQuery, type ShardMatches } from '../../src/search/query.js';
+import type { EntryReads } from '../../src/bundle/reader.js';
+import { matchShards } from '../../src/search/match.js';
+import { parseQuery } from '../../src/search/parse.js';
+import { rankMatches } from '../../src/search/rank.js';
 import { queryPipelines } from '../../src/search/shard.js';
-import { ShardBuilder } from '../../src/search/shard-builder.js';
+import { ShardBuilder, type FinishedShard } from '../../src/search/shard-builder.js';
 import { ShardReader } from '../../src/search/shard-reader.js';
+import type { SearchStats } from '../../src/search/search-stats.js';
 
 export interface TestDocument {
   path: string;
   title: string;
   headings?: string;
   text: string;
+  prior?: number;
+}
+
+/** Reads from a buffer, counting the bytes asked for. */
+export function memoryReads(bytes: Buffer): EntryReads & { bytesRead: number } {
+  const reads = {
+    size: bytes.length,
+    label: 'test shard',
+    bytesRead: 0,
+    read: async (offset: number, length: number) => {
+      reads.bytesRead += length;
+      if (offset < 0 || offset + length > bytes.length) throw new Error('read outside the shard');
+      return bytes.subarray(offset, offset + length);
+    },
+  };
+  return reads;
+}
+
+/** Shards as pack builds them, with the statistics of them all. */
+export function buildShards(
+  documents: TestDocument[],
+  language = 'eng',
+  targetText?: number,
+): { shards: FinishedShard[]; stats: SearchStats } {
+  const builder = new ShardBuilder(language, targetText);
+  const shards: FinishedShard[] = [];
+  for (const document of documents) {
+    const shard = builder.add({ headings: '', ...document });
+    if (shard) shards.push(shard);
+  }
+  const { last, stats } = builder.finish();
+  if (last) shards.push(last);
+  return { shards, stats };
 }
 
 /** Builds one shard the way pack does, reads it back, and returns the paths a query finds, best first, as the searcher ranks them. */
 export async function searchShard(documents: TestDocument[], query: string, language = 'eng'): Promise<string[]> {
-  const builder = new ShardBuilder(language);
-  for (const document of documents) builder.add({ headings: '', ...document });
-  const bytes = builder.finish()!;
-  const shard = await ShardReader.open({
-    size: bytes.length,
-    label: 'test shard',
-    read: async (offset, length) => bytes.subarray(offset, offset + length),
-  });
-  // As the searcher asks: stop words dropped as indexing dropped them, every word optional.
+  const { shards, stats } = buildShards(documents, language, Number.MAX_SAFE_INTEGER);
+  const shard = await ShardReader.open(memoryReads(shards[0]!.bytes));
   const pipelines = queryPipelines(language);
   const parsed = parseQuery(query, pipelines.search, pipelines.index);
-  return ranked(await matchShard(shard, parsed, false)).map((match) => documents[match.doc]!.path);
-}
-
-/** A shard's matches best first. */
-export function ranked(matches: ShardMatches): { doc: number; score: number }[] {
-  return matches.docs
-    .map((doc, at) => ({ doc, score: matches.scores[at]! }))
-    .sort((a, b) => b.score - a.score || a.doc - b.doc);
+  if (parsed.clauses.length === 0) return [];
+  const corpus = { documents: stats.documents, averages: stats.fieldLengths.map((total) => total / stats.documents) };
+  const [matches] = await matchShards([shard], parsed, corpus);
+  rankMatches([shard], [matches!], parsed);
+  return matches!.docs
+    .map((doc, at) => ({ doc, score: matches!.scores[at]! }))
+    .sort((a, b) => b.score - a.score || a.doc - b.doc)
+    .map((match) => documents[match.doc]!.path);
 }

@@ -1,15 +1,13 @@
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import lunr from 'lunr';
 import { describe, expect, it } from 'vitest';
-import type { EntryReads } from '../../src/bundle/reader.js';
 import { decodeHtml, extractPageText } from '../../src/pack/html-text.js';
-import { matchShard, parseQuery } from '../../src/search/query.js';
-import { createBuilder, HEADINGS_BOOST, searchPipeline, TITLE_BOOST } from '../../src/search/shard.js';
-import { ShardBuilder, type SearchDocument } from '../../src/search/shard-builder.js';
+import { analyse, type SearchDocument } from '../../src/search/analyse.js';
+import { idf, termScore } from '../../src/search/bm25.js';
+import { createBuilder } from '../../src/search/shard.js';
 import { ShardReader } from '../../src/search/shard-reader.js';
 import { SAMPLE_SITE } from '../helpers.js';
-import { ranked } from './build-shard.js';
+import { buildShards, memoryReads } from './build-shard.js';
 
 async function samplePages(): Promise<SearchDocument[]> {
   const names = (await readdir(SAMPLE_SITE)).filter((name) => name.endsWith('.html')).sort();
@@ -21,85 +19,88 @@ async function samplePages(): Promise<SearchDocument[]> {
   );
 }
 
-/** Reads from a buffer, counting the bytes asked for. */
-function memoryReads(bytes: Buffer): EntryReads & { bytesRead: number } {
-  const reads = {
-    size: bytes.length,
-    label: 'test shard',
-    bytesRead: 0,
-    read: async (offset: number, length: number) => {
-      reads.bytesRead += length;
-      if (offset < 0 || offset + length > bytes.length) throw new Error('read outside the shard');
-      return bytes.subarray(offset, offset + length);
-    },
-  };
-  return reads;
+function oneShard(documents: SearchDocument[]): Buffer {
+  return buildShards(documents, 'eng', Number.MAX_SAFE_INTEGER).shards[0]!.bytes;
 }
 
-function buildShard(documents: SearchDocument[]): Buffer {
-  const builder = new ShardBuilder('eng');
-  documents.forEach((document) => builder.add(document));
-  return builder.finish()!;
-}
-
-/** The same documents in an in-memory lunr index, built with ferry's settings. */
-function lunrIndex(documents: SearchDocument[]): lunr.Index {
-  const builder = createBuilder('eng');
-  builder.ref('id');
-  builder.field('title', { boost: TITLE_BOOST });
-  builder.field('headings', { boost: HEADINGS_BOOST });
-  builder.field('body');
-  documents.forEach((document, id) =>
-    builder.add({ id: String(id), title: document.title, headings: document.headings, body: document.text }),
-  );
-  return builder.build();
+/** Many small pages, each with its own words, for tests of how pages fall into shards. */
+function manyPages(count: number): SearchDocument[] {
+  return Array.from({ length: count }, (_, i) => ({
+    path: `page-${String(i).padStart(4, '0')}.html`,
+    title: `Page ${i}`,
+    headings: `Part ${i % 7}`,
+    text: `word${i} appears on page ${i} with shared words about ferries and rivers `.repeat(20),
+  }));
 }
 
 describe('search shards', () => {
-  it("rank and score exactly as lunr's own index does", async () => {
+  it("keep each page's term counts and field lengths: scores from the shard equal BM25 from the page itself", async () => {
     const documents = await samplePages();
-    const shard = await ShardReader.open(memoryReads(buildShard(documents)));
-    const index = lunrIndex(documents);
-    const pipeline = searchPipeline('eng');
-    for (const query of ['option', 'prompt user input', 'click.echo', 'testing commands', 'bash completion']) {
-      const ours = ranked(await matchShard(shard, parseQuery(query, pipeline), true));
-      // One clause per word, through the search pipeline, as ferry's searcher did with lunr's index.
-      const theirs = index.query((builder) => {
-        for (const word of query.split(' ')) builder.term(word, { presence: lunr.Query.presence.REQUIRED });
-      });
-      expect(ours.length, query).toBeGreaterThan(0);
-      expect(
-        ours.map((match) => match.doc),
-        query,
-      ).toEqual(theirs.map((result) => Number(result.ref)));
-      ours.forEach((match, i) => expect(match.score, query).toBeCloseTo(theirs[i]!.score, 2));
+    const shard = await ShardReader.open(memoryReads(oneShard(documents)));
+    const pipeline = createBuilder('eng').pipeline;
+    const analysed = documents.map((document) => analyse(document, pipeline));
+    const averages = [0, 1, 2].map(
+      (field) => analysed.reduce((sum, page) => sum + page.lengths[field]!, 0) / analysed.length,
+    );
+    for (const term of ['option', 'prompt', 'click.echo', 'echo', 'test', 'complet']) {
+      const withTerm = analysed.filter((page) => page.counts.some((counts) => counts.has(term)));
+      const info = (await shard.term(term))!;
+      expect(info, term).toBeDefined();
+      expect(info.documents, term).toBe(withTerm.length);
+      const termIdf = idf(analysed.length, withTerm.length);
+      const seen: [number, number][] = [];
+      await shard.scoredPostings(info, termIdf, { averages }, (doc, score) => seen.push([doc, score]));
+      expect(seen.map(([doc]) => doc)).toEqual(withTerm.map((page) => analysed.indexOf(page)));
+      for (const [doc, score] of seen) {
+        const page = analysed[doc]!;
+        const counts = page.counts.map((field) => field.get(term) ?? 0);
+        expect(score, `${term} in ${page.path}`).toBeCloseTo(termScore(counts, page.lengths, averages, termIdf), 9);
+      }
     }
   });
 
-  it('answers a query by reading a small part of the shard', async () => {
-    const bytes = buildShard(await samplePages());
+  it('answers a term by reading a small part of the shard', async () => {
+    const bytes = oneShard(await samplePages());
     const reads = memoryReads(bytes);
     const shard = await ShardReader.open(reads);
-    const matches = await matchShard(shard, parseQuery('unicode', searchPipeline('eng')), true);
-    expect(matches.docs.length).toBeGreaterThan(0);
-    expect((await shard.document(matches.docs[0]!)).path).toMatch(/\.html$/);
+    const info = (await shard.term('unicod'))!;
+    let found = -1;
+    await shard.scoredPostings(info, 1, { averages: [1, 1, 1] }, (doc) => (found = doc));
+    expect((await shard.document(found)).path).toMatch(/\.html$/);
     expect(reads.bytesRead).toBeLessThan(bytes.length / 10);
   });
 
   it('refuses a damaged shard with a clear error instead of crashing', async () => {
-    const bytes = buildShard(await samplePages());
+    const bytes = oneShard(await samplePages());
     await expect(ShardReader.open(memoryReads(bytes.subarray(0, 20)))).rejects.toThrow(/cut short/);
     const wrongMagic = Buffer.from(bytes);
     wrongMagic.write('NOTASHRD', 0, 'latin1');
     await expect(ShardReader.open(memoryReads(wrongMagic))).rejects.toThrow(/wrong magic/);
     const badHeader = Buffer.from(bytes);
-    badHeader.writeUInt32LE(bytes.length + 10, 28);
+    badHeader.writeUInt32LE(bytes.length + 10, 32);
     await expect(ShardReader.open(memoryReads(badHeader))).rejects.toThrow(/outside the shard/);
     // Term blocks overwritten with noise: a lookup fails cleanly or finds nothing, never hangs.
     const noisy = Buffer.from(bytes);
-    const blocksStart = noisy.readUInt32LE(20);
-    for (let i = blocksStart; i < noisy.readUInt32LE(24); i++) noisy[i] = 0xff;
+    for (let i = noisy.readUInt32LE(20); i < noisy.readUInt32LE(24); i++) noisy[i] = 0xff;
     const shard = await ShardReader.open(memoryReads(noisy));
-    await expect(shard.term('unicode')).rejects.toThrow(/cut short or damaged|run past/);
+    await expect(shard.term('unicod')).rejects.toThrow(/cut short or damaged|run past|damaged/);
+  });
+
+  it('keep their bounds and names across editions: an edited or added page changes only the shard it is in', () => {
+    const pages = manyPages(400);
+    const before = buildShards(pages, 'eng', 20_000).shards;
+    expect(before.length).toBeGreaterThan(10);
+    const names = (shards: { name: string }[]) => shards.map((shard) => shard.name);
+    const changed = (after: typeof before) =>
+      after.filter((shard) => !before.some((old) => old.name === shard.name && old.bytes.equals(shard.bytes))).length;
+
+    const edited = pages.map((page, i) => (i === 200 ? { ...page, text: page.text + ' a revised sentence' } : page));
+    const afterEdit = buildShards(edited, 'eng', 20_000).shards;
+    expect(names(afterEdit)).toEqual(names(before));
+    expect(changed(afterEdit)).toBe(1);
+
+    const added = [...pages.slice(0, 100), { ...pages[0]!, path: 'page-0099a.html' }, ...pages.slice(100)];
+    const afterAdd = buildShards(added, 'eng', 20_000).shards;
+    expect(changed(afterAdd)).toBeLessThanOrEqual(2);
   });
 });

@@ -1,3 +1,4 @@
+import { structurePrior } from '../../search/structure.js';
 import { extractPageText } from '../../pack/html-text.js';
 import type { SearchDocument } from '../../search/shard-builder.js';
 import { categoriesOf } from './categories.js';
@@ -58,7 +59,13 @@ export function createPageRenderer(setup: RenderSetup): (job: PageJob) => Render
       path: job.path,
       html,
       body,
-      search: { path: job.path, title: job.title, headings: page.headings, text: page.text },
+      search: {
+        path: job.path,
+        title: job.title,
+        headings: page.headings,
+        text: page.text,
+        prior: structurePrior(page),
+      },
       categories,
     };
   };

@@ -1,0 +1,116 @@
+import { idf, type CorpusScoring } from './bm25.js';
+import type { ParsedQuery } from './parse.js';
+import { IN_HEADINGS, IN_TITLE } from './shard-format.js';
+import type { SearchShard, TermInfo } from './shard-reader.js';
+
+/** Terms a match remembers for its snippet; a term bit set is 32 bits wide. */
+export const MARKED_TERMS = 32;
+
+/** What scores need of the whole bundle. */
+export interface Corpus extends CorpusScoring {
+  documents: number;
+}
+
+/** A shard's pages that have any query term, in page order, as parallel arrays. */
+export interface ShardMatches {
+  docs: number[];
+  /** The sum of the page's BM25 scores (bm25.ts) for the query's terms; rank.ts makes the final score of it. */
+  scores: number[];
+  /** Bit i: clause i matched, by any of its terms. */
+  clauses: number[];
+  /** Bit i: clause i matched by its first term, the word whole (`os.path`), not only its parts. */
+  wholeClauses: number[];
+  /** Bit i: clause i matched in the title. */
+  titleClauses: number[];
+  /** Bit i: clause i matched in the section headings. */
+  headingClauses: number[];
+  /** Bit i: the page has `terms[i]` (for the first 32 terms), for its snippet. */
+  termBits: number[];
+}
+
+/**
+ * The second step of a search (parse → match → rank → snippet): finds each query term in every
+ * shard, counts the pages that have it over the whole bundle (its idf), then scores the pages that
+ * have any term. Every clause is optional; rank.ts rewards the pages that cover the query.
+ */
+export async function matchShards(shards: SearchShard[], query: ParsedQuery, corpus: Corpus): Promise<ShardMatches[]> {
+  const found = await Promise.all(shards.map((shard) => Promise.all(query.terms.map((term) => shard.term(term)))));
+  const idfs = query.terms.map((_, i) =>
+    idf(
+      corpus.documents,
+      found.reduce((sum, infos) => sum + (infos[i]?.documents ?? 0), 0),
+    ),
+  );
+  return Promise.all(shards.map((shard, s) => matchShard(shard, found[s]!, query, idfs, corpus)));
+}
+
+async function matchShard(
+  shard: SearchShard,
+  infos: (TermInfo | undefined)[],
+  query: ParsedQuery,
+  idfs: number[],
+  corpus: Corpus,
+): Promise<ShardMatches> {
+  const matches: ShardMatches = {
+    docs: [],
+    scores: [],
+    clauses: [],
+    wholeClauses: [],
+    titleClauses: [],
+    headingClauses: [],
+    termBits: [],
+  };
+  if (infos.every((info) => info === undefined)) return matches;
+  const counts = new Map<string, number>();
+  const clauseBits = new Map<string, number>();
+  // A clause's first term is the word itself (`os.path.join`); the rest are its parts.
+  const wholeBits = new Map<string, number>();
+  query.clauses.forEach((terms, clause) => {
+    terms.forEach((term, i) => {
+      counts.set(term, (counts.get(term) ?? 0) + 1);
+      clauseBits.set(term, (clauseBits.get(term) ?? 0) | (1 << clause));
+      if (i === 0) wholeBits.set(term, (wholeBits.get(term) ?? 0) | (1 << clause));
+    });
+  });
+
+  const size = shard.documentCount;
+  const scores = new Float64Array(size);
+  const clauses = new Int32Array(size);
+  const wholeClauses = new Int32Array(size);
+  const titleClauses = new Int32Array(size);
+  const headingClauses = new Int32Array(size);
+  const termBits = new Int32Array(size);
+  await Promise.all(
+    infos.map((info, position) => {
+      if (!info) return undefined;
+      const count = counts.get(info.term)!;
+      const bits = clauseBits.get(info.term)!;
+      const whole = wholeBits.get(info.term) ?? 0;
+      const termBit = position < MARKED_TERMS ? 1 << position : 0;
+      return shard.scoredPostings(info, idfs[position]!, corpus, (doc, score, flags) => {
+        scores[doc]! += count * score;
+        clauses[doc]! |= bits;
+        wholeClauses[doc]! |= whole;
+        if (flags & IN_TITLE) titleClauses[doc]! |= bits;
+        if (flags & IN_HEADINGS) headingClauses[doc]! |= bits;
+        termBits[doc]! |= termBit;
+      });
+    }),
+  );
+  for (let doc = 0; doc < size; doc++) {
+    if (clauses[doc] === 0) continue;
+    matches.docs.push(doc);
+    matches.scores.push(scores[doc]!);
+    matches.clauses.push(clauses[doc]!);
+    matches.wholeClauses.push(wholeClauses[doc]!);
+    matches.titleClauses.push(titleClauses[doc]!);
+    matches.headingClauses.push(headingClauses[doc]!);
+    matches.termBits.push(termBits[doc]!);
+  }
+  return matches;
+}
+
+/** The terms of a match, from its bits. */
+export function termsOf(query: ParsedQuery, bits: number): Set<string> {
+  return new Set(query.terms.slice(0, MARKED_TERMS).filter((_, i) => (bits & (1 << i)) !== 0));
+}

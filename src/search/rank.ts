@@ -1,0 +1,75 @@
+import type { ShardMatches } from './match.js';
+import type { ParsedQuery } from './parse.js';
+import type { SearchShard } from './shard-reader.js';
+
+/** A query of several words found whole in one page's headings is likely one of its headings. */
+const HEADING_FACTOR = 2;
+/** A page whose title is the query comes first (added by the searcher, which reads titles). */
+export const EXACT_TITLE_BONUS = 1000;
+
+/** A match by its shard and its position in that shard's arrays. */
+export type MatchRef = [shard: number, at: number];
+
+function bitCount(bits: number): number {
+  let count = 0;
+  for (let rest = bits >>> 0; rest !== 0; rest &= rest - 1) count++;
+  return count;
+}
+
+/** Every clause's bit set, as a 32-bit integer the way the bitwise operators leave it. */
+export function allClauses(query: ParsedQuery): number {
+  return (2 ** query.clauses.length - 1) | 0;
+}
+
+/**
+ * The third step of a search (parse → match → rank → snippet): turns each page's BM25 sum into its
+ * score. It is multiplied by the square of the share of the query the page covers (a word found
+ * whole counts 1, one found only by its parts, `path` for `os.path`, counts ½), so a page that
+ * covers the query comes first and a rare word raises the pages that have it, never removes the
+ * others; by the page's structure prior (pages of links or code listings rank lower); and doubled
+ * when every word of a query of several is in its headings.
+ */
+export function rankMatches(shards: SearchShard[], matches: ShardMatches[], query: ParsedQuery): void {
+  const all = allClauses(query);
+  const clauseCount = query.clauses.length;
+  matches.forEach((shard, s) => {
+    for (let at = 0; at < shard.docs.length; at++) {
+      const whole = shard.wholeClauses[at]!;
+      const covered = bitCount(whole) + bitCount(shard.clauses[at]! & ~whole) / 2;
+      const coverage = covered / clauseCount;
+      let score = shard.scores[at]! * coverage * coverage * shards[s]!.prior(shard.docs[at]!);
+      if (clauseCount > 1 && shard.headingClauses[at] === all) score *= HEADING_FACTOR;
+      shard.scores[at] = score;
+    }
+  });
+}
+
+/**
+ * The `wanted` best matches, best first; equal scores keep shard and page order. A short sorted
+ * list takes each match that beats its last, so a common word's thousands of matches are never
+ * all sorted.
+ */
+export function bestMatches(
+  shards: ShardMatches[],
+  wanted: number,
+  accept: (shard: number, at: number) => boolean = () => true,
+): MatchRef[] {
+  const best: MatchRef[] = [];
+  const scoreOf = ([shard, at]: MatchRef) => shards[shard]!.scores[at]!;
+  shards.forEach((matches, shard) => {
+    for (let at = 0; at < matches.docs.length; at++) {
+      const score = matches.scores[at]!;
+      if ((best.length >= wanted && score <= scoreOf(best[best.length - 1]!)) || !accept(shard, at)) continue;
+      let low = 0;
+      let high = best.length;
+      while (low < high) {
+        const middle = (low + high) >>> 1;
+        if (scoreOf(best[middle]!) >= score) low = middle + 1;
+        else high = middle;
+      }
+      best.splice(low, 0, [shard, at]);
+      if (best.length > wanted) best.pop();
+    }
+  });
+  return best;
+}

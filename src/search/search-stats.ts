@@ -1,0 +1,55 @@
+import { FerryError } from '../errors.js';
+import { ByteReader, ByteWriter } from './bytes.js';
+import { FIELDS } from './analyse.js';
+
+/**
+ * `search/shards` (FORMAT.md §5): the corpus statistics scores need (pages, total length of each
+ * field) and the list of shards. Every edition changes it, so it is kept small; the shards
+ * themselves depend only on their own pages.
+ */
+export const SEARCH_STATS_NAME = 'search/shards';
+const MAGIC = Buffer.from('FRYSTS1\0', 'latin1');
+
+export interface ShardListing {
+  /** The shard's name is `search/shard-<id as 8 hex digits>.bin`. */
+  id: number;
+  documents: number;
+}
+
+export interface SearchStats {
+  documents: number;
+  /** Total length in terms of each field (FIELDS order) over all pages. */
+  fieldLengths: number[];
+  shards: ShardListing[];
+}
+
+export function shardIdName(id: number): string {
+  return `search/shard-${id.toString(16).padStart(8, '0')}.bin`;
+}
+
+export function encodeSearchStats(stats: SearchStats): Buffer {
+  const out = new ByteWriter();
+  MAGIC.forEach((byte) => out.byte(byte));
+  out.varint(stats.documents);
+  stats.fieldLengths.forEach((length) => out.varint(length));
+  out.varint(stats.shards.length);
+  for (const shard of stats.shards) {
+    out.uint32(shard.id);
+    out.varint(shard.documents);
+  }
+  return Buffer.from(out.bytes());
+}
+
+export function decodeSearchStats(bytes: Buffer, label: string): SearchStats {
+  if (!bytes.subarray(0, MAGIC.length).equals(MAGIC)) {
+    throw new FerryError('BUNDLE_CORRUPT', `${label}: ${SEARCH_STATS_NAME} is not ferry search statistics.`);
+  }
+  const reader = new ByteReader(bytes, `${label}: ${SEARCH_STATS_NAME}`);
+  reader.position = MAGIC.length;
+  const documents = reader.varint();
+  const fieldLengths = FIELDS.map(() => reader.varint());
+  const count = reader.varint();
+  const shards: ShardListing[] = [];
+  for (let i = 0; i < count; i++) shards.push({ id: reader.uint32(), documents: reader.varint() });
+  return { documents, fieldLengths, shards };
+}

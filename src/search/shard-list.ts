@@ -1,0 +1,32 @@
+import { shardName } from '../bundle/names.js';
+import { FerryError } from '../errors.js';
+import type { Corpus } from './match.js';
+import type { SearchableBundle } from './searcher.js';
+import { decodeSearchStats, SEARCH_STATS_NAME, shardIdName } from './search-stats.js';
+
+/** The version from which shards are listed in `search/shards` and named by their first page. */
+const LISTED_SHARDS_VERSION = 3;
+
+export interface ShardList {
+  names: string[];
+  corpus: Corpus;
+}
+
+/** A bundle's search shards and what scores need of the whole bundle (FORMAT.md §5). */
+export async function listShards(bundle: SearchableBundle): Promise<ShardList> {
+  const { search, version } = bundle.manifest;
+  if (version < LISTED_SHARDS_VERSION) {
+    // Older shards are numbered and hold finished weights: no statistics are needed.
+    const names = Array.from({ length: search.shards }, (_, number) => shardName(number));
+    return { names, corpus: { documents: search.documents, averages: [1, 1, 1] } };
+  }
+  if (search.shards === 0) return { names: [], corpus: { documents: 0, averages: [1, 1, 1] } };
+  const record = await bundle.resolve(SEARCH_STATS_NAME);
+  if (!record) throw new FerryError('BUNDLE_CORRUPT', `${bundle.label}: ${SEARCH_STATS_NAME} is missing.`);
+  const stats = decodeSearchStats(await bundle.read(record), bundle.label);
+  const documents = stats.documents;
+  return {
+    names: stats.shards.map((shard) => shardIdName(shard.id)),
+    corpus: { documents, averages: stats.fieldLengths.map((total) => (documents > 0 ? total / documents : 1)) },
+  };
+}
