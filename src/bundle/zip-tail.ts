@@ -21,34 +21,14 @@ export async function readZipTail(source: ByteSource): Promise<ZipTail> {
       `${source.label} is not a ferry bundle: ${why}. Give a .ferry file made by "ferry pack".`,
     );
   if (source.size < EOCD_SIZE) throw notZip('the file is too short to be a ZIP archive');
-  const tailLength = Math.min(source.size, EOCD_SIZE + MAX_COMMENT);
-  const tailStart = source.size - tailLength;
-  const tail = await source.read(tailStart, tailLength);
-
-  for (let i = tail.length - EOCD_SIZE; i >= 0; i--) {
-    if (tail.readUInt32LE(i) !== EOCD_SIGNATURE) continue;
-    if (i + EOCD_SIZE + tail.readUInt16LE(i + 20) !== tail.length) continue;
-    let entryCount = tail.readUInt16LE(i + 10);
-    let centralDirectorySize = tail.readUInt32LE(i + 12);
-    let centralDirectoryOffset = tail.readUInt32LE(i + 16);
-    const eocdPosition = tailStart + i;
-    if (entryCount === 0xffff || centralDirectorySize === 0xffffffff || centralDirectoryOffset === 0xffffffff) {
-      if (eocdPosition < 20) throw notZip('the zip64 locator is missing');
-      const locator = await source.read(eocdPosition - 20, 20);
-      if (locator.readUInt32LE(0) !== ZIP64_LOCATOR_SIGNATURE) throw notZip('the zip64 locator is missing');
-      const record = await source.read(Number(locator.readBigUInt64LE(8)), 56);
-      if (record.readUInt32LE(0) !== ZIP64_EOCD_SIGNATURE) throw notZip('the zip64 end record is damaged');
-      entryCount = Number(record.readBigUInt64LE(32));
-      centralDirectorySize = Number(record.readBigUInt64LE(40));
-      centralDirectoryOffset = Number(record.readBigUInt64LE(48));
-    }
-    if (centralDirectoryOffset + centralDirectorySize > eocdPosition) {
-      throw new FerryError(
-        'BUNDLE_CORRUPT',
-        `${source.label}: the central directory lies past the end of the archive; the file is truncated or damaged.`,
-      );
-    }
-    return { centralDirectoryOffset, centralDirectorySize, entryCount };
+  // A bundle has no archive comment: its last 22 bytes are the record. Only other ZIPs, or a
+  // damaged bundle, cost the 64 KB a comment may take (over HTTP, every byte read is fetched).
+  for (const longest of [EOCD_SIZE, EOCD_SIZE + MAX_COMMENT]) {
+    const tailLength = Math.min(source.size, longest);
+    const tailStart = source.size - tailLength;
+    const tail = await source.read(tailStart, tailLength);
+    const found = await endRecord(source, tail, tailStart, notZip);
+    if (found) return found;
   }
   throw notZip('no end-of-central-directory record was found (wrong file, or truncated)');
 }
@@ -85,11 +65,11 @@ export async function readLastCentralRecord(
 }
 
 /** The zip64 extra field holds, in order, only the values whose 32-bit fields are 0xFFFFFFFF. */
-function zip64Values(
+export function zip64Values(
   extra: Buffer,
   record: Buffer,
   at: number,
-): { compressedSize?: number; localHeaderOffset?: number } {
+): { size?: number; compressedSize?: number; localHeaderOffset?: number } {
   const wideSize = record.readUInt32LE(at + 24) === 0xffffffff;
   const wideCompressed = record.readUInt32LE(at + 20) === 0xffffffff;
   const wideOffset = record.readUInt32LE(at + 42) === 0xffffffff;
@@ -105,10 +85,10 @@ function zip64Values(
         position += 8;
         return value;
       };
-      if (wideSize) next();
+      const uncompressed = wideSize ? next() : undefined;
       const compressedSize = wideCompressed ? next() : undefined;
       const localHeaderOffset = wideOffset ? next() : undefined;
-      return { compressedSize, localHeaderOffset };
+      return { size: uncompressed, compressedSize, localHeaderOffset };
     }
     i += 4 + size;
   }
@@ -116,7 +96,7 @@ function zip64Values(
 }
 
 function missingZip64(): FerryError {
-  return new FerryError('BUNDLE_CORRUPT', 'The zip64 extra field of the index entry is missing.');
+  return new FerryError('BUNDLE_CORRUPT', 'The zip64 extra field of a central-directory record is missing.');
 }
 
 /**
@@ -142,4 +122,39 @@ export async function localDataOffset(
     );
   }
   return localHeaderOffset + 30 + header.readUInt16LE(26) + header.readUInt16LE(28);
+}
+
+/** The end-of-central-directory record in the tail read, with its zip64 values; undefined when the tail lacks it. */
+async function endRecord(
+  source: ByteSource,
+  tail: Buffer,
+  tailStart: number,
+  notZip: (why: string) => FerryError,
+): Promise<ZipTail | undefined> {
+  for (let i = tail.length - EOCD_SIZE; i >= 0; i--) {
+    if (tail.readUInt32LE(i) !== EOCD_SIGNATURE) continue;
+    if (i + EOCD_SIZE + tail.readUInt16LE(i + 20) !== tail.length) continue;
+    let entryCount = tail.readUInt16LE(i + 10);
+    let centralDirectorySize = tail.readUInt32LE(i + 12);
+    let centralDirectoryOffset = tail.readUInt32LE(i + 16);
+    const eocdPosition = tailStart + i;
+    if (entryCount === 0xffff || centralDirectorySize === 0xffffffff || centralDirectoryOffset === 0xffffffff) {
+      if (eocdPosition < 20) throw notZip('the zip64 locator is missing');
+      const locator = await source.read(eocdPosition - 20, 20);
+      if (locator.readUInt32LE(0) !== ZIP64_LOCATOR_SIGNATURE) throw notZip('the zip64 locator is missing');
+      const record = await source.read(Number(locator.readBigUInt64LE(8)), 56);
+      if (record.readUInt32LE(0) !== ZIP64_EOCD_SIGNATURE) throw notZip('the zip64 end record is damaged');
+      entryCount = Number(record.readBigUInt64LE(32));
+      centralDirectorySize = Number(record.readBigUInt64LE(40));
+      centralDirectoryOffset = Number(record.readBigUInt64LE(48));
+    }
+    if (centralDirectoryOffset + centralDirectorySize > eocdPosition) {
+      throw new FerryError(
+        'BUNDLE_CORRUPT',
+        `${source.label}: the central directory lies past the end of the archive; the file is truncated or damaged.`,
+      );
+    }
+    return { centralDirectoryOffset, centralDirectorySize, entryCount };
+  }
+  return undefined;
 }

@@ -88,7 +88,10 @@ describe('ferry update', () => {
       const [, fetched, size] = /updated .* \(changed entries only\): ([\d.]+ [KM]?B) fetched of ([\d.]+ [KM]?B)/.exec(
         run.stderr,
       )!;
-      expect(fetched).not.toBe(size);
+      // The changed entries, the central directory and its end record: not the 64 KB a ZIP
+      // comment might take, nor anything else of the file.
+      const bytes = (figure: string) => Number(figure.split(' ')[0]) * (figure.endsWith('KB') ? 1000 : 1);
+      expect(bytes(fetched!)).toBeLessThan(bytes(size!) * 0.6);
       const again = await runCli(['update', target, `${server.base}/download/cleanwaterwiki`]);
       expect(again.stderr).toMatch(/is already the same as/);
     } finally {
