@@ -1,7 +1,7 @@
 /**
  * `npm run bench:update [-- --corpus postgresql-doc-15 --corpus ... --percent 1]`: for each corpus
  * (a folder of HTML: python3.11-doc, scipy-doc, or a site of bench:quality), packs it, then a copy
- * in which 1% of the pages (drawn with a fixed seed) have a sentence added, serves the new bundle
+ * in which 1% of the pages (drawn with a fixed seed) have a sentence added to their first paragraph, serves the new bundle
  * with `ferry serve`, and brings the old one up to it with `ferry update`: bytes fetched and time,
  * beside a whole download of the same file, and how much of the search index changed. Results go
  * to bench/results/<date>-update.json.
@@ -81,7 +81,12 @@ async function measure(id: string, percent: number): Promise<Record<string, unkn
   for (const page of chosen) {
     const path = join(edited, page);
     const text = readFileSync(path, 'utf8');
-    writeFileSync(path, text.replace('</body>', '<p>This page was revised for the update benchmark.</p></body>'));
+    // In the first paragraph, so the sentence is in the text search indexes, whatever the page's layout.
+    const sentence = ' This page was revised for the update benchmark.';
+    const revised = text.includes('</p>')
+      ? text.replace('</p>', `${sentence}</p>`)
+      : text.replace('</body>', `<p>${sentence}</p></body>`);
+    writeFileSync(path, revised);
   }
 
   const name = id.replace(/\W/g, '_');
