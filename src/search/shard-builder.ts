@@ -3,6 +3,7 @@ import { analyse, FIELDS, type AnalysedDocument, type SearchDocument } from './a
 import { createBuilder } from './shard.js';
 import { encodeShard } from './shard-format.js';
 import { shardIdName, type SearchStats } from './search-stats.js';
+import { hash32 } from './term-hash.js';
 
 export type { SearchDocument } from './analyse.js';
 
@@ -15,16 +16,6 @@ export const MAX_DOCS_PER_SHARD = 1000;
 export interface FinishedShard {
   name: string;
   bytes: Buffer;
-}
-
-/** FNV-1a over a string's UTF-16 units: a fixed, portable 32-bit hash. */
-export function hash32(text: string): number {
-  let hash = 0x811c9dc5;
-  for (let i = 0; i < text.length; i++) {
-    hash ^= text.charCodeAt(i);
-    hash = Math.imul(hash, 0x01000193);
-  }
-  return hash >>> 0;
 }
 
 /**

@@ -1,6 +1,7 @@
 import { compareNameStrings } from '../bundle/names.js';
 import type { AnalysedDocument } from './analyse.js';
 import { ByteWriter } from './bytes.js';
+import { hash32 } from './term-hash.js';
 
 /**
  * The binary search shard (FORMAT.md §5): for each term, the pages that have it and how often in
@@ -13,7 +14,9 @@ export const SHARD_MAGIC = Buffer.from('FRYSHD2\0', 'latin1');
 export const SHARD_MAGIC_V1 = Buffer.from('FRYSHD1\0', 'latin1');
 export const SHARD_HEADER_SIZE = 40;
 export const SHARD_HEADER_SIZE_V1 = 32;
-const TERMS_PER_BLOCK = 64;
+const TERMS_PER_BLOCK = 128;
+/** Pages whose paths are stored one after another, each read with the ones before it in its group. */
+export const DOCS_PER_GROUP = 16;
 /** Posting flags: the term is in the title, in the headings (body count is stored always). */
 export const IN_TITLE = 1;
 export const IN_HEADINGS = 2;
@@ -33,17 +36,65 @@ function sharedPrefix(a: Buffer, b: Buffer): number {
   return i;
 }
 
+/** A posting's counts in one varint: the body count, then whether the title and headings have the term. */
+function countsCode(title: number, headings: number, body: number): number {
+  return body * 4 + (title > 0 ? IN_TITLE : 0) + (headings > 0 ? IN_HEADINGS : 0);
+}
+
 function encodePostings(flat: Postings, out: ByteWriter): void {
   let previous = 0;
   for (let i = 0; i < flat.length; i += 4) {
     const [doc, title, headings, body] = [flat[i]!, flat[i + 1]!, flat[i + 2]!, flat[i + 3]!];
     out.varint(doc - previous);
     // Most postings are a body count alone: one byte holds it with the two flags.
-    out.varint(body * 4 + (title > 0 ? IN_TITLE : 0) + (headings > 0 ? IN_HEADINGS : 0));
+    out.varint(countsCode(title, headings, body));
     if (title > 0) out.varint(title);
     if (headings > 0) out.varint(headings);
     previous = doc;
   }
+}
+
+/**
+ * A term on one page (most terms of a shard) keeps its posting in its entry: the counts code with
+ * its low bit set takes the place of the page count, then the page and any title and headings
+ * counts. Other terms have their page count shifted left and the length of their postings.
+ */
+function encodeEntryHead(list: Postings, postingsLength: number, out: ByteWriter): void {
+  if (list.length > 4) {
+    out.varint((list.length / 4) * 2);
+    out.varint(postingsLength);
+    return;
+  }
+  const [doc, title, headings, body] = [list[0]!, list[1]!, list[2]!, list[3]!];
+  out.varint(countsCode(title, headings, body) * 2 + 1);
+  out.varint(doc);
+  if (title > 0) out.varint(title);
+  if (headings > 0) out.varint(headings);
+}
+
+interface KeyedTerm {
+  key: number;
+  term: string;
+  postings: Postings;
+}
+
+/**
+ * The shard's terms by key, sorted. Two terms of one shard with the same key (about one shard in
+ * two thousand has such a pair) cannot both stay: the one on more pages does, so the loss is the
+ * rarer word's pages in this shard only.
+ */
+function keyedTerms(postings: Map<string, Postings>): KeyedTerm[] {
+  const byKey = new Map<number, KeyedTerm>();
+  for (const [term, list] of postings) {
+    const key = hash32(term);
+    const other = byKey.get(key);
+    const wins =
+      !other ||
+      list.length > other.postings.length ||
+      (list.length === other.postings.length && compareNameStrings(term, other.term) < 0);
+    if (wins) byKey.set(key, { key, term, postings: list });
+  }
+  return [...byKey.values()].sort((a, b) => a.key - b.key);
 }
 
 /** Encodes one shard; the same pages always give the same bytes. */
@@ -58,32 +109,31 @@ export function encodeShard(documents: AnalysedDocument[]): Buffer {
       list.push(doc, title.get(term) ?? 0, headings.get(term) ?? 0, body.get(term) ?? 0);
     }
   });
-  const terms = [...postings.keys()].sort(compareNameStrings);
+  const terms = keyedTerms(postings);
 
   const out = new ByteWriter();
   for (let i = 0; i < SHARD_HEADER_SIZE; i++) out.byte(0);
-  const lengths = terms.map((term) => {
+  // Postings of terms on two pages or more; a term on one page keeps its posting in its entry.
+  const lengths = terms.map(({ postings: list }) => {
+    if (list.length === 4) return 0;
     const start = out.length;
-    encodePostings(postings.get(term)!, out);
+    encodePostings(list, out);
     return out.length - start;
   });
 
   const termBlocksOffset = out.length;
-  const blocks: { offset: number; postings: number; first: Buffer }[] = [];
+  const blocks: { key: number; offset: number; postings: number }[] = [];
   let postingsOffset = SHARD_HEADER_SIZE;
-  let previous = Buffer.alloc(0);
-  terms.forEach((term, i) => {
-    const bytes = Buffer.from(term, 'utf8');
-    const first = i % TERMS_PER_BLOCK === 0;
-    if (first) blocks.push({ offset: out.length, postings: postingsOffset, first: bytes });
-    // Each term after a block's first keeps the bytes it shares with the one before.
-    const shared = first ? 0 : sharedPrefix(previous, bytes);
-    out.varint(shared);
-    out.string(bytes.subarray(shared));
-    out.varint(postings.get(term)!.length / 4);
-    out.varint(lengths[i]!);
+  let previousKey = 0;
+  terms.forEach(({ key, postings: list }, i) => {
+    if (i % TERMS_PER_BLOCK === 0) {
+      blocks.push({ key, offset: out.length, postings: postingsOffset });
+      previousKey = key;
+    }
+    out.varint(key - previousKey);
+    encodeEntryHead(list, lengths[i]!, out);
     postingsOffset += lengths[i]!;
-    previous = bytes;
+    previousKey = key;
   });
   const normsOffset = out.length;
 
@@ -91,23 +141,30 @@ export function encodeShard(documents: AnalysedDocument[]): Buffer {
     document.lengths.forEach((length) => out.varint(length));
     out.byte(document.prior);
   }
-  const docOffsets: number[] = [];
-  for (const document of documents) {
-    docOffsets.push(out.length);
-    out.string(document.path);
+  // Paths in groups: each after the bytes it shares with the one before in its group.
+  const groupOffsets: number[] = [];
+  let previousPath = Buffer.alloc(0);
+  documents.forEach((document, doc) => {
+    const path = Buffer.from(document.path, 'utf8');
+    const first = doc % DOCS_PER_GROUP === 0;
+    if (first) groupOffsets.push(out.length);
+    const shared = first ? 0 : sharedPrefix(previousPath, path);
+    out.varint(shared);
+    out.string(path.subarray(shared));
     out.string(document.title);
-  }
-  docOffsets.push(out.length);
+    previousPath = path;
+  });
+  groupOffsets.push(out.length);
   const docOffsetsOffset = out.length;
-  docOffsets.forEach((offset) => out.uint32(offset));
+  groupOffsets.forEach((offset) => out.uint32(offset));
 
   const blockTableOffset = out.length;
   for (const block of blocks) {
+    out.uint32(block.key);
     out.uint32(block.offset);
     out.uint32(block.postings);
   }
   out.uint32(normsOffset);
-  blocks.forEach((block) => out.string(block.first));
 
   const bytes = out.bytes();
   SHARD_MAGIC.copy(bytes, 0);

@@ -4,6 +4,7 @@ import { termScore, type CorpusScoring } from './bm25.js';
 import { ByteReader } from './bytes.js';
 import { FIELDS } from './analyse.js';
 import {
+  DOCS_PER_GROUP,
   IN_HEADINGS,
   IN_TITLE,
   SHARD_HEADER_SIZE,
@@ -12,6 +13,7 @@ import {
   type ShardDocument,
 } from './shard-format.js';
 import { ShardReaderV1 } from './shard-reader-v1.js';
+import { hash32 } from './term-hash.js';
 
 export interface TermInfo {
   term: string;
@@ -19,6 +21,14 @@ export interface TermInfo {
   documents: number;
   offset: number;
   length: number;
+  /** The one posting of a term on one page, which its entry holds. */
+  single?: PageCounts;
+}
+
+/** A page and the term's count in its title, headings and body. */
+export interface PageCounts {
+  doc: number;
+  counts: number[];
 }
 
 /** What a query needs of a shard, whichever version wrote it. */
@@ -47,10 +57,11 @@ export async function openShard(source: EntryReads): Promise<SearchShard> {
 }
 
 interface Block {
+  /** The key of the block's first term. */
+  key: number;
   offset: number;
   end: number;
   postings: number;
-  first: Buffer;
 }
 
 /**
@@ -83,21 +94,20 @@ export class ShardReader implements SearchShard {
       SHARD_HEADER_SIZE <= termBlocksOffset &&
       termBlocksOffset <= normsOffset &&
       normsOffset <= docOffsetsOffset &&
-      docOffsetsOffset + 4 * (documentCount + 1) <= blockTableOffset &&
-      blockTableOffset + 8 * blockCount + 4 <= source.size;
+      docOffsetsOffset + 4 * (Math.ceil(documentCount / DOCS_PER_GROUP) + 1) <= blockTableOffset &&
+      blockTableOffset + 12 * blockCount + 4 <= source.size;
     if (!ordered) throw corrupt('the search shard header points outside the shard');
 
     const table = new ByteReader(await source.read(blockTableOffset, source.size - blockTableOffset), source.label);
-    const starts: { offset: number; postings: number }[] = [];
-    for (let i = 0; i < blockCount; i++) starts.push({ offset: table.uint32(), postings: table.uint32() });
+    const starts: { key: number; offset: number; postings: number }[] = [];
+    for (let i = 0; i < blockCount; i++) {
+      starts.push({ key: table.uint32(), offset: table.uint32(), postings: table.uint32() });
+    }
     const blocksEnd = table.uint32();
-    const blocks = starts.map((start, i) => ({
-      ...start,
-      end: starts[i + 1]?.offset ?? blocksEnd,
-      first: Buffer.from(table.stringBytes()),
-    }));
+    const blocks = starts.map((start, i) => ({ ...start, end: starts[i + 1]?.offset ?? blocksEnd }));
     const inOrder = blocks.every(
-      (block) =>
+      (block, i) =>
+        (i === 0 || block.key >= blocks[i - 1]!.key) &&
         block.offset >= termBlocksOffset &&
         block.offset <= block.end &&
         block.end <= normsOffset &&
@@ -117,36 +127,41 @@ export class ShardReader implements SearchShard {
   }
 
   async term(term: string): Promise<TermInfo | undefined> {
-    const key = Buffer.from(term, 'utf8');
+    const key = hash32(term);
     let low = 0;
     let high = this.blocks.length;
     while (low < high) {
       const middle = (low + high) >>> 1;
-      if (Buffer.compare(this.blocks[middle]!.first, key) <= 0) low = middle + 1;
+      if (this.blocks[middle]!.key <= key) low = middle + 1;
       else high = middle;
     }
     const block = this.blocks[low - 1];
     if (!block) return undefined;
-    const reader = new ByteReader(await this.source.read(block.offset, block.end - block.offset), this.source.label);
+    const bytes = await this.source.read(block.offset, block.end - block.offset);
+    const reader = new ByteReader(bytes, this.source.label);
     let offset = block.postings;
-    let previous = Buffer.alloc(0);
+    let current = block.key;
     while (!reader.done) {
-      const shared = reader.varint();
-      const suffix = reader.stringBytes();
-      if (shared > previous.length) throw this.corrupt('a term block is damaged');
-      const name = Buffer.concat([previous.subarray(0, shared), suffix]);
-      const documents = reader.varint();
-      const length = reader.varint();
-      const order = Buffer.compare(name, key);
-      if (order === 0) {
-        if (offset + length > this.source.size || documents > this.documentCount) {
-          throw this.corrupt(`the postings of "${term}" run past its end`);
-        }
-        return { term, documents, offset, length };
+      current += reader.varint();
+      const head = reader.varint();
+      // A term on one page holds its posting here (shard-format.ts encodeEntryHead).
+      const documents = head % 2 === 1 ? 1 : head / 2;
+      if (documents === 0 || documents > this.documentCount) throw this.corrupt('a term block is damaged');
+      let length = 0;
+      let single: PageCounts | undefined;
+      if (documents === 1) {
+        const code = (head - 1) / 2;
+        const doc = reader.varint();
+        single = { doc, counts: readCounts(code, reader, [0, 0, 0]) };
+      } else {
+        length = reader.varint();
       }
-      if (order > 0) return undefined;
+      if (current === key) {
+        if (offset + length > this.source.size) throw this.corrupt(`the postings of "${term}" run past its end`);
+        return single ? { term, documents, offset, length, single } : { term, documents, offset, length };
+      }
+      if (current > key) return undefined;
       offset += length;
-      previous = name;
     }
     return undefined;
   }
@@ -157,24 +172,27 @@ export class ShardReader implements SearchShard {
     scoring: CorpusScoring,
     visit: (doc: number, score: number, flags: number) => void,
   ): Promise<void> {
+    const lengths = [0, 0, 0];
+    const score = (doc: number, counts: number[]) => {
+      if (doc >= this.documentCount) throw this.corrupt(`the postings of "${info.term}" name a missing page`);
+      for (let field = 0; field < FIELDS.length; field++) lengths[field] = this.lengths[doc * FIELDS.length + field]!;
+      const flags = (counts[0]! > 0 ? IN_TITLE : 0) | (counts[1]! > 0 ? IN_HEADINGS : 0);
+      visit(doc, termScore(counts, lengths, scoring.averages, termIdf), flags);
+    };
+    if (info.single) {
+      score(info.single.doc, info.single.counts);
+      return;
+    }
     const reader = new ByteReader(await this.source.read(info.offset, info.length), this.source.label);
     const counts = [0, 0, 0];
-    const lengths = [0, 0, 0];
     let doc = 0;
     let first = true;
     while (!reader.done) {
-      doc += reader.varint();
-      if (doc >= this.documentCount || (!first && doc === 0)) {
-        throw this.corrupt(`the postings of "${info.term}" name a missing page`);
-      }
+      const delta = reader.varint();
+      if (!first && delta === 0) throw this.corrupt(`the postings of "${info.term}" are out of order`);
       first = false;
-      const code = reader.varint();
-      const flags = code & (IN_TITLE | IN_HEADINGS);
-      counts[2] = Math.floor(code / 4);
-      counts[0] = flags & IN_TITLE ? reader.varint() : 0;
-      counts[1] = flags & IN_HEADINGS ? reader.varint() : 0;
-      for (let field = 0; field < FIELDS.length; field++) lengths[field] = this.lengths[doc * FIELDS.length + field]!;
-      visit(doc, termScore(counts, lengths, scoring.averages, termIdf), flags);
+      doc += delta;
+      score(doc, readCounts(reader.varint(), reader, counts));
     }
   }
 
@@ -184,15 +202,31 @@ export class ShardReader implements SearchShard {
 
   async document(doc: number): Promise<ShardDocument> {
     if (!Number.isInteger(doc) || doc < 0 || doc >= this.documentCount) throw this.corrupt(`there is no page ${doc}`);
-    const offsets = await this.source.read(this.docOffsetsOffset + 4 * doc, 8);
+    const group = Math.floor(doc / DOCS_PER_GROUP);
+    const offsets = await this.source.read(this.docOffsetsOffset + 4 * group, 8);
     const start = offsets.readUInt32LE(0);
     const end = offsets.readUInt32LE(4);
     if (end < start || end > this.docOffsetsOffset) throw this.corrupt(`page ${doc} points outside the shard`);
     const reader = new ByteReader(await this.source.read(start, end - start), this.source.label);
-    return { path: reader.string(), title: reader.string() };
+    let path = Buffer.alloc(0);
+    for (let at = group * DOCS_PER_GROUP; ; at++) {
+      const shared = reader.varint();
+      if (shared > path.length) throw this.corrupt(`the path of page ${at} is damaged`);
+      path = Buffer.concat([path.subarray(0, shared), reader.stringBytes()]);
+      const title = reader.string();
+      if (at === doc) return { path: path.toString('utf8'), title };
+    }
   }
 
   private corrupt(why: string): FerryError {
     return new FerryError('BUNDLE_CORRUPT', `${this.source.label}: ${why}.`);
   }
+}
+
+/** The title, headings and body counts of a posting, from its counts code (shard-format.ts), into `counts`. */
+function readCounts(code: number, reader: ByteReader, counts: number[]): number[] {
+  counts[0] = code & IN_TITLE ? reader.varint() : 0;
+  counts[1] = code & IN_HEADINGS ? reader.varint() : 0;
+  counts[2] = Math.floor(code / 4);
+  return counts;
 }
