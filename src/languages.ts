@@ -58,11 +58,17 @@ export const ISO_639_3: Record<string, string> = {
   zh: 'zho',
 };
 
+/** The ISO 639-3 code of a language tag as HTML's `lang` has it (`de`, `de-AT`, `deu`), or undefined. */
+export function languageOfTag(tag: string): string | undefined {
+  const primary = tag.trim().toLowerCase().split(/[-_]/)[0] ?? '';
+  return ISO_639_3[primary] ?? (/^[a-z]{3}$/.test(primary) ? primary : undefined);
+}
+
 /** A bundle's language list: the ISO 639-3 codes of `codes` (639-1), most frequent first. */
 export function languageList(codes: string[]): string | undefined {
   const counts = new Map<string, number>();
   for (const code of codes) {
-    const long = ISO_639_3[code.toLowerCase()] ?? (/^[a-z]{3}$/.test(code) ? code : undefined);
+    const long = languageOfTag(code);
     if (long) counts.set(long, (counts.get(long) ?? 0) + 1);
   }
   const sorted = [...counts].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1)).map(([code]) => code);

@@ -16,7 +16,7 @@ const browserLanguage = {
   name: 'browser-language',
   setup(builder) {
     builder.onResolve({ filter: /^\.\/language\.js$/ }, (args) =>
-      args.importer.replace(/\\/g, '/').endsWith('src/search/shard.ts')
+      args.importer.replace(/\\/g, '/').endsWith('src/search/pipelines.ts')
         ? { path: new URL('reader/language.ts', import.meta.url).pathname }
         : undefined,
     );

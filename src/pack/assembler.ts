@@ -114,7 +114,7 @@ export class BundleAssembler {
         mainPage,
         illustration: ILLUSTRATION_NAME,
         counts: this.counts,
-        search: { shards: stats.shards.length, documents: stats.documents, language: metadata.language },
+        search: { shards: stats.shards.length, documents: stats.documents, language: this.shards.languages },
         contentDigest: await this.writer.contentDigest(),
       }),
     );

@@ -14,6 +14,8 @@ export interface PageText {
   /** Shares of `text` that are link text and preformatted code: what a page of links or of source listing is made of. */
   linkShare: number;
   codeShare: number;
+  /** The `lang` (or `xml:lang`) of the page's <html> or <body>, as written; '' when neither has one. */
+  language: string;
 }
 
 export interface PageSection {
@@ -110,6 +112,7 @@ export function extractPageText(html: string, options: { sections?: boolean } = 
   const body: string[] = [];
   const main: string[] = [];
   let sawMain = false;
+  let language = '';
   /** Depths of the open links (`<a href>`), and how many `<pre>` are open. */
   const links: number[] = [];
   let codeDepth = 0;
@@ -139,6 +142,8 @@ export function extractPageText(html: string, options: { sections?: boolean } = 
         }
         if (name === 'title') inTitle = true;
         if (name === 'h1' && heading === '') inH1 = true;
+        if ((name === 'html' || name === 'body') && !language)
+          language = attributes.lang ?? attributes['xml:lang'] ?? '';
         if (classTitle === '' && classTitleDepth < 0 && (attributes.class ?? '').split(/\s+/).includes('title')) {
           classTitleDepth = stack.length;
         }
@@ -219,6 +224,7 @@ export function extractPageText(html: string, options: { sections?: boolean } = 
     sections: options.sections ? sectionsOf(marked, clean) : [],
     linkShare: share(fromMain ? shares.mainLinks : shares.bodyLinks),
     codeShare: share(fromMain ? shares.mainCode : shares.bodyCode),
+    language,
   };
 }
 

@@ -1,3 +1,4 @@
+import { languageOfTag } from '../languages.js';
 import { structurePrior } from '../search/structure.js';
 import { readFile } from 'node:fs/promises';
 import { basename } from 'node:path';
@@ -141,7 +142,14 @@ export async function packCollection(
         if (!NOINDEX.test(html.slice(0, HEAD_BYTES))) {
           const page = extractPageText(html);
           const title = page.title || page.heading || basename(file.path);
-          search = { path: file.path, title, headings: page.headings, text: page.text, prior: structurePrior(page) };
+          search = {
+            path: file.path,
+            title,
+            headings: page.headings,
+            text: page.text,
+            prior: structurePrior(page),
+            language: languageOfTag(page.language),
+          };
         }
         await assembler.addPage(file.path, data, mediaType, search);
       } else {

@@ -9,8 +9,10 @@ export interface SearchDocument {
   /** Section headings and definition terms. */
   headings: string;
   text: string;
-  /** How likely the page is an answer by its structure, 0–1 (pack/structure.ts); 1 when unknown. */
+  /** How likely the page is an answer by its structure, 0–1 (search/structure.ts); 1 when unknown. */
   prior?: number;
+  /** The page's language (ISO 639-3), when it says one: its words are stemmed as that language's. */
+  language?: string | undefined;
 }
 
 /** What the index keeps of a page: each field's term counts and length in terms. */
@@ -26,15 +28,18 @@ export interface AnalysedDocument {
   textLength: number;
 }
 
-/** Runs each field through the index pipeline (tokenize, trim, stop words, stem) and counts its terms. */
-export function analyse(document: SearchDocument, pipeline: lunr.Pipeline): AnalysedDocument {
+/**
+ * Runs each field through the index pipeline (tokenize, trim, stop words, stem) and counts its
+ * terms, each after `prefix` (the page's language when it is not the bundle's main one).
+ */
+export function analyse(document: SearchDocument, pipeline: lunr.Pipeline, prefix = ''): AnalysedDocument {
   const counts: Map<string, number>[] = [];
   const lengths: number[] = [];
   for (const text of [document.title, document.headings, document.text]) {
     const terms = pipeline.run(lunr.tokenizer(text));
     const frequencies = new Map<string, number>();
     for (const term of terms) {
-      const key = term.toString();
+      const key = prefix + term.toString();
       frequencies.set(key, (frequencies.get(key) ?? 0) + 1);
     }
     counts.push(frequencies);

@@ -9,6 +9,23 @@ export const MARKED_TERMS = 32;
 /** What scores need of the whole bundle. */
 export interface Corpus extends CorpusScoring {
   documents: number;
+  /** Pages in each language other than the main one, by term prefix: a term's rarity is counted among its language's pages. */
+  languagePages: Map<string, number>;
+}
+
+/** Pages of the term's language: a German term (`deu:haus`) is rare or common among German pages. */
+function pagesOfLanguage(term: string, corpus: Corpus): number {
+  const colon = term.indexOf(':');
+  return (
+    (colon > 0 ? corpus.languagePages.get(term.slice(0, colon + 1)) : undefined) ??
+    corpus.documents - otherPages(corpus)
+  );
+}
+
+function otherPages(corpus: Corpus): number {
+  let pages = 0;
+  for (const count of corpus.languagePages.values()) pages += count;
+  return pages;
 }
 
 /** A shard's pages that have any query term, in page order, as parallel arrays. */
@@ -35,9 +52,9 @@ export interface ShardMatches {
  */
 export async function matchShards(shards: SearchShard[], query: ParsedQuery, corpus: Corpus): Promise<ShardMatches[]> {
   const found = await Promise.all(shards.map((shard) => Promise.all(query.terms.map((term) => shard.term(term)))));
-  const idfs = query.terms.map((_, i) =>
+  const idfs = query.terms.map((term, i) =>
     idf(
-      corpus.documents,
+      pagesOfLanguage(term, corpus),
       found.reduce((sum, infos) => sum + (infos[i]?.documents ?? 0), 0),
     ),
   );
@@ -63,14 +80,14 @@ async function matchShard(
   if (infos.every((info) => info === undefined)) return matches;
   const counts = new Map<string, number>();
   const clauseBits = new Map<string, number>();
-  // A clause's first term is the word itself (`os.path.join`); the rest are its parts.
+  // Terms that are a word whole (`os.path.join`), not one of its parts.
   const wholeBits = new Map<string, number>();
-  query.clauses.forEach((terms, clause) => {
-    terms.forEach((term, i) => {
+  query.clauses.forEach(({ terms, whole }, clause) => {
+    for (const term of terms) {
       counts.set(term, (counts.get(term) ?? 0) + 1);
       clauseBits.set(term, (clauseBits.get(term) ?? 0) | (1 << clause));
-      if (i === 0) wholeBits.set(term, (wholeBits.get(term) ?? 0) | (1 << clause));
-    });
+      if (whole.has(term)) wholeBits.set(term, (wholeBits.get(term) ?? 0) | (1 << clause));
+    }
   });
 
   const size = shard.documentCount;

@@ -1,31 +1,52 @@
 import lunr from 'lunr';
+import type { QueryLanguage } from './pipelines.js';
 
 /** Words past this add nothing to a ranking but cost time: a pasted paragraph is cut here. */
 const MAX_QUERY_WORDS = 32;
 
+/** One word of a query: the terms the search pipelines make of it (a stemmed word, or an identifier and its parts). */
+export interface Clause {
+  terms: string[];
+  /** The terms that are the word whole (`os.path`, stemmed as each language stems it), not one of its parts. */
+  whole: Set<string>;
+  /** How many parts the word has (`os.path.join`: 3), as the main language reads it; 0 for a plain word. */
+  parts: number;
+}
+
 export interface ParsedQuery {
-  /** One clause per word: the terms the search pipeline makes of it (a stemmed word, or an identifier and its parts). */
-  clauses: string[][];
+  clauses: Clause[];
   /** Every distinct term, in query order. */
   terms: string[];
 }
 
 /**
  * The first step of a search (parse → match → rank → snippet): splits a query into words and runs
- * each through the search pipeline. A word the index never holds on its own (a stop word of the
- * language: `in`, `the`, `de`) goes, as indexing dropped it, unless every word is one: then they
- * are all looked up.
+ * each through the search pipeline of every language the bundle's pages are in, so a German word
+ * is stemmed as German pages were. A word that indexing drops in any of those languages (a stop
+ * word: `in`, `the`, `de`) goes, unless every word is one: then they are all looked up. Kept, an
+ * English "the" read as Dutch would count against every English page that, indexed, lost it.
  */
-export function parseQuery(query: string, pipeline: lunr.Pipeline, indexPipeline?: lunr.Pipeline): ParsedQuery {
+export function parseQuery(query: string, languages: QueryLanguage[]): ParsedQuery {
   const words = lunr
     .tokenizer(query)
     // Edge punctuation goes ("os.path." is "os.path"); inner dots stay.
     .map((token) => token.toString().replace(/^[^\p{L}\p{N}_]+|[^\p{L}\p{N}_]+$/gu, ''))
     .filter((word) => word !== '')
     .slice(0, MAX_QUERY_WORDS);
-  const indexed = indexPipeline ? words.filter((word) => indexPipeline.runString(word).length > 0) : words;
+  const indexed = words.filter((word) => languages.every(({ index }) => index.runString(word).length > 0));
   const clauses = (indexed.length > 0 ? indexed : words)
-    .map((word) => [...new Set(pipeline.runString(word))])
-    .filter((terms) => terms.length > 0);
-  return { clauses, terms: [...new Set(clauses.flat())] };
+    .map((word): Clause => {
+      const terms = new Set<string>();
+      const whole = new Set<string>();
+      let parts = -1;
+      for (const { search, prefix } of languages) {
+        const made = search.runString(word).map((term) => prefix + term);
+        if (made[0] !== undefined) whole.add(made[0]);
+        made.forEach((term) => terms.add(term));
+        if (parts < 0) parts = Math.max(0, made.length - 1);
+      }
+      return { terms: [...terms], whole, parts: Math.max(0, parts) };
+    })
+    .filter((clause) => clause.terms.length > 0);
+  return { clauses, terms: [...new Set(clauses.flatMap((clause) => clause.terms))] };
 }

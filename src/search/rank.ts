@@ -1,4 +1,4 @@
-import type { ShardMatches } from './match.js';
+import { MARKED_TERMS, type ShardMatches } from './match.js';
 import type { ParsedQuery } from './parse.js';
 import type { SearchShard } from './shard-reader.js';
 
@@ -24,7 +24,8 @@ export function allClauses(query: ParsedQuery): number {
 /**
  * The third step of a search (parse → match → rank → snippet): turns each page's BM25 sum into its
  * score. It is multiplied by the square of the share of the query the page covers (a word found
- * whole counts 1, one found only by its parts, `path` for `os.path`, counts ½), so a page that
+ * whole counts 1, one found only by its parts counts ½ times the share of its parts found: `path`
+ * alone for `os.path` counts ¼), so a page that
  * covers the query comes first and a rare word raises the pages that have it, never removes the
  * others; by the page's structure prior (pages of links or code listings rank lower); and doubled
  * when every word of a query of several is in its headings.
@@ -32,10 +33,25 @@ export function allClauses(query: ParsedQuery): number {
 export function rankMatches(shards: SearchShard[], matches: ShardMatches[], query: ParsedQuery): void {
   const all = allClauses(query);
   const clauseCount = query.clauses.length;
+  // Each clause's part terms, as bits of the matched-term sets (the first 32 terms of the query).
+  const partBits = query.clauses.map(({ terms, whole }) =>
+    terms.reduce((bits, term) => {
+      const position = query.terms.indexOf(term);
+      return whole.has(term) || position >= MARKED_TERMS ? bits : bits | (1 << position);
+    }, 0),
+  );
   matches.forEach((shard, s) => {
     for (let at = 0; at < shard.docs.length; at++) {
       const whole = shard.wholeClauses[at]!;
-      const covered = bitCount(whole) + bitCount(shard.clauses[at]! & ~whole) / 2;
+      let covered = bitCount(whole);
+      // A word found only by its parts counts half, times the share of its parts found.
+      const byParts = shard.clauses[at]! & ~whole;
+      for (let clause = 0; byParts >>> clause !== 0; clause++) {
+        if (!(byParts & (1 << clause))) continue;
+        const { parts } = query.clauses[clause]!;
+        const found = bitCount(shard.termBits[at]! & partBits[clause]!);
+        covered += parts > 0 ? Math.min(1, found / parts) / 2 : 1 / 2;
+      }
       const coverage = covered / clauseCount;
       let score = shard.scores[at]! * coverage * coverage * shards[s]!.prior(shard.docs[at]!);
       if (clauseCount > 1 && shard.headingClauses[at] === all) score *= HEADING_FACTOR;

@@ -21,6 +21,8 @@ export interface SearchStats {
   /** Total length in terms of each field (FIELDS order) over all pages. */
   fieldLengths: number[];
   shards: ShardListing[];
+  /** Pages of each language other than the main one, by the prefix of their terms (`deu:`). */
+  languagePages: Map<string, number>;
 }
 
 export function shardIdName(id: number): string {
@@ -37,6 +39,12 @@ export function encodeSearchStats(stats: SearchStats): Buffer {
     out.uint32(shard.id);
     out.varint(shard.documents);
   }
+  const languages = [...stats.languagePages].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  out.varint(languages.length);
+  for (const [prefix, pages] of languages) {
+    out.string(prefix);
+    out.varint(pages);
+  }
   return Buffer.from(out.bytes());
 }
 
@@ -51,5 +59,7 @@ export function decodeSearchStats(bytes: Buffer, label: string): SearchStats {
   const count = reader.varint();
   const shards: ShardListing[] = [];
   for (let i = 0; i < count; i++) shards.push({ id: reader.uint32(), documents: reader.varint() });
-  return { documents, fieldLengths, shards };
+  const languagePages = new Map<string, number>();
+  for (let i = reader.varint(); i > 0; i--) languagePages.set(reader.string(), reader.varint());
+  return { documents, fieldLengths, shards, languagePages };
 }

@@ -1,4 +1,3 @@
-import type lunr from 'lunr';
 import { EntryKind } from '../bundle/path-index.js';
 import type { Manifest } from '../bundle/manifest.js';
 import type { EntryReads, StoredRecord } from '../bundle/reader.js';
@@ -8,9 +7,9 @@ import { extractPageText, type PageText } from '../pack/html-text.js';
 import { bestSection } from './sections.js';
 import { matchShards, termsOf, type ShardMatches } from './match.js';
 import { parseQuery } from './parse.js';
+import type { QueryLanguage } from './pipelines.js';
 import { allClauses, bestMatches, EXACT_TITLE_BONUS, rankMatches } from './rank.js';
-import { listShards, type ShardList } from './shard-list.js';
-import { queryPipelines } from './shard.js';
+import { listShards, queryLanguages, type ShardList } from './shard-list.js';
 import type { ShardDocument } from './shard-format.js';
 import { openShard, type SearchShard } from './shard-reader.js';
 import { makeSnippet, type Snippet } from './snippet.js';
@@ -80,7 +79,7 @@ export class BundleSearcher {
   private readonly shards = new LruMap<number, Promise<SearchShard>>(OPEN_SHARDS);
   private shardList: Promise<ShardList> | undefined;
   private titles: Promise<TitleList> | undefined;
-  private pipelines: { search: lunr.Pipeline; index: lunr.Pipeline } | undefined;
+  private pipelines: QueryLanguage[] | undefined;
   /** Page texts and snippets of recent results, so a popular query does not parse its pages again. */
   private readonly texts = new LruMap<string, Promise<PageText>>(TEXT_CACHE_SIZE);
   private readonly snippets = new LruMap<string, { snippet: Snippet; section?: string }>(SNIPPET_CACHE_SIZE);
@@ -93,12 +92,9 @@ export class BundleSearcher {
     readonly name = bundle.name,
   ) {}
 
-  private get queryPipelines(): { search: lunr.Pipeline; index: lunr.Pipeline } {
-    return (this.pipelines ??= queryPipelines(this.bundle.manifest.search.language));
-  }
-
-  private get searchPipeline(): lunr.Pipeline {
-    return this.queryPipelines.search;
+  /** The languages a query is read in: every language of the bundle's pages (FORMAT.md §5.1). */
+  private get languages(): QueryLanguage[] {
+    return (this.pipelines ??= queryLanguages(this.bundle.manifest));
   }
 
   /** The shards' names and the corpus statistics, read once. */
@@ -132,7 +128,7 @@ export class BundleSearcher {
    * rank.ts). Only the best become objects, so a common word over many shards stays cheap.
    */
   async candidates(query: string, wanted: number): Promise<Candidates> {
-    const parsed = parseQuery(query, this.queryPipelines.search, this.queryPipelines.index);
+    const parsed = parseQuery(query, this.languages);
     if (parsed.clauses.length === 0) return { total: 0, best: [] };
     const { names, corpus } = await this.listing();
     const shards = await Promise.all(names.map((_, number) => this.shard(number)));
@@ -218,8 +214,18 @@ export class BundleSearcher {
     const key = `${path}\n${[...terms].sort().join(' ')}`;
     let found = this.snippets.get(key);
     if (!found) {
-      const pipeline = this.searchPipeline;
-      const normalise = (word: string) => pipeline.runString(word)[0];
+      // A word as the language that matched it reads it: the first form that is a matched term.
+      const languages = this.languages;
+      const normalise = (word: string) => {
+        let first: string | undefined;
+        for (const { search, prefix } of languages) {
+          const made = search.runString(word)[0];
+          const form = made === undefined ? undefined : prefix + made;
+          if (form !== undefined && terms.has(form)) return form;
+          first ??= form;
+        }
+        return first;
+      };
       const page = await this.pageText(path);
       const section = bestSection(title, page.sections, terms, normalise);
       const snippet = makeSnippet(section?.text ?? page.text, terms, normalise);
@@ -243,7 +249,7 @@ export class BundleSearcher {
   private async readPageText(path: string): Promise<PageText> {
     const record = await this.bundle.resolveContent(path);
     if (record?.kind !== EntryKind.Page)
-      return { title: '', heading: '', headings: '', text: '', sections: [], linkShare: 0, codeShare: 0 };
+      return { title: '', heading: '', headings: '', text: '', sections: [], linkShare: 0, codeShare: 0, language: '' };
     return extractPageText(decodeText(await this.bundle.read(record), record.locator.mediaType), { sections: true });
   }
 }

@@ -1,6 +1,6 @@
 import type lunr from 'lunr';
 import { analyse, FIELDS, type AnalysedDocument, type SearchDocument } from './analyse.js';
-import { createBuilder } from './shard.js';
+import { createBuilder, termPrefix } from './pipelines.js';
 import { encodeShard } from './shard-format.js';
 import { shardIdName, type SearchStats } from './search-stats.js';
 import { hash32 } from './term-hash.js';
@@ -36,15 +36,40 @@ export function endsShard(path: string, textLength: number, target: number): boo
 export class ShardBuilder {
   private pending: AnalysedDocument[] = [];
   private pendingText = 0;
-  private readonly pipeline: lunr.Pipeline;
-  private readonly stats: SearchStats = { documents: 0, fieldLengths: FIELDS.map(() => 0), shards: [] };
+  /** Index pipelines by language: each page is stemmed as its own language's. */
+  private readonly pipelines = new Map<string, lunr.Pipeline>();
+  private readonly mainLanguage: string;
+  private readonly languagesSeen: string[];
+  private readonly stats: SearchStats = {
+    documents: 0,
+    fieldLengths: FIELDS.map(() => 0),
+    shards: [],
+    languagePages: new Map(),
+  };
   private readonly usedIds = new Set<number>();
 
+  /** `languages`: the bundle's, as its metadata lists them (ISO 639-3, comma-separated, main first). */
   constructor(
-    language: string,
+    languages: string,
     private readonly targetText = TARGET_TEXT_PER_SHARD,
   ) {
-    this.pipeline = createBuilder(language).pipeline;
+    this.languagesSeen = languages.split(',').filter((code) => code !== '');
+    this.mainLanguage = this.languagesSeen[0] ?? 'eng';
+  }
+
+  /** The bundle's languages and those of its pages, main first: a query is read in each (FORMAT.md §5.1). */
+  get languages(): string {
+    return this.languagesSeen.join(',');
+  }
+
+  private pipelineFor(code: string): lunr.Pipeline {
+    let pipeline = this.pipelines.get(code);
+    if (!pipeline) {
+      pipeline = createBuilder(code).pipeline;
+      this.pipelines.set(code, pipeline);
+      if (!this.languagesSeen.includes(code)) this.languagesSeen.push(code);
+    }
+    return pipeline;
   }
 
   get documents(): number {
@@ -53,7 +78,10 @@ export class ShardBuilder {
 
   /** Adds a page; returns a finished shard when this page ends one. */
   add(document: SearchDocument): FinishedShard | undefined {
-    const analysed = analyse(document, this.pipeline);
+    const language = document.language ?? this.mainLanguage;
+    const prefix = termPrefix(language, this.mainLanguage);
+    const analysed = analyse(document, this.pipelineFor(language), prefix);
+    if (prefix) this.stats.languagePages.set(prefix, (this.stats.languagePages.get(prefix) ?? 0) + 1);
     this.pending.push(analysed);
     this.pendingText += analysed.textLength;
     this.stats.documents++;

@@ -1,11 +1,25 @@
 import { shardName } from '../bundle/names.js';
 import { FerryError } from '../errors.js';
+import type { Manifest } from '../bundle/manifest.js';
 import type { Corpus } from './match.js';
+import { queryLanguage, type QueryLanguage } from './pipelines.js';
 import type { SearchableBundle } from './searcher.js';
 import { decodeSearchStats, SEARCH_STATS_NAME, shardIdName } from './search-stats.js';
 
 /** The version from which shards are listed in `search/shards` and named by their first page. */
 const LISTED_SHARDS_VERSION = 3;
+
+/**
+ * The languages a query is read in. From version 3 the pages of a bundle are each analysed in
+ * their own language and `search.language` lists them all, main first; before, the first only
+ * built the whole index.
+ */
+export function queryLanguages(manifest: Pick<Manifest, 'search' | 'version'>): QueryLanguage[] {
+  const listed = manifest.search.language.split(',').filter((code) => code !== '');
+  const used = manifest.version < LISTED_SHARDS_VERSION ? listed.slice(0, 1) : listed;
+  const languages = used.length > 0 ? used : ['eng'];
+  return languages.map((code) => queryLanguage(code, languages[0]));
+}
 
 export interface ShardList {
   names: string[];
@@ -18,15 +32,20 @@ export async function listShards(bundle: SearchableBundle): Promise<ShardList> {
   if (version < LISTED_SHARDS_VERSION) {
     // Older shards are numbered and hold finished weights: no statistics are needed.
     const names = Array.from({ length: search.shards }, (_, number) => shardName(number));
-    return { names, corpus: { documents: search.documents, averages: [1, 1, 1] } };
+    return { names, corpus: { documents: search.documents, averages: [1, 1, 1], languagePages: new Map() } };
   }
-  if (search.shards === 0) return { names: [], corpus: { documents: 0, averages: [1, 1, 1] } };
+  if (search.shards === 0)
+    return { names: [], corpus: { documents: 0, averages: [1, 1, 1], languagePages: new Map() } };
   const record = await bundle.resolve(SEARCH_STATS_NAME);
   if (!record) throw new FerryError('BUNDLE_CORRUPT', `${bundle.label}: ${SEARCH_STATS_NAME} is missing.`);
   const stats = decodeSearchStats(await bundle.read(record), bundle.label);
   const documents = stats.documents;
   return {
     names: stats.shards.map((shard) => shardIdName(shard.id)),
-    corpus: { documents, averages: stats.fieldLengths.map((total) => (documents > 0 ? total / documents : 1)) },
+    corpus: {
+      documents,
+      averages: stats.fieldLengths.map((total) => (documents > 0 ? total / documents : 1)),
+      languagePages: stats.languagePages,
+    },
   };
 }

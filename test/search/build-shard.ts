@@ -2,7 +2,7 @@ import type { EntryReads } from '../../src/bundle/reader.js';
 import { matchShards } from '../../src/search/match.js';
 import { parseQuery } from '../../src/search/parse.js';
 import { rankMatches } from '../../src/search/rank.js';
-import { queryPipelines } from '../../src/search/shard.js';
+import { queryLanguage } from '../../src/search/pipelines.js';
 import { ShardBuilder, type FinishedShard } from '../../src/search/shard-builder.js';
 import { ShardReader } from '../../src/search/shard-reader.js';
 import type { SearchStats } from '../../src/search/search-stats.js';
@@ -51,10 +51,16 @@ export function buildShards(
 export async function searchShard(documents: TestDocument[], query: string, language = 'eng'): Promise<string[]> {
   const { shards, stats } = buildShards(documents, language, Number.MAX_SAFE_INTEGER);
   const shard = await ShardReader.open(memoryReads(shards[0]!.bytes));
-  const pipelines = queryPipelines(language);
-  const parsed = parseQuery(query, pipelines.search, pipelines.index);
+  const parsed = parseQuery(
+    query,
+    language.split(',').map((code, _, all) => queryLanguage(code, all[0])),
+  );
   if (parsed.clauses.length === 0) return [];
-  const corpus = { documents: stats.documents, averages: stats.fieldLengths.map((total) => total / stats.documents) };
+  const corpus = {
+    documents: stats.documents,
+    averages: stats.fieldLengths.map((total) => total / stats.documents),
+    languagePages: stats.languagePages,
+  };
   const [matches] = await matchShards([shard], parsed, corpus);
   rankMatches([shard], [matches!], parsed);
   return matches!.docs

@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { decodeHtml, extractPageText } from '../../src/pack/html-text.js';
 import { analyse, type SearchDocument } from '../../src/search/analyse.js';
 import { idf, termScore } from '../../src/search/bm25.js';
-import { createBuilder } from '../../src/search/shard.js';
+import { createBuilder } from '../../src/search/pipelines.js';
 import { ShardReader } from '../../src/search/shard-reader.js';
 import { SAMPLE_SITE } from '../helpers.js';
 import { buildShards, memoryReads } from './build-shard.js';

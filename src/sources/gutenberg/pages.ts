@@ -76,8 +76,9 @@ function languageName(code: string): string {
 
 /**
  * Every page shares one plain layout: a line of links to the browse pages, no script, so it
- * reads the same in old browsers and without JavaScript. Lists are marked noindex: search
- * finds books and authors, not the pages that list them.
+ * reads the same in old browsers and without JavaScript. A list's pages after its first are
+ * marked noindex: search finds a subject or a shelf by its title, then its books, not every page
+ * that lists them (lists of links rank below books anyway, search/structure.ts).
  */
 function layout(path: string, title: string, body: string, noindex = false, titleLanguage?: string): string {
   const nav = [
@@ -103,7 +104,12 @@ function layout(path: string, title: string, body: string, noindex = false, titl
 }
 
 /** Splits a list over pages of PAGE_SIZE: base.html, base-2.html, … each linking to its neighbours. */
-function paginate(base: string, title: string, items: ((path: string) => string)[], noindex = true): GeneratedPage[] {
+function paginate(
+  base: string,
+  title: string,
+  items: ((path: string) => string)[],
+  indexed: 'first' | 'all' = 'first',
+): GeneratedPage[] {
   const count = Math.max(1, Math.ceil(items.length / PAGE_SIZE));
   const pathOf = (page: number) => (page === 1 ? `${base}.html` : `${base}-${page}.html`);
   return Array.from({ length: count }, (_, index) => {
@@ -119,7 +125,7 @@ function paginate(base: string, title: string, items: ((path: string) => string)
           page < count ? `<a href="${href(path, pathOf(page + 1))}" rel="next">next →</a>` : '',
         ].join(' ');
         const heading = count > 1 ? `${title} (${page}/${count})` : title;
-        return layout(path, heading, `<ul>${shown.join('')}</ul><p>${pager}</p>`, noindex);
+        return layout(path, heading, `<ul>${shown.join('')}</ul><p>${pager}</p>`, indexed === 'first' && page > 1);
       },
     };
   });
@@ -227,7 +233,7 @@ export function browsePages(books: PackedBook[], collectionTitle: string): Gener
   // Author pages are searchable, so an author's name finds them and suggests them.
   pages.push(
     ...authors.flatMap((group) =>
-      paginate(`browse/author/${group.key}`, group.label, group.books.map(bookItem), false),
+      paginate(`browse/author/${group.key}`, group.label, group.books.map(bookItem), 'all'),
     ),
   );
   const languages = groupBy(books, (book) =>

@@ -5,12 +5,6 @@ import { unicodeTrimmer, unspacedBigrams, unspacedNgrams } from './scripts.js';
 
 useDocumentationTokens();
 
-export const DOCS_PER_SHARD = 1000;
-/** Text per shard: lunr's memory grows with it, so big pages make smaller shards. */
-export const TEXT_PER_SHARD = 2_000_000;
-export const TITLE_BOOST = 10;
-export const HEADINGS_BOOST = 3;
-
 /** Sets the stemmer and stop words for the language; a language lunr cannot stem is matched word for word. */
 function useLanguage(builder: lunr.Builder, language: string): void {
   const plugin = languagePlugin(language);
@@ -49,13 +43,25 @@ export function createBuilder(language: string): lunr.Builder {
   return builder;
 }
 
-/** The steps a query word goes through to become the terms it looks up (FORMAT.md §5). */
-export function searchPipeline(language: string): lunr.Pipeline {
-  return createBuilder(language).searchPipeline;
+/**
+ * What a page's terms start with in a bundle whose main language is `main`: nothing for a page in
+ * the main language, `deu:` for one in German (FORMAT.md §5.1). A word matches pages of the
+ * language it was read in, not another language's word that stems alike.
+ */
+export function termPrefix(language: string, main: string): string {
+  return language === main ? '' : `${language}:`;
 }
 
-/** Both pipelines a query needs, from one builder: the search steps, and the index's to drop what it drops. */
-export function queryPipelines(language: string): { search: lunr.Pipeline; index: lunr.Pipeline } {
+/** How a query is read in one language of a bundle (parse.ts). */
+export interface QueryLanguage {
+  search: lunr.Pipeline;
+  /** The index's pipeline, to drop what indexing dropped. */
+  index: lunr.Pipeline;
+  prefix: string;
+}
+
+/** Both pipelines a query needs in `language`, from one builder, and the prefix of its terms. */
+export function queryLanguage(language: string, main = language): QueryLanguage {
   const builder = createBuilder(language);
-  return { search: builder.searchPipeline, index: builder.pipeline };
+  return { search: builder.searchPipeline, index: builder.pipeline, prefix: termPrefix(language, main) };
 }
