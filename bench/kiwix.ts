@@ -19,9 +19,11 @@ export function packZim(
   html: string,
   output: string,
   zim: { name: string; language: string; welcome: string; illustration: string; description: string; creator: string },
+  options: { fullText?: boolean } = {},
 ): CommandCost {
   rmSync(output, { force: true });
   return measureCommand('zimwriterfs', [
+    ...(options.fullText === false ? ['--withoutFTIndex'] : []),
     `--welcome=${zim.welcome}`,
     `--illustration=${zim.illustration}`,
     `--language=${zim.language}`,

@@ -1,4 +1,4 @@
-import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 /** One line of the comparison: the same measure for both tools, and which way is better. */
@@ -59,6 +59,9 @@ export function markdownTable(result: BenchResult): string {
   return lines.join('\n');
 }
 
+/** BENCHMARKS.md below this line holds other benchmarks' tables, which `npm run bench` keeps. */
+export const OTHER_BENCHMARKS = '<!-- Below: other benchmarks, kept when npm run bench rewrites the tables above. -->';
+
 /** Saves the run as JSON and rewrites BENCHMARKS.md from the latest run of every corpus. */
 export function saveResult(result: BenchResult, repo: string): string {
   const folder = join(repo, 'bench/results');
@@ -74,10 +77,14 @@ export function saveResult(result: BenchResult, repo: string): string {
     if (saved.corpus && saved.rows) latest.set(saved.corpus.id, saved as BenchResult);
   }
   const sections = [...latest.values()].map(markdownTable);
+  const path = join(repo, 'BENCHMARKS.md');
+  // What other benchmarks wrote below the marker stays.
+  const kept = existsSync(path) ? readFileSync(path, 'utf8').split(OTHER_BENCHMARKS)[1] : undefined;
   writeFileSync(
-    join(repo, 'BENCHMARKS.md'),
+    path,
     `# Benchmarks: ferry beside Kiwix\n\nMade by \`npm run bench\`; every figure comes from one run on the same input, ` +
-      `with raw numbers in \`bench/results/\`. Ratios are ferry/Kiwix.\n\n${sections.join('\n\n')}\n`,
+      `with raw numbers in \`bench/results/\`. Ratios are ferry/Kiwix.\n\n${sections.join('\n\n')}\n` +
+      (kept === undefined ? '' : `\n${OTHER_BENCHMARKS}${kept}`),
   );
   return file;
 }

@@ -4,7 +4,7 @@ import { contentName, ILLUSTRATION_NAME } from '../bundle/names.js';
 import { EntryKind } from '../bundle/path-index.js';
 import { BundleWriter, type NewEntry } from '../bundle/writer.js';
 import { encodeSearchStats, SEARCH_STATS_NAME } from '../search/search-stats.js';
-import { ShardBuilder, type FinishedShard, type SearchDocument } from '../search/shard-builder.js';
+import { ShardBuilder, targetTextFor, type FinishedShard, type SearchDocument } from '../search/shard-builder.js';
 import { ExternalSorter } from '../external-sort.js';
 import { encodeTitles, sortableTitle, TITLES_NAME } from '../search/titles.js';
 import { withCharset } from './charset.js';
@@ -49,8 +49,10 @@ export class BundleAssembler {
     return this.writer.spillPath(purpose);
   }
 
-  static async create(output: string, mtime: Date, language: string): Promise<BundleAssembler> {
-    return new BundleAssembler(await BundleWriter.create(output, { mtime }), new ShardBuilder(language));
+  /** `expectedPages`: about how many pages will come, which sizes the search shards. */
+  static async create(output: string, mtime: Date, language: string, expectedPages: number): Promise<BundleAssembler> {
+    const shards = new ShardBuilder(language, targetTextFor(expectedPages));
+    return new BundleAssembler(await BundleWriter.create(output, { mtime }), shards);
   }
 
   /** A page; with `search`, it is indexed and its title goes into suggestions. */

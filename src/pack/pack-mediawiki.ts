@@ -101,7 +101,7 @@ export async function packMediawiki(options: PackMediawikiOptions): Promise<Medi
     mainPath,
   };
 
-  const assembler = await BundleAssembler.create(options.output, mtime, metadata.language);
+  const assembler = await BundleAssembler.create(options.output, mtime, metadata.language, scan.pages);
   const pool = new RenderPool(Math.max(1, options.threads ?? availableParallelism()), setup);
   const categories = new CategoryIndex(assembler.spillPath('categories'));
   const skipped: { path: string; reason: string }[] = [];

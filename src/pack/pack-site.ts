@@ -125,7 +125,8 @@ export async function packCollection(
   const rewriter: LinkRewriter | undefined = options.baseUrl
     ? createLinkRewriter(options.baseUrl, (path) => paths.has(path))
     : undefined;
-  const assembler = await BundleAssembler.create(options.output, mtime, metadata.language);
+  const pageCount = listing.files.filter((file) => /\.x?html?$/i.test(file.path)).length;
+  const assembler = await BundleAssembler.create(options.output, mtime, metadata.language, pageCount);
   try {
     let bytes = 0;
     for (const [number, file] of listing.files.entries()) {

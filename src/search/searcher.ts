@@ -71,8 +71,12 @@ const SNIPPET_CACHE_SIZE = 1024;
 const DOCUMENT_CACHE_SIZE = 8192;
 /** Results past this are not ranked: nobody pages that far, and each one costs the query. */
 const MAX_OFFSET = 1000;
-/** Open shards hold their block tables and page norms (a few KB each); past this many, the least used are dropped. */
-const OPEN_SHARDS = 256;
+/**
+ * Open shards hold their block tables and page norms (a few KB each, 25 KB at most); past this
+ * many, the least used are dropped. A query visits every shard, so all of a large bundle's
+ * should stay open.
+ */
+const OPEN_SHARDS = 1024;
 
 /** Searches one bundle: a query reads only the terms it needs from each shard. */
 export class BundleSearcher {

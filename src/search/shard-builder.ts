@@ -9,8 +9,21 @@ export type { SearchDocument } from './analyse.js';
 
 /** About this much page text per shard: small enough that an edition touching a few pages changes few shards. */
 export const TARGET_TEXT_PER_SHARD = 256_000;
+/** Up to this many pages, shards keep the target above; past it, they grow with the collection. */
+const PAGES_AT_TARGET = 4096;
+
+/**
+ * The text per shard for a collection of about `pages` pages. A large collection has shards up
+ * to eight times larger, so a query does not visit thousands of them; an edition's edits are
+ * spread over all its shards anyway. Powers of two, so an edition a little larger or smaller
+ * than the last keeps the same bounds.
+ */
+export function targetTextFor(pages: number): number {
+  const growth = 2 ** Math.max(0, Math.round(Math.log2(Math.max(1, pages) / PAGES_AT_TARGET)));
+  return TARGET_TEXT_PER_SHARD * Math.min(8, growth);
+}
 /** A shard is cut here whatever its pages say, so building one never holds more. */
-export const MAX_TEXT_PER_SHARD = 2_000_000;
+export const MAX_TEXT_PER_SHARD = 4_000_000;
 export const MAX_DOCS_PER_SHARD = 1000;
 
 export interface FinishedShard {

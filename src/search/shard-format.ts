@@ -1,4 +1,6 @@
 import { compareNameStrings } from '../bundle/names.js';
+import type { EntryReads } from '../bundle/reader.js';
+import { FerryError } from '../errors.js';
 import type { AnalysedDocument } from './analyse.js';
 import { ByteWriter } from './bytes.js';
 import { hash32 } from './term-hash.js';
@@ -176,4 +178,13 @@ export function encodeShard(documents: AnalysedDocument[]): Buffer {
   bytes.writeUInt32LE(docOffsetsOffset, 28);
   bytes.writeUInt32LE(blockTableOffset, 32);
   return Buffer.from(bytes);
+}
+
+/** A shard's header, once its size and magic are checked. */
+export async function readShardHeader(source: EntryReads, magic: Buffer, size: number): Promise<Buffer> {
+  const corrupt = (why: string) => new FerryError('BUNDLE_CORRUPT', `${source.label}: ${why}.`);
+  if (source.size < size) throw corrupt('the search shard is cut short');
+  const header = await source.read(0, size);
+  if (!header.subarray(0, 8).equals(magic)) throw corrupt('not a ferry search shard (wrong magic)');
+  return header;
 }

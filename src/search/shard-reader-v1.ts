@@ -3,6 +3,7 @@ import { FerryError } from '../errors.js';
 import { ByteReader } from './bytes.js';
 import type { CorpusScoring } from './bm25.js';
 import {
+  readShardHeader,
   SHARD_HEADER_SIZE_V1 as SHARD_HEADER_SIZE,
   SHARD_MAGIC_V1 as SHARD_MAGIC,
   type ShardDocument,
@@ -27,9 +28,7 @@ export class ShardReaderV1 implements SearchShard {
 
   static async open(source: EntryReads): Promise<ShardReaderV1> {
     const corrupt = (why: string) => new FerryError('BUNDLE_CORRUPT', `${source.label}: ${why}.`);
-    if (source.size < SHARD_HEADER_SIZE) throw corrupt('the search shard is cut short');
-    const header = await source.read(0, SHARD_HEADER_SIZE);
-    if (!header.subarray(0, 8).equals(SHARD_MAGIC)) throw corrupt('not a ferry search shard (wrong magic)');
+    const header = await readShardHeader(source, SHARD_MAGIC, SHARD_HEADER_SIZE);
     const documentCount = header.readUInt32LE(8);
     const blockCount = header.readUInt32LE(16);
     const termBlocksOffset = header.readUInt32LE(20);

@@ -10,6 +10,7 @@ import {
   SHARD_HEADER_SIZE,
   SHARD_MAGIC,
   SHARD_MAGIC_V1,
+  readShardHeader,
   type ShardDocument,
 } from './shard-format.js';
 import { ShardReaderV1 } from './shard-reader-v1.js';
@@ -81,9 +82,7 @@ export class ShardReader implements SearchShard {
 
   static async open(source: EntryReads): Promise<ShardReader> {
     const corrupt = (why: string) => new FerryError('BUNDLE_CORRUPT', `${source.label}: ${why}.`);
-    if (source.size < SHARD_HEADER_SIZE) throw corrupt('the search shard is cut short');
-    const header = await source.read(0, SHARD_HEADER_SIZE);
-    if (!header.subarray(0, 8).equals(SHARD_MAGIC)) throw corrupt('not a ferry search shard (wrong magic)');
+    const header = await readShardHeader(source, SHARD_MAGIC, SHARD_HEADER_SIZE);
     const documentCount = header.readUInt32LE(8);
     const blockCount = header.readUInt32LE(16);
     const termBlocksOffset = header.readUInt32LE(20);

@@ -5,6 +5,7 @@ import { decodeHtml, extractPageText } from '../../src/pack/html-text.js';
 import { analyse, type SearchDocument } from '../../src/search/analyse.js';
 import { idf, termScore } from '../../src/search/bm25.js';
 import { createBuilder } from '../../src/search/pipelines.js';
+import { TARGET_TEXT_PER_SHARD, targetTextFor } from '../../src/search/shard-builder.js';
 import { ShardReader } from '../../src/search/shard-reader.js';
 import { SAMPLE_SITE } from '../helpers.js';
 import { buildShards, memoryReads } from './build-shard.js';
@@ -105,5 +106,14 @@ describe('search shards', () => {
     const added = [...pages.slice(0, 100), { ...pages[0]!, path: 'page-0099a.html' }, ...pages.slice(100)];
     const afterAdd = buildShards(added, 'eng', 20_000).shards;
     expect(changed(afterAdd)).toBeLessThanOrEqual(2);
+  });
+
+  it('grow with the collection, so a query on a large one visits hundreds of shards, not thousands', () => {
+    expect(targetTextFor(50)).toBe(TARGET_TEXT_PER_SHARD);
+    expect(targetTextFor(4000)).toBe(TARGET_TEXT_PER_SHARD);
+    expect(targetTextFor(100_000)).toBe(8 * TARGET_TEXT_PER_SHARD);
+    expect(targetTextFor(6_000_000)).toBe(8 * TARGET_TEXT_PER_SHARD);
+    // An edition a few pages larger keeps its shard bounds.
+    expect(targetTextFor(20_000)).toBe(targetTextFor(20_400));
   });
 });
