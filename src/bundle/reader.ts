@@ -11,12 +11,15 @@ import { openByteSource } from './parts.js';
 import { IndexReader, type StoredRecord } from './index-reader.js';
 import { CONTENT_PREFIX, MANIFEST_NAME } from './names.js';
 import { EntryKind, type IndexHeader, type IndexRecord } from './path-index.js';
+import { TaskLimit } from './task-limit.js';
 import { localDataOffset } from './zip-tail.js';
 
 export type { StoredRecord } from './index-reader.js';
 
 const WHOLE_READ_LIMIT = 4 * 1024 * 1024;
 const CHECK_CHUNK = 1024 * 1024;
+/** Entries checked whole at once: a first search opens every shard, and each check holds a chunk. */
+const CONCURRENT_CHECKS = 4;
 
 /** Inflates at most `size` bytes: one byte more than recorded is already an error. */
 function inflate(raw: Buffer, size: number): Promise<Buffer> {
@@ -43,6 +46,7 @@ export class Bundle {
   manifest!: Manifest;
   /** Stored entries read in place whose whole CRC-32 was checked once (search shards, titles). */
   private readonly checkedInPlace = new Map<string, Promise<void>>();
+  private readonly checks = new TaskLimit(CONCURRENT_CHECKS);
 
   private constructor(
     readonly source: ByteSource,
@@ -211,13 +215,13 @@ export class Bundle {
     const key = `${record.locator.offset}\0${record.name}`;
     let check = this.checkedInPlace.get(key);
     if (!check) {
-      check = (async () => {
+      check = this.checks.run(async () => {
         let crc = 0;
         for (let at = 0; at < record.locator.size; at += CHECK_CHUNK) {
           crc = crc32(await this.source.read(start + at, Math.min(CHECK_CHUNK, record.locator.size - at)), crc);
         }
         if (crc >>> 0 !== record.locator.crc32 >>> 0) throw damagedEntry(this.label, record.name);
-      })();
+      });
       // A failed check stays failed: a file put right is a new file, opened as a new Bundle, and
       // reading a damaged shard whole again for every search would cost a slow card dearly.
       check.catch(() => undefined);

@@ -144,6 +144,7 @@ export function encodeShard(documents: AnalysedDocument[]): Buffer {
     out.byte(document.prior);
   }
   // Paths in groups: each after the bytes it shares with the one before in its group.
+  const groupsOffset = out.length;
   const groupOffsets: number[] = [];
   let previousPath = Buffer.alloc(0);
   documents.forEach((document, doc) => {
@@ -177,6 +178,7 @@ export function encodeShard(documents: AnalysedDocument[]): Buffer {
   bytes.writeUInt32LE(normsOffset, 24);
   bytes.writeUInt32LE(docOffsetsOffset, 28);
   bytes.writeUInt32LE(blockTableOffset, 32);
+  bytes.writeUInt32LE(groupsOffset, 36);
   return Buffer.from(bytes);
 }
 

@@ -87,12 +87,14 @@ export class ShardReader implements SearchShard {
     const blockCount = header.readUInt32LE(16);
     const termBlocksOffset = header.readUInt32LE(20);
     const normsOffset = header.readUInt32LE(24);
+    const groupsOffset = header.readUInt32LE(36);
     const docOffsetsOffset = header.readUInt32LE(28);
     const blockTableOffset = header.readUInt32LE(32);
     const ordered =
       SHARD_HEADER_SIZE <= termBlocksOffset &&
       termBlocksOffset <= normsOffset &&
-      normsOffset <= docOffsetsOffset &&
+      normsOffset <= groupsOffset &&
+      groupsOffset <= docOffsetsOffset &&
       docOffsetsOffset + 4 * (Math.ceil(documentCount / DOCS_PER_GROUP) + 1) <= blockTableOffset &&
       blockTableOffset + 12 * blockCount + 4 <= source.size;
     if (!ordered) throw corrupt('the search shard header points outside the shard');
@@ -115,7 +117,7 @@ export class ShardReader implements SearchShard {
     );
     if (!inOrder || blocksEnd !== normsOffset) throw corrupt('the search shard block table is damaged');
 
-    const norms = new ByteReader(await source.read(normsOffset, docOffsetsOffset - normsOffset), source.label);
+    const norms = new ByteReader(await source.read(normsOffset, groupsOffset - normsOffset), source.label);
     const lengths = new Uint32Array(documentCount * FIELDS.length);
     const priors = new Uint8Array(documentCount);
     for (let doc = 0; doc < documentCount; doc++) {
