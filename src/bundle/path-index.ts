@@ -80,6 +80,16 @@ export function splitSortable(record: Buffer): { name: Buffer; rest: Buffer; sha
   return { name, rest, sha256: rest.subarray(1 + LOCATOR_SIZE - 32) };
 }
 
+/** A sortable record as the index stores it: the name's length, the name, then the rest (FORMAT.md §4.2). */
+export function storedRecord(sortable: Buffer): Buffer {
+  const { name, rest } = splitSortable(sortable);
+  const bytes = Buffer.allocUnsafe(2 + name.length + rest.length);
+  bytes.writeUInt16LE(name.length, 0);
+  name.copy(bytes, 2);
+  rest.copy(bytes, 2 + name.length);
+  return bytes;
+}
+
 function mediaTypeTable(mediaTypes: string[]): Buffer {
   const parts = [Buffer.alloc(2)];
   parts[0]!.writeUInt16LE(mediaTypes.length);
@@ -100,14 +110,7 @@ export function encodeIndex(sortedRecords: () => Iterable<Buffer>, mediaTypes: s
   const table = mediaTypeTable(mediaTypes);
   return blockedLayout({
     *records() {
-      for (const record of sortedRecords()) {
-        const { name, rest } = splitSortable(record);
-        const bytes = Buffer.allocUnsafe(2 + name.length + rest.length);
-        bytes.writeUInt16LE(name.length, 0);
-        name.copy(bytes, 2);
-        rest.copy(bytes, 2 + name.length);
-        yield { bytes, key: name };
-      }
+      for (const record of sortedRecords()) yield { bytes: storedRecord(record), key: splitSortable(record).name };
     },
     perBlock: RECORDS_PER_BLOCK,
     checksums: true,

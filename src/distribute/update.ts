@@ -4,6 +4,11 @@ import { performance } from 'node:perf_hooks';
 import { FileByteSource } from '../bundle/byte-source.js';
 import { readCentralDirectory, type CentralRecord } from '../bundle/central-directory.js';
 import { readZipTail } from '../bundle/zip-tail.js';
+import { crc32 } from '../bundle/crc32.js';
+import { INDEX_NAME } from '../bundle/names.js';
+import type { IndexRecord } from '../bundle/path-index.js';
+import { Bundle } from '../bundle/reader.js';
+import { rebuildIndex } from './rebuild-index.js';
 import { FerryError } from '../errors.js';
 import { HttpByteSource, NoRangeError, withRetries } from './http-source.js';
 import { downloadProblem, publishedSha256 } from './check-download.js';
@@ -21,10 +26,11 @@ export interface UpdateResult {
 const COPY_CHUNK = 4 * 1024 * 1024;
 const LOCAL_HEADER_SIGNATURE = 0x04034b50;
 
-/** One piece of the new file: copied from the old one, or fetched. */
+/** One piece of the new file: copied from the old one, fetched, or the path index, rebuilt. */
 type Segment =
   | { kind: 'copy'; from: number; length: number; dosTime: number; dosDate: number }
-  | { kind: 'fetch'; from: number; length: number };
+  | { kind: 'fetch'; from: number; length: number }
+  | { kind: 'index'; from: number; length: number; record: CentralRecord };
 
 interface Region {
   record: CentralRecord;
@@ -67,7 +73,9 @@ function plan(oldRegions: Region[], newRegions: Region[], newSize: number): Segm
       match.record.size === record.size &&
       match.record.method === record.method &&
       match.record.flags === record.flags;
-    if (same) {
+    if (!same && record.name === INDEX_NAME) {
+      segments.push({ kind: 'index', from: region.start, length: region.length, record });
+    } else if (same) {
       segments.push({
         kind: 'copy',
         from: match.start,
@@ -82,6 +90,46 @@ function plan(oldRegions: Region[], newRegions: Region[], newSize: number): Segm
   }
   fetch(position, newSize - position);
   return segments;
+}
+
+/**
+ * The path index's region (local header, data) made from the old edition's index and the new
+ * central directory, fetching only what they cannot tell (rebuild-index.ts); undefined when the
+ * result does not match the directory's CRC-32, and the region is fetched whole instead.
+ */
+async function rebuiltIndexRegion(
+  remote: HttpByteSource,
+  segment: { from: number; length: number; record: CentralRecord },
+  newRecords: CentralRecord[],
+  oldPath: string,
+): Promise<Buffer | undefined> {
+  const { record } = segment;
+  if (record.method !== 0) return undefined;
+  const local = await remote.read(segment.from, 30);
+  if (local.readUInt32LE(0) !== LOCAL_HEADER_SIGNATURE) return undefined;
+  const headerLength = 30 + local.readUInt16LE(26) + local.readUInt16LE(28);
+  // What follows the data up to the directory: its data descriptor, when it has one.
+  const trailing = segment.length - headerLength - record.size;
+  if (trailing < 0 || trailing > 24) return undefined;
+  const old = await Bundle.open(oldPath);
+  try {
+    const oldRecords = new Map<string, IndexRecord>();
+    for await (const each of old.records()) oldRecords.set(each.name, each);
+    const data = await rebuildIndex(remote, segment.from + headerLength, record.size, newRecords, oldRecords);
+    if (data.length !== record.size || crc32(data) !== record.crc32 >>> 0) return undefined;
+    const dataEnd = segment.from + headerLength + record.size;
+    return Buffer.concat([
+      local,
+      await remote.read(segment.from + 30, headerLength - 30),
+      data,
+      await remote.read(dataEnd, trailing),
+    ]);
+  } catch {
+    // An index the old edition cannot explain is simply fetched.
+    return undefined;
+  } finally {
+    await old.close();
+  }
 }
 
 /** Checks the new file whole before it replaces anything. */
@@ -162,11 +210,24 @@ export async function updateBundle(oldPath: string, url: string): Promise<Update
     let position = 0;
     let reused = 0;
     try {
+      const fetchRange = async (from: number, length: number) => {
+        for await (const chunk of remote.chunks(from, from + length)) {
+          await writeAll(handle, chunk, position);
+          position += chunk.length;
+        }
+      };
       for (const segment of segments) {
         if (segment.kind === 'fetch') {
-          for await (const chunk of remote.chunks(segment.from, segment.from + segment.length)) {
-            await writeAll(handle, chunk, position);
-            position += chunk.length;
+          await fetchRange(segment.from, segment.length);
+          continue;
+        }
+        if (segment.kind === 'index') {
+          const rebuilt = await rebuiltIndexRegion(remote, segment, newRecords, oldPath);
+          if (rebuilt) {
+            await writeAll(handle, rebuilt, position);
+            position += rebuilt.length;
+          } else {
+            await fetchRange(segment.from, segment.length);
           }
           continue;
         }

@@ -142,3 +142,53 @@ describe('ferry update', () => {
     }
   });
 });
+
+describe('ferry update of a site with many pages', () => {
+  it('rebuilds the path index from the old one, fetching only its changed blocks', async () => {
+    const folder = await tempFolder();
+    const page = (i: number, extra = '') =>
+      `<!doctype html><title>Page ${i}</title><p>Notes on river crossing number ${i}.${extra}</p>`;
+    for (const [site, edited] of [
+      ['old-site', -1],
+      ['new-site', 123],
+    ] as const) {
+      await mkdir(join(folder, site));
+      for (let i = 0; i < 600; i++) {
+        await writeFile(join(folder, site, `page-${i}.html`), page(i, i === edited ? ' Revised.' : ''));
+      }
+    }
+    await mkdir(join(folder, 'served'));
+    const oldFile = join(folder, 'site.ferry');
+    const newFile = join(folder, 'served', 'site.ferry');
+    const epoch = { SOURCE_DATE_EPOCH: '1700000000' };
+    expect((await runCli(['pack', join(folder, 'old-site'), '-o', oldFile, '--name', 'site'], epoch)).code).toBe(0);
+    expect((await runCli(['pack', join(folder, 'new-site'), '-o', newFile, '--name', 'site'], epoch)).code).toBe(0);
+
+    const { Bundle } = await import('../../src/bundle/reader.js');
+    const { diffBundles } = await import('../../src/distribute/diff.js');
+    const [older, newer] = await Promise.all([Bundle.open(oldFile), Bundle.open(newFile)]);
+    const changes = diffBundles(older, newer);
+    let step = await changes.next();
+    while (!step.done) step = await changes.next();
+    const changedBytes = step.value.changedBytes;
+    const { readLastCentralRecord, readZipTail } = await import('../../src/bundle/zip-tail.js');
+    const tail = await readZipTail(newer.source);
+    const directory = newer.source.size - tail.centralDirectoryOffset;
+    const indexBytes = (await readLastCentralRecord(newer.source, tail, 'ferry/index')).compressedSize;
+    await Promise.all([older.close(), newer.close()]);
+
+    const server = await serveLibrary(join(folder, 'served'));
+    try {
+      const run = await runCli(['update', oldFile, `${server.base}/download/site`]);
+      expect(run.code, run.stderr).toBe(0);
+      expect(sha256(await readFile(oldFile))).toBe(sha256(await readFile(newFile)));
+      const [, figure, unit] = /([\d.]+) (B|KB|MB) fetched/.exec(run.stderr)!;
+      const fetched = Number(figure) * { B: 1, KB: 1e3, MB: 1e6 }[unit as 'B' | 'KB' | 'MB'];
+      // The changed entries and the directory, and of the index only its head, table and a few blocks.
+      expect(fetched).toBeLessThan(changedBytes + directory + indexBytes / 2);
+      expect(indexBytes).toBeGreaterThan(30_000);
+    } finally {
+      await server.close();
+    }
+  });
+});
