@@ -59,7 +59,9 @@ async function selectionOf(flags: PackFlags) {
   const { FORMATS, parseIds } = await import('../sources/gutenberg/select.js');
   const formats = flags.formats.split(',').map((format) => format.trim().toLowerCase());
   const unknown = formats.filter((format) => !(FORMATS as readonly string[]).includes(format));
-  if (unknown.length > 0) throw new FerryError('USAGE', `--formats: "${unknown.join(', ')}" is not html, epub or txt.`);
+  if (unknown.length > 0) {
+    throw new FerryError('USAGE', `--formats: "${unknown.join(', ')}" is not html, epub, txt or kindle.`);
+  }
   const list = (text: string | undefined) =>
     text
       ?.split(',')
@@ -110,7 +112,7 @@ export function registerPack(program: Command, io: CliIO): void {
     .option('--subject <words>', 'gutenberg: books with a subject that has these words')
     .option('--bookshelf <words>', 'gutenberg: books on a bookshelf that has these words')
     .option('--ids <list>', 'gutenberg: book numbers and ranges, such as 11,84,1000-1010')
-    .option('--formats <list>', 'gutenberg: editions to carry (html, epub, txt)', 'html,epub,txt')
+    .option('--formats <list>', 'gutenberg: editions to carry (html, epub, txt, kindle)', 'html,epub,txt')
     .option('--budget <size>', 'gutenberg: at most this much of editions, most downloaded books first, such as 2G')
     .option('--namespaces <list>', 'mediawiki: namespace numbers to carry besides articles, such as 4,12')
     .option('--partial', 'mediawiki: when the dump is cut short or damaged, pack the complete pages (default: fail)')

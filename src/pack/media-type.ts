@@ -13,6 +13,8 @@ const PRECOMPRESSED = new Set([
   'application/zstd',
   'application/x-7z-compressed',
   'application/epub+zip',
+  'application/x-mobipocket-ebook',
+  'application/vnd.amazon.ebook',
   'application/pdf',
   'application/vnd.rar',
   'application/x-rar-compressed',
@@ -54,9 +56,12 @@ function sniff(head: Buffer): string | undefined {
   return undefined;
 }
 
+/** Extensions the mime-types database lacks. */
+const MORE_EXTENSIONS: Record<string, string> = { azw3: 'application/vnd.amazon.ebook' };
+
 /** The media type of a file: by extension where it is known, else by its first bytes. */
 export function mediaTypeOf(path: string, data: Buffer): string {
-  const byExtension = mime.lookup(path);
+  const byExtension = mime.lookup(path) || MORE_EXTENSIONS[path.slice(path.lastIndexOf('.') + 1).toLowerCase()];
   if (byExtension) return byExtension;
   return sniff(data.subarray(0, 512)) ?? (looksLikeText(data) ? 'text/plain' : 'application/octet-stream');
 }

@@ -1,4 +1,4 @@
-import { readFile } from 'node:fs/promises';
+import { cp, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Bundle } from '../../src/bundle/reader.js';
@@ -118,7 +118,7 @@ describe('ferry pack --kind gutenberg', () => {
       'pdf',
     ]);
     expect(badFormat.code).toBe(2);
-    expect(badFormat.stderr).toMatch(/--formats: "pdf" is not html, epub or txt/);
+    expect(badFormat.stderr).toMatch(/--formats: "pdf" is not html, epub, txt or kindle/);
     const badBudget = await runCli([
       'pack',
       '--kind',
@@ -134,5 +134,33 @@ describe('ferry pack --kind gutenberg', () => {
     const notMirror = await runCli(['pack', '--kind', 'gutenberg', folder, '-o', join(folder, 'y.ferry')]);
     expect(notMirror.code).toBe(1);
     expect(notMirror.stderr).toMatch(/no cache\/epub folder/);
+  });
+});
+
+describe('ferry pack --kind gutenberg --formats with kindle', () => {
+  it('offers the Kindle edition the mirror has, with its size, and serves it as Kindle files are served', async () => {
+    // A real book and its real record (../shared/realdata/SOURCES.md), whose catalog lists Kindle
+    // editions; no real Kindle file is in the shared data, so a stand-in with MOBI's header marks takes its place.
+    const real = join(REPO, '..', 'shared', 'realdata', 'gutenberg', 'mirror');
+    const mirror = join(await tempFolder(), 'mirror');
+    await cp(join(real, 'cache/epub/844'), join(mirror, 'cache/epub/844'), { recursive: true });
+    await cp(join(real, '8/4/844'), join(mirror, '8/4/844'), { recursive: true });
+    const kindle = Buffer.alloc(4096);
+    kindle.write('BOOKMOBI', 60, 'latin1');
+    await writeFile(join(mirror, 'cache/epub/844/pg844-images-kf8.azw3'), kindle);
+    const output = join(mirror, '..', 'earnest.ferry');
+    const run = await runCli(['pack', '--kind', 'gutenberg', mirror, '-o', output, '--formats', 'html,kindle']);
+    expect(run.code, run.stderr).toBe(0);
+    const bundle = await Bundle.open(output);
+    try {
+      const html = await pageText(bundle, 'books/844/index.html');
+      expect(html).toMatch(/href="pg844-images-kf8\.azw3" download>Kindle<\/a> <span class="meta">4 KB<\/span>/);
+      const record = (await bundle.resolveContent('books/844/pg844-images-kf8.azw3'))!;
+      expect(record.locator.mediaType).toBe('application/vnd.amazon.ebook');
+      expect(record.locator.method).toBe(0);
+      expect((await bundle.read(record)).equals(kindle)).toBe(true);
+    } finally {
+      await bundle.close();
+    }
   });
 });

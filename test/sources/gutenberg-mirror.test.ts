@@ -15,6 +15,10 @@ describe("finding the catalog's files in a mirror", () => {
     expect(mirrorPaths('https://www.gutenberg.org/ebooks/2701.epub3.images', 2701)).toEqual([
       'cache/epub/2701/pg2701-images-3.epub',
     ]);
+    expect(mirrorPaths('https://www.gutenberg.org/ebooks/844.kindle.images', 844)).toEqual([
+      'cache/epub/844/pg844-images-kf8.azw3',
+      'cache/epub/844/pg844-images.mobi',
+    ]);
     expect(mirrorPaths('https://www.gutenberg.org/files/2701/2701-h/2701-h.htm', 2701)).toEqual([
       'files/2701/2701-h/2701-h.htm',
       '2/7/0/2701/2701-h/2701-h.htm',

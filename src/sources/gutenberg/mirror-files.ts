@@ -2,14 +2,19 @@ import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { BookFile } from './rdf.js';
 
-/** What the catalog's `ebooks/<ID>.<kind>` download links are in a mirror's generated files. */
-const GENERATED: Record<string, (id: number) => string> = {
-  'html.images': (id) => `pg${id}-images.html`,
-  'html.noimages': (id) => `pg${id}.html`,
-  'epub3.images': (id) => `pg${id}-images-3.epub`,
-  'epub.images': (id) => `pg${id}-images.epub`,
-  'epub.noimages': (id) => `pg${id}.epub`,
-  'txt.utf-8': (id) => `pg${id}.txt`,
+/**
+ * What the catalog's `ebooks/<ID>.<kind>` download links are in a mirror's generated files, most
+ * likely first: Gutenberg's Kindle editions were `.mobi` files, then KF8 `.azw3`.
+ */
+const GENERATED: Record<string, (id: number) => string[]> = {
+  'html.images': (id) => [`pg${id}-images.html`],
+  'html.noimages': (id) => [`pg${id}.html`],
+  'epub3.images': (id) => [`pg${id}-images-3.epub`],
+  'epub.images': (id) => [`pg${id}-images.epub`],
+  'epub.noimages': (id) => [`pg${id}.epub`],
+  'kindle.images': (id) => [`pg${id}-images-kf8.azw3`, `pg${id}-images.mobi`],
+  'kindle.noimages': (id) => [`pg${id}.mobi`],
+  'txt.utf-8': (id) => [`pg${id}.txt`],
 };
 
 /** Mirrors made with rsync keep `files/<ID>/` under a tree of the ID's digits: 2701 → 2/7/0/2701. */
@@ -34,7 +39,7 @@ export function mirrorPaths(url: string, id: number): string[] {
   const generated = /^ebooks\/(\d+)\.(.+)$/.exec(path);
   if (generated) {
     const name = GENERATED[generated[2]!];
-    return name && Number(generated[1]) === id ? [`cache/epub/${id}/${name(id)}`] : [];
+    return name && Number(generated[1]) === id ? name(id).map((file) => `cache/epub/${id}/${file}`) : [];
   }
   const files = /^files\/(\d+)\/(.+)$/.exec(path);
   if (files && Number(files[1]) === id) return [path, `${digitTree(id)}/${files[2]}`];

@@ -20,7 +20,7 @@ export interface GeneratedPage {
 
 const PAGE_SIZE = 100;
 const TOP_BOOKS = 20;
-const FORMAT_NAMES: Record<Format, string> = { html: 'HTML', epub: 'EPUB', txt: 'Plain text' };
+const FORMAT_NAMES: Record<Format, string> = { html: 'HTML', epub: 'EPUB', txt: 'Plain text', kindle: 'Kindle' };
 
 /** MARC relator codes the catalog uses for contributors, as a reader says them. */
 const ROLE_NAMES: Record<string, string> = {

@@ -4,7 +4,7 @@ import { foldCaseAndAccents as fold } from '../../fold.js';
 import { essence } from '../../pack/charset.js';
 
 /** The editions a bundle can carry, and how a catalog file is recognised as one. */
-export const FORMATS = ['html', 'epub', 'txt'] as const;
+export const FORMATS = ['html', 'epub', 'txt', 'kindle'] as const;
 export type Format = (typeof FORMATS)[number];
 
 export interface Selection {
@@ -24,6 +24,7 @@ export function formatOf(file: BookFile): Format | undefined {
   if (type === 'text/html' || type === 'application/xhtml+xml') return 'html';
   if (type === 'application/epub+zip') return 'epub';
   if (type === 'text/plain') return 'txt';
+  if (type === 'application/x-mobipocket-ebook' || type === 'application/vnd.amazon.ebook') return 'kindle';
   return undefined;
 }
 
