@@ -23,14 +23,18 @@ interface Edition {
 
 const byBytes = (a: { path: string }, b: { path: string }) => Buffer.compare(Buffer.from(a.path), Buffer.from(b.path));
 
-/** The book's editions found in the mirror, one per format, and the chosen formats it lacks. */
+/**
+ * The book's editions found in the mirror, one per format; the chosen formats it lacks; and the
+ * editions whose size is not the catalog's (the mirror a revision behind or ahead of it).
+ */
 async function editionsOf(
   mirror: string,
   book: BookRecord,
   formats: Format[],
-): Promise<{ editions: Edition[]; missing: Format[] }> {
+): Promise<{ editions: Edition[]; missing: Format[]; resized: string[] }> {
   const editions: Edition[] = [];
   const named = new Set<Format>();
+  const resized: string[] = [];
   for (const file of book.files) {
     const format = formatOf(file);
     if (!format || !formats.includes(format)) continue;
@@ -39,10 +43,44 @@ async function editionsOf(
     const mirrorPath = await findInMirror(mirror, file, book.id);
     if (!mirrorPath) continue;
     const stats = await stat(join(mirror, mirrorPath));
+    if (file.bytes !== undefined && file.bytes !== stats.size) resized.push(mirrorPath);
     editions.push({ format, mirrorPath, bytes: stats.size, mtimeMs: stats.mtimeMs });
   }
   const missing = [...named].filter((format) => !editions.some((edition) => edition.format === format));
-  return { editions, missing };
+  return { editions, missing, resized };
+}
+
+/**
+ * Files in a book's mirror folder that its catalog record does not list: left out, and said once
+ * for the whole pack. (An HTML edition's own folder, below it, comes whole.)
+ */
+async function unlistedFiles(mirror: string, book: BookRecord, editions: Edition[]): Promise<string[]> {
+  const listed = new Set<string>();
+  for (const file of book.files) {
+    const found = await findInMirror(mirror, file, book.id);
+    if (found) listed.add(found);
+  }
+  // The book's folder: where a text edition is, or the one above an HTML edition's own folder.
+  const folders = new Set(
+    editions
+      .map((edition) => posix.dirname(edition.mirrorPath))
+      .map((folder) => (/-h$/.test(folder) ? posix.dirname(folder) : folder))
+      .filter((folder) => !folder.startsWith('cache/')),
+  );
+  const unlisted: string[] = [];
+  for (const folder of folders) {
+    const entries = await readdir(join(mirror, folder), { withFileTypes: true }).catch(() => []);
+    for (const entry of entries) {
+      const path = `${folder}/${entry.name}`;
+      if (entry.isFile() && !listed.has(path)) unlisted.push(path);
+    }
+  }
+  return unlisted.sort();
+}
+
+/** A list for a message: the first 20, then how many more. */
+function shortList(items: (string | number)[]): string {
+  return items.slice(0, 20).join(', ') + (items.length > 20 ? `, and ${items.length - 20} more` : '');
 }
 
 /** The files under a folder, as paths relative to it, for an HTML edition's images. */
@@ -75,11 +113,13 @@ export async function gutenbergCollection(
   const files: SourceFile[] = [];
   // Said once per format after the catalog is read, not once per book: a mirror without EPUBs lacks them all.
   const missingEditions = new Map<string, number[]>();
+  const resizedFiles: string[] = [];
+  const unlisted: string[] = [];
   const chosen: { record: BookRecord; editions: Edition[] }[] = [];
   for await (const record of readCatalog(mirror, (problem) => skipped.push(problem), catalogArchive)) {
     if (record.type !== undefined && record.type !== 'Text') continue;
     if (!matchesSelection(record, selection)) continue;
-    const { editions, missing } = await editionsOf(mirror, record, selection.formats);
+    const { editions, missing, resized } = await editionsOf(mirror, record, selection.formats);
     const label = `book ${record.id}${record.title ? ` ("${record.title}")` : ''}`;
     if (!editions.some((edition) => edition.format === 'html' || edition.format === 'txt')) {
       skipped.push({
@@ -89,13 +129,26 @@ export async function gutenbergCollection(
       continue;
     }
     for (const format of missing) missingEditions.set(format, [...(missingEditions.get(format) ?? []), record.id]);
+    resizedFiles.push(...resized);
+    unlisted.push(...(await unlistedFiles(mirror, record, editions)));
     if (!record.title) warn(`${label} has no title in the catalog; it is listed as "Book ${record.id}".`);
     if (!record.agents.some((agent) => agent.role === 'creator')) warn(`${label} has no author in the catalog.`);
     chosen.push({ record, editions });
   }
   for (const [format, ids] of missingEditions) {
-    const shown = ids.slice(0, 20).join(', ') + (ids.length > 20 ? `, and ${ids.length - 20} more` : '');
-    warn(`the catalog names the ${format} edition of ${ids.length} book(s) that the mirror does not have: ${shown}.`);
+    warn(
+      `the catalog names the ${format} edition of ${ids.length} book(s) that the mirror does not have: ${shortList(ids)}.`,
+    );
+  }
+  if (resizedFiles.length > 0) {
+    warn(
+      `${resizedFiles.length} edition file(s) differ in size from the catalog, so the mirror holds another revision; packed as the mirror has them: ${shortList(resizedFiles)}.`,
+    );
+  }
+  if (unlisted.length > 0) {
+    warn(
+      `${unlisted.length} file(s) in the books' folders are not in the catalog and were left out: ${shortList(unlisted)}.`,
+    );
   }
   const kept = new Set(
     applyBudget(
