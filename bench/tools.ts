@@ -8,6 +8,8 @@ const NEEDED: [command: string, debianPackage: string][] = [
   // GNU time, not the shell's keyword: found as a program on PATH.
   ['time', 'time'],
   ['dpkg-deb', 'dpkg'],
+  // bench:compression measures zstd designs with Debian's own zstd.
+  ['zstd', 'zstd'],
 ];
 
 export { findOnPath };
