@@ -3,7 +3,8 @@
  * under other ways of compressing entries that still open one at a time, beside ferry's deflate
  * per entry and Kiwix's ZIM, from the HTML bench:quality left in bench/work/quality. Designs:
  * deflate per entry (today), brotli per entry, zstd per entry, zstd per entry with a dictionary
- * trained on the corpus's own text entries (`zstd --train`, the dictionary counted), and zstd
+ * trained on the corpus's own text entries (`zstd --train`, the dictionary counted; 110 KB, or 1/64
+ * of the text up to that), and zstd
  * over clusters of about 1 MB of entries in path order (as ZIM does; reading one entry then
  * means inflating its cluster). Text entries only are compressed; images and other compressed
  * types are stored alike in every design. zstd at level 19, as ZIM's writer uses. Results go to
@@ -83,9 +84,17 @@ function measure(id: string): Row | undefined {
   const list = join(work, 'text-files');
   writeFileSync(list, text.join('\n') + '\n');
   const zstd = zstdEach(list, join(work, 'zstd'));
-  const dictionary = join(work, 'dictionary');
-  execFileSync('zstd', ['-q', '--train', '--filelist', list, '-o', dictionary, `--maxdict=${DICTIONARY_BYTES}`]);
-  const withDictionary = zstdEach(list, join(work, 'zstd-dict'), ['-D', dictionary]) + statSync(dictionary).size;
+  const trained = (name: string, size: number) => {
+    const dictionary = join(work, name);
+    execFileSync('zstd', ['-q', '--train', '--filelist', list, '-o', dictionary, `--maxdict=${size}`]);
+    return zstdEach(list, join(work, `${name}-entries`), ['-D', dictionary]) + statSync(dictionary).size;
+  };
+  const withDictionary = trained('dictionary', DICTIONARY_BYTES);
+  // A small corpus cannot pay for a large dictionary: one of about 1/64 of its text, 110 KB at most.
+  const scaledDictionary = trained(
+    'scaled-dictionary',
+    Math.max(4096, Math.min(DICTIONARY_BYTES, Math.round(textBytes / 64))),
+  );
 
   let clusters = 0;
   let pending: Buffer[] = [];
@@ -118,6 +127,7 @@ function measure(id: string): Row | undefined {
       'brotli per entry': brotli,
       'zstd per entry': zstd,
       'zstd per entry, dictionary': withDictionary,
+      'zstd per entry, dictionary of 1/64 of the text': scaledDictionary,
       'zstd clusters of 1 MB': clusters,
     },
     zim: existsSync(zim) ? statSync(zim).size : undefined,
