@@ -15,6 +15,7 @@ import {
 } from './shard-format.js';
 import { ShardReaderV1 } from './shard-reader-v1.js';
 import { hash32 } from './term-hash.js';
+import { LruMap } from '../lru.js';
 
 export interface TermInfo {
   term: string;
@@ -57,6 +58,10 @@ export async function openShard(source: EntryReads): Promise<SearchShard> {
   return ShardReader.open(source);
 }
 
+/** Per open shard: a thousand open shards keep at most some 10 MB of these. */
+const RECENT_TERMS = 64;
+const RECENT_POSTINGS = 16;
+
 interface Block {
   /** The key of the block's first term. */
   key: number;
@@ -70,6 +75,9 @@ interface Block {
  * a page); a term lookup one block, its postings one more read.
  */
 export class ShardReader implements SearchShard {
+  private readonly recentTerms = new LruMap<string, Promise<TermInfo | undefined>>(RECENT_TERMS);
+  private readonly recentPostings = new LruMap<number, Promise<Buffer>>(RECENT_POSTINGS);
+
   private constructor(
     private readonly source: EntryReads,
     readonly documentCount: number,
@@ -127,7 +135,18 @@ export class ShardReader implements SearchShard {
     return new ShardReader(source, documentCount, docOffsetsOffset, blocks, lengths, priors);
   }
 
-  async term(term: string): Promise<TermInfo | undefined> {
+  /** The term's entry; recent lookups, found or not, are kept: people search the same words. */
+  term(term: string): Promise<TermInfo | undefined> {
+    let found = this.recentTerms.get(term);
+    if (!found) {
+      found = this.findTerm(term);
+      found.catch(() => this.recentTerms.delete(term));
+      this.recentTerms.set(term, found);
+    }
+    return found;
+  }
+
+  private async findTerm(term: string): Promise<TermInfo | undefined> {
     const key = hash32(term);
     let low = 0;
     let high = this.blocks.length;
@@ -184,7 +203,7 @@ export class ShardReader implements SearchShard {
       score(info.single.doc, info.single.counts);
       return;
     }
-    const reader = new ByteReader(await this.source.read(info.offset, info.length), this.source.label);
+    const reader = new ByteReader(await this.postingsOf(info), this.source.label);
     const counts = [0, 0, 0];
     let doc = 0;
     let first = true;
@@ -195,6 +214,17 @@ export class ShardReader implements SearchShard {
       doc += delta;
       score(doc, readCounts(reader.varint(), reader, counts));
     }
+  }
+
+  /** A term's postings; the most recent are kept, the ones a common word brings back every time. */
+  private postingsOf(info: TermInfo): Promise<Buffer> {
+    let postings = this.recentPostings.get(info.offset);
+    if (!postings) {
+      postings = this.source.read(info.offset, info.length);
+      postings.catch(() => this.recentPostings.delete(info.offset));
+      this.recentPostings.set(info.offset, postings);
+    }
+    return postings;
   }
 
   prior(doc: number): number {
