@@ -111,8 +111,9 @@ async function rebuiltIndexRegion(
   // What follows the data up to the directory: its data descriptor, when it has one.
   const trailing = segment.length - headerLength - record.size;
   if (trailing < 0 || trailing > 24) return undefined;
-  const old = await Bundle.open(oldPath);
+  let old: Bundle | undefined;
   try {
+    old = await Bundle.open(oldPath);
     const oldRecords = new Map<string, IndexRecord>();
     for await (const each of old.records()) oldRecords.set(each.name, each);
     const data = await rebuildIndex(remote, segment.from + headerLength, record.size, newRecords, oldRecords);
@@ -125,10 +126,10 @@ async function rebuiltIndexRegion(
       await remote.read(dataEnd, trailing),
     ]);
   } catch {
-    // An index the old edition cannot explain is simply fetched.
+    // An index the old edition cannot explain (or an old file whose own index is damaged) is simply fetched.
     return undefined;
   } finally {
-    await old.close();
+    await old?.close();
   }
 }
 
