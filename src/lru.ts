@@ -22,4 +22,15 @@ export class LruMap<K, V> {
   delete(key: K): void {
     this.entries.delete(key);
   }
+
+  /** The value for `key`, made when missing; a promise that fails is forgotten, so the next call tries again. */
+  remember(key: K, make: () => V): V {
+    let value = this.get(key);
+    if (value === undefined) {
+      value = make();
+      this.set(key, value);
+      if (value instanceof Promise) value.catch(() => this.delete(key));
+    }
+    return value;
+  }
 }

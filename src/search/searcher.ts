@@ -111,13 +111,7 @@ export class BundleSearcher {
   }
 
   private shard(number: number): Promise<SearchShard> {
-    let opening = this.shards.get(number);
-    if (!opening) {
-      opening = this.openShard(number);
-      opening.catch(() => this.shards.delete(number));
-      this.shards.set(number, opening);
-    }
-    return opening;
+    return this.shards.remember(number, () => this.openShard(number));
   }
 
   private async openShard(number: number): Promise<SearchShard> {
@@ -241,13 +235,7 @@ export class BundleSearcher {
 
   /** Concurrent searches that show the same page share one read and parse of it. */
   private pageText(path: string): Promise<PageText> {
-    let text = this.texts.get(path);
-    if (text === undefined) {
-      text = this.readPageText(path);
-      text.catch(() => this.texts.delete(path));
-      this.texts.set(path, text);
-    }
-    return text;
+    return this.texts.remember(path, () => this.readPageText(path));
   }
 
   private async readPageText(path: string): Promise<PageText> {

@@ -137,13 +137,7 @@ export class ShardReader implements SearchShard {
 
   /** The term's entry; recent lookups, found or not, are kept: people search the same words. */
   term(term: string): Promise<TermInfo | undefined> {
-    let found = this.recentTerms.get(term);
-    if (!found) {
-      found = this.findTerm(term);
-      found.catch(() => this.recentTerms.delete(term));
-      this.recentTerms.set(term, found);
-    }
-    return found;
+    return this.recentTerms.remember(term, () => this.findTerm(term));
   }
 
   private async findTerm(term: string): Promise<TermInfo | undefined> {
@@ -218,13 +212,7 @@ export class ShardReader implements SearchShard {
 
   /** A term's postings; the most recent are kept, the ones a common word brings back every time. */
   private postingsOf(info: TermInfo): Promise<Buffer> {
-    let postings = this.recentPostings.get(info.offset);
-    if (!postings) {
-      postings = this.source.read(info.offset, info.length);
-      postings.catch(() => this.recentPostings.delete(info.offset));
-      this.recentPostings.set(info.offset, postings);
-    }
-    return postings;
+    return this.recentPostings.remember(info.offset, () => this.source.read(info.offset, info.length));
   }
 
   prior(doc: number): number {
