@@ -213,16 +213,23 @@ export class BundleSearcher {
     let found = this.snippets.get(key);
     if (!found) {
       // A word as the language that matched it reads it: the first form that is a matched term.
+      // A page says most words many times, so each is run through the stemmers once.
       const languages = this.languages;
+      const forms = new Map<string, string | undefined>();
       const normalise = (word: string) => {
-        let first: string | undefined;
+        if (forms.has(word)) return forms.get(word);
+        let chosen: string | undefined;
         for (const { search, prefix } of languages) {
           const made = search.runString(word)[0];
           const form = made === undefined ? undefined : prefix + made;
-          if (form !== undefined && terms.has(form)) return form;
-          first ??= form;
+          chosen ??= form;
+          if (form !== undefined && terms.has(form)) {
+            chosen = form;
+            break;
+          }
         }
-        return first;
+        forms.set(word, chosen);
+        return chosen;
       };
       const page = await this.pageText(path);
       const section = bestSection(title, page.sections, terms, normalise);
