@@ -2,7 +2,7 @@ import { readdir, readFile, stat } from 'node:fs/promises';
 import { join, posix } from 'node:path';
 import type { Collection, SkippedInput, SourceFile } from '../types.js';
 import { readCatalog } from './catalog.js';
-import { findInMirror } from './mirror-files.js';
+import { findInMirror, mirrorPaths } from './mirror-files.js';
 import { authorKeys, bookFolder, bookPage, browsePages, type PackedBook } from './pages.js';
 import type { BookRecord } from './rdf.js';
 import { applyBudget, formatOf, matchesSelection, type Format, type Selection } from './select.js';
@@ -55,11 +55,8 @@ async function editionsOf(
  * for the whole pack. (An HTML edition's own folder, below it, comes whole.)
  */
 async function unlistedFiles(mirror: string, book: BookRecord, editions: Edition[]): Promise<string[]> {
-  const listed = new Set<string>();
-  for (const file of book.files) {
-    const found = await findInMirror(mirror, file, book.id);
-    if (found) listed.add(found);
-  }
+  // Every place a listed file may be: no file is looked for, the folder's listing says what is there.
+  const listed = new Set(book.files.flatMap((file) => mirrorPaths(file.url, book.id)));
   // The book's folder: where a text edition is, or the one above an HTML edition's own folder.
   const folders = new Set(
     editions
