@@ -23,6 +23,16 @@ const browserLanguage = {
   },
 };
 
+// The zstd package exports only its script; the reader imports its WebAssembly by this name.
+const zstdWasm = {
+  name: 'zstd-wasm',
+  setup(builder) {
+    builder.onResolve({ filter: /^ferry:zstd\.wasm$/ }, () => ({
+      path: new URL('../node_modules/@bokuweb/zstd-wasm/dist/web/zstd.wasm', import.meta.url).pathname,
+    }));
+  },
+};
+
 // The standalone reader: one HTML file with its script inline, to open from a USB stick with file://.
 const reader = await build({
   ...common,
@@ -32,7 +42,11 @@ const reader = await build({
   target: ['es2020'],
   inject: ['viewer/reader/buffer-shim.ts'],
   platform: 'browser',
-  plugins: [browserLanguage],
+  loader: { '.wasm': 'dataurl' },
+  // The zstd package finds its .wasm beside itself by import.meta.url, which an inline script has
+  // not; the reader hands it the inlined file instead, and the URL is only computed, never fetched.
+  define: { 'import.meta.url': '"file:///ferry-reader/"' },
+  plugins: [browserLanguage, zstdWasm],
 });
 const { readFile, writeFile, mkdir } = await import('node:fs/promises');
 const template = await readFile('viewer/reader/reader.html', 'utf8');

@@ -3,10 +3,15 @@ import { VERSION } from '../version.js';
 
 /**
  * Version 2 checksums the path index; version 3 stores term counts in the search shards and
- * scores at query time (FORMAT.md §9). Bundles of versions 1 and 2 are still read.
+ * scores at query time; version 4 adds zstd entries, so only compact bundles are version 4 and
+ * deflated ones stay readable by a ferry of version 3 (FORMAT.md §9). Older bundles are still read.
  */
-export const FORMAT_VERSION = 3;
-const READABLE_VERSIONS = [1, 2, 3];
+export const FORMAT_VERSION = 4;
+const DEFLATE_FORMAT_VERSION = 3;
+const READABLE_VERSIONS = [1, 2, 3, 4];
+
+/** How text entries are compressed: deflate, which any unzip tool reads, or zstd with a dictionary. */
+export type Compression = 'deflate' | 'compact';
 
 export interface BundleMetadata {
   name: string;
@@ -30,6 +35,8 @@ export interface Manifest {
   illustration: string | null;
   counts: { pages: number; assets: number; redirects: number };
   search: { shards: number; documents: number; language: string };
+  /** Absent in bundles written before compact compression, which are all deflate. */
+  compression?: Compression;
   contentDigest: string;
 }
 
@@ -64,7 +71,8 @@ export function basicMetadata(name: string, title: string, date: string): Bundle
 
 /** A manifest of the current format version, made by this ferry. */
 export function createManifest(fields: Omit<Manifest, 'format' | 'version' | 'generator'>): Manifest {
-  return { format: 'ferry', version: FORMAT_VERSION, generator: `ferry ${VERSION}`, ...fields };
+  const version = fields.compression === 'compact' ? FORMAT_VERSION : DEFLATE_FORMAT_VERSION;
+  return { format: 'ferry', version, generator: `ferry ${VERSION}`, ...fields };
 }
 
 /** Parses ferry.json and checks the fields a reader relies on (FORMAT.md §3). */
@@ -82,7 +90,7 @@ export function parseManifest(bytes: Buffer, bundleLabel: string): Manifest {
   if (!READABLE_VERSIONS.includes(manifest.version as number)) {
     throw new FerryError(
       'BUNDLE_CORRUPT',
-      `${bundleLabel}: format version ${String(manifest.version)} is not supported by this ferry (it reads versions ${READABLE_VERSIONS.join(' and ')}). Update ferry.`,
+      `${bundleLabel}: format version ${String(manifest.version)} is not supported by this ferry (it reads versions ${READABLE_VERSIONS.join(', ')}). Update ferry.`,
     );
   }
   const metadata = manifest.metadata;

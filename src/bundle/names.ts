@@ -6,6 +6,8 @@ export const CONTENT_PREFIX = 'content/';
 export const MANIFEST_NAME = 'ferry.json';
 export const INDEX_NAME = 'ferry/index';
 export const ILLUSTRATION_NAME = 'ferry/illustration.png';
+/** The zstd dictionary of a compact bundle (FORMAT.md §1.1). */
+export const DICTIONARY_NAME = 'ferry/zstd-dictionary';
 export const MAX_NAME_BYTES = 4096;
 
 /** The name of search shard `number` (FORMAT.md §5). */

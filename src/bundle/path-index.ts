@@ -18,13 +18,20 @@ export enum EntryKind {
   Data = 3,
 }
 
+/** Stored, deflated, or zstd with the bundle's dictionary (FORMAT.md §1). */
+export type CompressionMethod = 0 | 8 | 93;
+
+export function isCompressionMethod(method: number): method is CompressionMethod {
+  return method === 0 || method === 8 || method === 93;
+}
+
 export interface Locator {
   mediaType: string;
   offset: number;
   compressedSize: number;
   size: number;
   crc32: number;
-  method: 0 | 8;
+  method: CompressionMethod;
   sha256: Buffer;
 }
 
@@ -207,7 +214,7 @@ export function parseBlock(bytes: Buffer, mediaTypes: string[], label: string): 
       const mediaType = mediaTypes[bytes.readUInt16LE(position)];
       if (mediaType === undefined) throw corrupt(label, `entry "${name}" has an unknown media type`);
       const method = bytes.readUInt16LE(position + 30);
-      if (method !== 0 && method !== 8) throw corrupt(label, `entry "${name}" uses compression method ${method}`);
+      if (!isCompressionMethod(method)) throw corrupt(label, `entry "${name}" uses compression method ${method}`);
       records.push({
         name,
         kind,

@@ -1,4 +1,4 @@
-import { pipeline, type Readable } from 'node:stream';
+import { pipeline, Readable } from 'node:stream';
 import { crc32, inflateRaw } from 'node:zlib';
 import yauzl from 'yauzl';
 import { FerryError } from '../errors.js';
@@ -9,10 +9,12 @@ import { damagedEntry } from './damaged.js';
 import { parseManifest, type Manifest } from './manifest.js';
 import { openByteSource } from './parts.js';
 import { IndexReader, type StoredRecord } from './index-reader.js';
-import { CONTENT_PREFIX, MANIFEST_NAME } from './names.js';
+import { CONTENT_PREFIX, DICTIONARY_NAME, MANIFEST_NAME } from './names.js';
 import { EntryKind, type IndexHeader, type IndexRecord } from './path-index.js';
 import { TaskLimit } from './task-limit.js';
 import { localDataOffset } from './zip-tail.js';
+import { ZSTD_METHOD } from './precompressed-entries.js';
+import { decompressWithDictionary, loadZstd } from './zstd.js';
 
 export type { StoredRecord } from './index-reader.js';
 
@@ -47,6 +49,8 @@ export class Bundle {
   /** Stored entries read in place whose whole CRC-32 was checked once (search shards, titles). */
   private readonly checkedInPlace = new Map<string, Promise<void>>();
   private readonly checks = new TaskLimit(CONCURRENT_CHECKS);
+  /** The zstd dictionary of a compact bundle, read at the first zstd entry. */
+  private dictionary: Promise<Buffer> | undefined;
 
   private constructor(
     readonly source: ByteSource,
@@ -137,6 +141,15 @@ export class Bundle {
    * of a damaged entry gets an error instead of every byte.
    */
   async openStream(record: StoredRecord): Promise<Readable> {
+    // A zstd entry is small by rule (ZSTD_ENTRY_LIMIT) and decoded whole; damage is a stream error, as for others.
+    if (record.locator.method === ZSTD_METHOD) {
+      const read = () => this.read(record);
+      return Readable.from(
+        (async function* () {
+          yield await read();
+        })(),
+      );
+    }
     await this.dataOffset(record);
     const stream = await new Promise<Readable>((resolve, reject) => {
       this.zip.openReadStream(this.yauzlEntry(record), (error, stream) => {
@@ -248,7 +261,7 @@ export class Bundle {
    * than a stream; large ones go through yauzl.
    */
   async read(record: StoredRecord): Promise<Buffer> {
-    if (record.locator.compressedSize <= WHOLE_READ_LIMIT) {
+    if (record.locator.compressedSize <= WHOLE_READ_LIMIT || record.locator.method === ZSTD_METHOD) {
       return this.checkedContent(record, await this.readRaw(record));
     }
     const stream = await this.openStream(record);
@@ -259,12 +272,32 @@ export class Bundle {
 
   /** The content of stored bytes read whole, inflated within its recorded size and checked against its CRC-32. */
   private async checkedContent(record: StoredRecord, raw: Buffer): Promise<Buffer> {
-    const data = record.locator.method === 0 ? raw : await this.inflate(record, raw);
+    const { method } = record.locator;
+    const data =
+      method === 0 ? raw : method === ZSTD_METHOD ? await this.decode(record, raw) : await this.inflate(record, raw);
     if (data.length !== record.locator.size) {
       throw damagedEntry(this.label, record.name, `it holds ${data.length} bytes, not ${record.locator.size}`);
     }
     if (crc32(data) >>> 0 !== record.locator.crc32 >>> 0) throw damagedEntry(this.label, record.name);
     return data;
+  }
+
+  private async decode(record: StoredRecord, frame: Buffer): Promise<Buffer> {
+    const result = decompressWithDictionary(frame, await this.zstdDictionary(), record.locator.size);
+    if ('why' in result) throw damagedEntry(this.label, record.name, result.why);
+    return result.data;
+  }
+
+  private zstdDictionary(): Promise<Buffer> {
+    this.dictionary ??= (async () => {
+      const record = await this.resolve(DICTIONARY_NAME);
+      if (!record || record.locator.method !== 0) {
+        throw new FerryError('BUNDLE_CORRUPT', `${this.label}: it has zstd entries but no ${DICTIONARY_NAME}.`);
+      }
+      const [dictionary] = await Promise.all([this.read(record), loadZstd()]);
+      return dictionary;
+    })();
+    return this.dictionary;
   }
 
   private inflate(record: StoredRecord, raw: Buffer): Promise<Buffer> {

@@ -7,18 +7,35 @@ import { Readable } from 'node:stream';
 import archiver from 'archiver';
 import { FerryError } from '../errors.js';
 import { ExternalSorter } from '../external-sort.js';
+import { crc32 } from 'node:zlib';
+import { buildDictionary, dictionarySizeFor, SAMPLE_BYTES } from './dictionary-builder.js';
 import { contentDigest, type DigestLine } from './digest.js';
 import type { Manifest } from './manifest.js';
-import { assertValidName, INDEX_NAME, MANIFEST_NAME } from './names.js';
-import { EntryKind, encodeIndex, sortableRecord, splitSortable, type StoredKind } from './path-index.js';
+import { assertValidName, DICTIONARY_NAME, INDEX_NAME, MANIFEST_NAME } from './names.js';
+import {
+  EntryKind,
+  encodeIndex,
+  isCompressionMethod,
+  sortableRecord,
+  splitSortable,
+  type StoredKind,
+} from './path-index.js';
+import { acceptPrecompressed, ZSTD_METHOD } from './precompressed-entries.js';
 import { spillCentralDirectory, type WrittenEntry } from './spill-central-directory.js';
 import { trackTempFile, untrackTempFile } from './temp-files.js';
+import { compressWithDictionary, loadZstd } from './zstd.js';
+import { ZSTD_ENTRY_LIMIT } from './zstd-frame.js';
 
 /** zlib level 6: the usual balance; fixed so that output is deterministic (FORMAT.md §6). */
 const DEFLATE_LEVEL = 6;
 const MAX_PENDING_ENTRIES = 32;
 const OUTPUT_BUFFER_BYTES = 4 * 1024 * 1024;
 const DOS_EPOCH = Date.UTC(1980, 0, 1, 0, 0, 2);
+/**
+ * zstd level 9: within 8% of level 19's bytes at a fifth of its time in WebAssembly, where every
+ * entry loads the dictionary again (bench:compression). Fixed so output is deterministic.
+ */
+const ZSTD_LEVEL = 9;
 
 /** An entry given to the archiver and not yet written; entries complete in the order they are added. */
 interface PendingEntry {
@@ -34,8 +51,18 @@ export interface NewEntry {
   data: Buffer;
   kind: StoredKind;
   mediaType: string;
-  /** Deflate (text) or store (already compressed), FORMAT.md §1. */
+  /** Deflate or zstd (text) or store (already compressed), FORMAT.md §1. */
   compress: boolean;
+}
+
+/**
+ * Text worth a zstd frame: compressed, not empty, and small enough to be decoded whole. The
+ * manifest stays deflated, so any ZIP tool reads a bundle's metadata and opening needs no zstd.
+ */
+function isZstdCandidate(entry: NewEntry): boolean {
+  return (
+    entry.compress && entry.name !== MANIFEST_NAME && entry.data.length > 0 && entry.data.length <= ZSTD_ENTRY_LIMIT
+  );
 }
 
 export interface WriterOptions {
@@ -43,6 +70,13 @@ export interface WriterOptions {
   mtime: Date;
   /** Bytes of index records sorted in memory before a run goes to disk (tests make it small). */
   sortRunBytes?: number;
+  /**
+   * Compact compression (FORMAT.md §1): text entries become zstd frames made against this
+   * raw-content dictionary, which is stored as the first entry. With 'from-first-entries' the
+   * dictionary is built from the first entries added (held until SAMPLE_BYTES of text came),
+   * for a source that cannot offer samples from all over the collection beforehand.
+   */
+  dictionary?: Buffer | 'from-first-entries' | undefined;
 }
 
 /**
@@ -66,6 +100,10 @@ export class BundleWriter {
   private failure: Error | undefined;
   private readonly mtime: Date;
   private readonly temporaryFiles = new Set<string>();
+  private readonly precompressed = acceptPrecompressed(this.archive);
+  private dictionary: Buffer | undefined;
+  /** Entries held until the dictionary is built from them ('from-first-entries'). */
+  private sampling: { entries: NewEntry[]; textBytes: number } | undefined;
 
   private constructor(
     readonly targetPath: string,
@@ -73,6 +111,7 @@ export class BundleWriter {
     options: WriterOptions,
   ) {
     this.mtime = new Date(Math.max(options.mtime.getTime(), DOS_EPOCH));
+    if (options.dictionary === 'from-first-entries') this.sampling = { entries: [], textBytes: 0 };
     this.temporaryFiles.add(tempPath);
     trackTempFile(tempPath);
     this.records = new ExternalSorter(this.spillPath('index'), options.sortRunBytes);
@@ -117,7 +156,31 @@ export class BundleWriter {
       );
     }
     const tempPath = join(folder, `.${basename(targetPath)}.${process.pid}-${randomBytes(4).toString('hex')}.tmp`);
-    return new BundleWriter(targetPath, tempPath, options);
+    if (options.dictionary) await loadZstd();
+    const writer = new BundleWriter(targetPath, tempPath, options);
+    if (Buffer.isBuffer(options.dictionary)) await writer.useDictionary(options.dictionary);
+    return writer;
+  }
+
+  /** Whether text entries are written as zstd frames with a dictionary (compact) or deflated. */
+  get compact(): boolean {
+    return this.dictionary !== undefined || this.sampling !== undefined;
+  }
+
+  private async useDictionary(dictionary: Buffer): Promise<void> {
+    const entry = { name: DICTIONARY_NAME, kind: EntryKind.Data, mediaType: 'application/octet-stream' } as const;
+    await this.add({ ...entry, data: dictionary, compress: false });
+    this.dictionary = dictionary;
+  }
+
+  /** Builds the dictionary from the entries held back, then writes them in the order they came. */
+  private async endSampling(): Promise<void> {
+    if (!this.sampling) return;
+    const { entries, textBytes } = this.sampling;
+    this.sampling = undefined;
+    const samples = entries.filter(isZstdCandidate).map((entry) => entry.data);
+    await this.useDictionary(buildDictionary(samples, dictionarySizeFor(textBytes)));
+    for (const entry of entries) await this.add(entry);
   }
 
   /** A temporary file beside the bundle's, removed with it: for what a pack sorts on disk. */
@@ -136,8 +199,21 @@ export class BundleWriter {
 
   /** Adds one entry; resolves once the archiver has room for more, so memory stays bounded. */
   async add(entry: NewEntry): Promise<void> {
+    if (this.sampling) {
+      this.sampling.entries.push(entry);
+      if (isZstdCandidate(entry)) this.sampling.textBytes += entry.data.length;
+      if (this.sampling.textBytes >= SAMPLE_BYTES) await this.endSampling();
+      return;
+    }
     const { name, data, kind, mediaType, compress } = entry;
     const sha256 = createHash('sha256').update(data).digest();
+    if (this.dictionary && isZstdCandidate(entry)) {
+      const frame = compressWithDictionary(data, this.dictionary, ZSTD_LEVEL);
+      // What zstd cannot shrink is stored, as deflate's header would only add bytes.
+      if (frame.length >= data.length) return this.append({ name, kind, mediaType, sha256 }, data, true);
+      this.precompressed.expect(name, { method: ZSTD_METHOD, crc32: crc32(data), size: data.length });
+      return this.append({ name, kind, mediaType, sha256 }, frame, true);
+    }
     await this.append({ name, kind, mediaType, sha256 }, data, !compress);
   }
 
@@ -146,6 +222,7 @@ export class BundleWriter {
    * list of a large wiki). The ZIP gives it a data descriptor, as it does every deflated entry.
    */
   async addStream(entry: Omit<NewEntry, 'data' | 'compress'>, pieces: Iterable<Buffer>): Promise<void> {
+    await this.endSampling();
     const sha256 = createHash('sha256');
     const hashed = Readable.from(
       (function* () {
@@ -176,13 +253,13 @@ export class BundleWriter {
   private located(written: WrittenEntry): void {
     if (written.name === INDEX_NAME) return;
     const entry = this.pending.shift();
-    if (!entry || entry.name !== written.name || (written.method !== 0 && written.method !== 8)) {
+    if (!entry || entry.name !== written.name || !isCompressionMethod(written.method)) {
       throw new Error(
         `internal: the archive wrote "${written.name}" (method ${written.method}) where "${entry?.name}" was added`,
       );
     }
     const sha256 = Buffer.isBuffer(entry.sha256) ? entry.sha256 : entry.sha256.digest();
-    const locator = { ...written, method: written.method === 8 ? 8 : 0, mediaType: entry.mediaType, sha256 } as const;
+    const locator = { ...written, method: written.method, mediaType: entry.mediaType, sha256 };
     const record = { name: entry.name, kind: entry.kind, locator };
     this.records.add(sortableRecord(record, this.mediaTypes.get(entry.mediaType)!));
   }
@@ -201,6 +278,7 @@ export class BundleWriter {
 
   /** Waits until every entry added so far is written and has its record. */
   private async settle(): Promise<void> {
+    await this.endSampling();
     while (this.processed < this.appended && !this.failure) {
       await new Promise<void>((resolve) => this.waiters.push(resolve));
     }

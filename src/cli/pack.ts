@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { TEXT_METADATA_FIELDS } from '../bundle/manifest.js';
+import { TEXT_METADATA_FIELDS, type Compression } from '../bundle/manifest.js';
 import { removeUnfinishedFiles } from '../bundle/temp-files.js';
 import type { MetadataInput } from '../pack/metadata.js';
 import { FerryError } from '../errors.js';
@@ -26,9 +26,22 @@ interface PackFlags extends MetadataInput {
   partial?: boolean;
   threads?: string;
   bzip2: string;
+  compression: string;
+  base?: string;
 }
 
 const KINDS = ['site', 'gutenberg', 'mediawiki'];
+
+/** The --compression flag of pack and convert. */
+export function parseCompression(text: string): Compression {
+  if (text !== 'compact' && text !== 'deflate') {
+    throw new FerryError('USAGE', `--compression "${text}" is not compact or deflate.`);
+  }
+  return text;
+}
+
+export const COMPRESSION_HELP =
+  'compact (zstd with a dictionary: smallest, read by ferry) or deflate (larger, opened by any unzip tool)';
 
 function parseNamespaces(text: string | undefined): number[] | undefined {
   if (text === undefined) return undefined;
@@ -106,6 +119,11 @@ export function registerPack(program: Command, io: CliIO): void {
     .option('--date <yyyy-mm-dd>', 'date of the content (default: newest file, or SOURCE_DATE_EPOCH)')
     .option('--tags <list>', 'comma-separated tags')
     .option('--illustration <png>', '48x48 PNG shown in the library (default: a generated tile)')
+    .option('--compression <mode>', COMPRESSION_HELP, 'compact')
+    .option(
+      '--base <bundle>',
+      'the previous edition of this bundle: its compression dictionary is reused, so unchanged pages keep their bytes and `ferry update` fetches little',
+    )
     .option('--catalog <file>', "gutenberg: the catalog as rdf-files.tar.bz2 (default: the mirror's records)")
     .option('--lang <codes>', 'gutenberg: books in these catalog languages only, such as en,fr')
     .option('--author <words>', 'gutenberg: books by an author whose name has these words')
@@ -150,6 +168,8 @@ export function registerPack(program: Command, io: CliIO): void {
         output: flags.output,
         metadata,
         illustration: flags.illustration,
+        compression: parseCompression(flags.compression),
+        base: flags.base,
         sourceDateEpoch: sourceDateEpoch(io),
         onProgress: (state: Parameters<typeof progress.update>[0]) => progress.update(state),
         onWarning: (message: string) => {

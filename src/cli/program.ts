@@ -1,6 +1,7 @@
 import { Command, CommanderError } from 'commander';
 import { FerryError, describeError } from '../errors.js';
 import { VERSION } from '../version.js';
+import { registerConvert } from './convert.js';
 import { registerDiff } from './diff.js';
 import { registerExtract } from './extract.js';
 import { registerMirror } from './mirror.js';
@@ -31,6 +32,7 @@ function buildProgram(io: CliIO): Command {
   registerSearch(program, io);
   registerExtract(program, io);
   registerServe(program, io);
+  registerConvert(program, io);
   registerSplit(program, io);
   registerVerify(program, io);
   registerDiff(program, io);

@@ -5,6 +5,7 @@ import { INDEX_NAME } from '../bundle/names.js';
 import {
   EntryKind,
   INDEX_HEADER_SIZE,
+  isCompressionMethod,
   parseIndexBlockTable,
   parseIndexHeader,
   parseMediaTypes,
@@ -79,12 +80,12 @@ function rebuiltRecord(
   } else {
     const type = typeNumbers.get(old.locator.mediaType);
     const same = entry && type !== undefined && entry.crc32 === old.locator.crc32 && entry.size === old.locator.size;
-    if (!same) return undefined;
+    if (!same || !isCompressionMethod(entry.method)) return undefined;
     const locator = {
       ...old.locator,
       offset: entry.offset,
       compressedSize: entry.compressedSize,
-      method: entry.method as 0 | 8,
+      method: entry.method,
     };
     sortable = sortableRecord({ ...old, locator }, type);
   }

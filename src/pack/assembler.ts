@@ -2,7 +2,7 @@ import { createManifest } from '../bundle/manifest.js';
 import type { BundleMetadata } from '../bundle/manifest.js';
 import { contentName, ILLUSTRATION_NAME } from '../bundle/names.js';
 import { EntryKind } from '../bundle/path-index.js';
-import { BundleWriter, type NewEntry } from '../bundle/writer.js';
+import { BundleWriter, type NewEntry, type WriterOptions } from '../bundle/writer.js';
 import { encodeSearchStats, SEARCH_STATS_NAME } from '../search/search-stats.js';
 import { ShardBuilder, targetTextFor, type FinishedShard, type SearchDocument } from '../search/shard-builder.js';
 import { ExternalSorter } from '../external-sort.js';
@@ -49,10 +49,19 @@ export class BundleAssembler {
     return this.writer.spillPath(purpose);
   }
 
-  /** `expectedPages`: about how many pages will come, which sizes the search shards. */
-  static async create(output: string, mtime: Date, language: string, expectedPages: number): Promise<BundleAssembler> {
+  /**
+   * `expectedPages`: about how many pages will come, which sizes the search shards.
+   * `dictionary`: for a compact bundle, its zstd dictionary or how to make one (WriterOptions).
+   */
+  static async create(
+    output: string,
+    mtime: Date,
+    language: string,
+    expectedPages: number,
+    dictionary?: WriterOptions['dictionary'],
+  ): Promise<BundleAssembler> {
     const shards = new ShardBuilder(language, targetTextFor(expectedPages));
-    return new BundleAssembler(await BundleWriter.create(output, { mtime }), shards);
+    return new BundleAssembler(await BundleWriter.create(output, { mtime, dictionary }), shards);
   }
 
   /** A page; with `search`, it is indexed and its title goes into suggestions. */
@@ -117,6 +126,7 @@ export class BundleAssembler {
         illustration: ILLUSTRATION_NAME,
         counts: this.counts,
         search: { shards: stats.shards.length, documents: stats.documents, language: this.shards.languages },
+        compression: this.writer.compact ? 'compact' : 'deflate',
         contentDigest: await this.writer.contentDigest(),
       }),
     );

@@ -13,6 +13,7 @@ import { isPackedPage, scanDump, type DumpScan } from '../sources/mediawiki/scan
 import { ISO_639_3, mainPageTitle, siteMetadata } from '../sources/mediawiki/site-metadata.js';
 import { anchorOf, CATEGORY, fullTitle, parseTitle, titlePath, titlePathProblem } from '../sources/mediawiki/titles.js';
 import { BundleAssembler } from './assembler.js';
+import { chooseDictionary } from './choose-dictionary.js';
 import { resolveMetadata } from './metadata.js';
 import { loadIllustration, type PackOptions, type PackSummary } from './pack-site.js';
 
@@ -101,7 +102,9 @@ export async function packMediawiki(options: PackMediawikiOptions): Promise<Medi
     mainPath,
   };
 
-  const assembler = await BundleAssembler.create(options.output, mtime, metadata.language, scan.pages);
+  // Pages are rendered as the dump streams by: the dictionary comes from the first ones.
+  const dictionary = await chooseDictionary(options, warn);
+  const assembler = await BundleAssembler.create(options.output, mtime, metadata.language, scan.pages, dictionary);
   const pool = new RenderPool(Math.max(1, options.threads ?? availableParallelism()), setup);
   const categories = new CategoryIndex(assembler.spillPath('categories'));
   const skipped: { path: string; reason: string }[] = [];

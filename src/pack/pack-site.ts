@@ -10,6 +10,7 @@ import type { Collection, SkippedInput } from '../sources/types.js';
 import { decodeHtml, extractPageText } from './html-text.js';
 import { checkIllustration, defaultIllustration } from './illustration.js';
 import { BundleAssembler } from './assembler.js';
+import { chooseDictionary, collectionSamples, type CompressionChoice } from './choose-dictionary.js';
 import { isHtml, mediaTypeOf } from './media-type.js';
 import { resolveMetadata, type MetadataInput } from './metadata.js';
 import { createLinkRewriter, type LinkRewriter } from './rewrite-links.js';
@@ -26,7 +27,7 @@ export interface PackProgress {
 }
 
 /** What every kind of source is packed with. */
-export interface PackOptions {
+export interface PackOptions extends CompressionChoice {
   output: string;
   mainPage?: string | undefined;
   baseUrl?: string | undefined;
@@ -126,7 +127,8 @@ export async function packCollection(
     ? createLinkRewriter(options.baseUrl, (path) => paths.has(path))
     : undefined;
   const pageCount = listing.files.filter((file) => /\.x?html?$/i.test(file.path)).length;
-  const assembler = await BundleAssembler.create(options.output, mtime, metadata.language, pageCount);
+  const dictionary = await chooseDictionary(options, warn, () => collectionSamples(listing.files));
+  const assembler = await BundleAssembler.create(options.output, mtime, metadata.language, pageCount, dictionary);
   try {
     let bytes = 0;
     for (const [number, file] of listing.files.entries()) {

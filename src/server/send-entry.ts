@@ -1,7 +1,9 @@
 import type { Request, Response } from 'express';
 import type { Bundle, StoredRecord } from '../bundle/reader.js';
 import { contentTypeHeader } from '../pack/media-type.js';
-import { gzipSync } from 'node:zlib';
+import { promisify } from 'node:util';
+import { deflateRaw, gzipSync } from 'node:zlib';
+import { ZSTD_METHOD } from '../bundle/precompressed-entries.js';
 import { EntryKind } from '../bundle/path-index.js';
 import { isHtml } from '../pack/media-type.js';
 import { parseRange } from './download.js';
@@ -24,6 +26,10 @@ function gzipTrailer(record: StoredRecord): Buffer {
   trailer.writeUInt32LE(record.locator.size % 2 ** 32, 4);
   return trailer;
 }
+
+const deflateRawAsync = promisify(deflateRaw);
+/** As the bundle writer deflates, so a compact bundle's page reaches a phone as the same gzip bytes. */
+const DEFLATE_LEVEL = 6;
 
 /** Entries up to this size are sent from memory (and cached); larger ones are streamed. */
 const BUFFERED_LIMIT = 4 * 1024 * 1024;
@@ -50,7 +56,7 @@ export async function sendEntry(
   response.setHeader('Content-Type', contentTypeHeader(record.locator.mediaType));
   response.setHeader('X-Content-Type-Options', 'nosniff');
   const vary = [
-    record.locator.method === 8 || framed ? 'Accept-Encoding' : '',
+    record.locator.method !== 0 || framed ? 'Accept-Encoding' : '',
     record.kind === EntryKind.Page ? 'Sec-Fetch-Dest' : '',
   ];
   if (vary.some(Boolean)) response.setHeader('Vary', vary.filter(Boolean).join(', '));
@@ -70,8 +76,9 @@ export async function sendEntry(
     return sendRange(request, response, bundle, record, cache, range);
   }
   // A client asking for a range wants the identity bytes; it gets them whole if the range cannot be cut.
-  const gzip = record.locator.method === 8 && acceptsGzip(request) && !range;
+  const gzip = record.locator.method !== 0 && acceptsGzip(request) && !range;
   const key = cacheKey(bundle, record, gzip ? 'gzip' : 'plain');
+  if (gzip && record.locator.method === ZSTD_METHOD) return sendRegzipped(request, response, bundle, record, cache);
   if (gzip) {
     response.setHeader('Content-Encoding', 'gzip');
     response.setHeader('Content-Length', GZIP_HEADER.length + record.locator.compressedSize + 8);
@@ -95,6 +102,26 @@ export async function sendEntry(
   } else {
     await sendStream(await bundle.openStream(record), response);
   }
+}
+
+/**
+ * A zstd entry to a browser that takes gzip: browsers cannot use the bundle's dictionary, so the
+ * page is deflated once, as a deflate bundle stores it, and kept in the cache of bodies.
+ */
+async function sendRegzipped(
+  request: Request,
+  response: Response,
+  bundle: Bundle,
+  record: StoredRecord,
+  cache: EntryCache,
+): Promise<void> {
+  const body = await cache.get(cacheKey(bundle, record, 'gzip'), async () => {
+    const deflated = await deflateRawAsync(await bundle.read(record), { level: DEFLATE_LEVEL });
+    return Buffer.concat([GZIP_HEADER, deflated, gzipTrailer(record)]);
+  });
+  response.setHeader('Content-Encoding', 'gzip');
+  response.setHeader('Content-Length', body.length);
+  response.end(request.method === 'HEAD' ? undefined : body);
 }
 
 function cacheKey(

@@ -20,9 +20,12 @@ async function openError(path: string): Promise<FerryError> {
 describe('the reader refuses bad bundles with a clear error', () => {
   let folder: string;
   let good: string;
+  const packed: Record<'compact' | 'deflate', string> = { compact: '', deflate: '' };
   beforeAll(async () => {
     folder = await tempFolder();
     good = await packSample(folder);
+    packed.compact = good;
+    packed.deflate = await packSample(await tempFolder(), ['--compression', 'deflate']);
   });
 
   it('names a file that is not a ZIP at all', async () => {
@@ -98,9 +101,9 @@ describe('the reader refuses bad bundles with a clear error', () => {
     expect(error.message).toContain('path index');
   });
 
-  it('stops inflating an entry at its recorded size (a decompression bomb)', async () => {
-    const path = join(folder, 'small-claim.ferry');
-    const bytes = await readFile(good);
+  it.each(['compact', 'deflate'] as const)('stops decoding a %s entry at its recorded size (a bomb)', async (mode) => {
+    const path = join(folder, `small-claim-${mode}.ferry`);
+    const bytes = await readFile(packed[mode]);
     // In the path index, the record of content/index.html: length, name, kind 1 (page).
     const name = Buffer.from('content/index.html');
     const length = Buffer.alloc(2);
@@ -123,20 +126,20 @@ describe('the reader refuses bad bundles with a clear error', () => {
     await bundle.close();
   });
 
-  it('refuses an entry whose data does not inflate to its recorded size', async () => {
-    const path = join(folder, 'bomb.ferry');
-    const bytes = await readFile(good);
-    const bundle = await Bundle.open(good);
+  it.each(['compact', 'deflate'] as const)('refuses a %s entry whose data is not what it claims', async (mode) => {
+    const path = join(folder, `bomb-${mode}.ferry`);
+    const bytes = await readFile(packed[mode]);
+    const bundle = await Bundle.open(packed[mode]);
     const record = (await bundle.resolveContent('index.html'))!;
     await bundle.close();
-    // Overwrite the page's deflate stream with a stored block that claims other content.
+    // Overwrite the page's compressed data with zeros, which claim other content or none.
     const nameLength = bytes.readUInt16LE(record.locator.offset + 26);
     const dataStart = record.locator.offset + 30 + nameLength + bytes.readUInt16LE(record.locator.offset + 28);
     bytes.fill(0, dataStart, dataStart + record.locator.compressedSize);
     await writeFile(path, bytes);
     const damaged = await Bundle.open(path);
     const damagedRecord = (await damaged.resolveContent('index.html'))!;
-    await expect(damaged.read(damagedRecord)).rejects.toThrow();
+    await expect(damaged.read(damagedRecord)).rejects.toThrow(/index\.html" is damaged/);
     await damaged.close();
   });
 });

@@ -14,7 +14,8 @@ describe('ferry verify', () => {
   it('passes a good bundle and reports its size and entry count', async () => {
     const run = await runCli(['verify', good]);
     expect(run.code).toBe(0);
-    expect(run.stdout.toString()).toMatch(/click\.ferry: 80 entries, .*: OK/);
+    // 79 files of the sample and its data entries, the zstd dictionary among them.
+    expect(run.stdout.toString()).toMatch(/click\.ferry: 81 entries, .*: OK/);
   });
 
   it('lists links to pages the bundle lacks as warnings, and fails on them with --strict', async () => {
@@ -40,9 +41,18 @@ describe('ferry verify', () => {
     expect(run.stderr).toContain('verification failed at content/_static/click-logo.png');
   });
 
-  it('finds damage inside a deflated page too', async () => {
+  it('finds damage inside a zstd page too', async () => {
     const damaged = join(folder, 'damaged-page.ferry');
     await damageEntry(good, damaged, 'api.html');
+    const report = JSON.parse((await runCli(['verify', damaged, '--json'])).stdout.toString());
+    expect(report.ok).toBe(false);
+    expect(report.errors[0].entry).toBe('content/api.html');
+  });
+
+  it('finds damage inside a deflated page', async () => {
+    const deflated = await packSample(await tempFolder(), ['--compression', 'deflate']);
+    const damaged = join(folder, 'damaged-deflated-page.ferry');
+    await damageEntry(deflated, damaged, 'api.html');
     const report = JSON.parse((await runCli(['verify', damaged, '--json'])).stdout.toString());
     expect(report.ok).toBe(false);
     expect(report.errors[0].entry).toBe('content/api.html');

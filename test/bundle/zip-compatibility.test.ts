@@ -9,12 +9,12 @@ async function listFiles(folder: string): Promise<string[]> {
   return entries.filter((entry) => entry.isFile()).map((entry) => relative(folder, join(entry.parentPath, entry.name)));
 }
 
-describe('a bundle is a standard ZIP', () => {
+describe('a deflate bundle is a standard ZIP', () => {
   let folder: string;
   let bundle: string;
   beforeAll(async () => {
     folder = await tempFolder();
-    bundle = await packSample(folder);
+    bundle = await packSample(folder, ['--compression', 'deflate']);
   });
 
   it('passes unzip -t', () => {
@@ -42,6 +42,33 @@ describe('a bundle is a standard ZIP', () => {
       ]);
       expect(sha256(copy), file).toBe(sha256(original));
     }
+  });
+
+  it('is byte-identical when the same input is packed twice', async () => {
+    const again = await packSample(await tempFolder(), ['--compression', 'deflate']);
+    expect(sha256(await readFile(again))).toBe(sha256(await readFile(bundle)));
+  });
+});
+
+describe('a compact bundle is a ZIP that tools can list', () => {
+  let folder: string;
+  let bundle: string;
+  beforeAll(async () => {
+    folder = await tempFolder();
+    bundle = await packSample(folder);
+  });
+
+  it('lists in unzip and Python, with text as zstd (method 93) and its metadata readable', () => {
+    const script = [
+      'import sys, json, zipfile',
+      'z = zipfile.ZipFile(sys.argv[1])',
+      'methods = {i.filename: i.compress_type for i in z.infolist()}',
+      'print(methods["content/index.html"], methods["content/_images/click-logo.png"], methods["ferry.json"])',
+      'print(json.loads(z.read("ferry.json"))["compression"])',
+    ].join('\n');
+    const output = execFileSync('python3', ['-c', script, bundle], { encoding: 'utf8' }).trim().split('\n');
+    expect(output).toEqual(['93 0 8', 'compact']);
+    expect(execFileSync('unzip', ['-l', bundle], { encoding: 'utf8' })).toContain('content/index.html');
   });
 
   it('is byte-identical when the same input is packed twice', async () => {

@@ -61,9 +61,12 @@ describe('ferry update', () => {
     await runCli(['pack', '--kind', 'mediawiki', DUMP, '-o', join(folder, 'old.ferry')], {
       SOURCE_DATE_EPOCH: '1700000000',
     });
-    await runCli(['pack', '--kind', 'mediawiki', join(folder, 'new.xml'), '-o', join(folder, 'served', 'wiki.ferry')], {
-      SOURCE_DATE_EPOCH: '1700086400',
-    });
+    // The new edition reuses the old one's zstd dictionary, as a publisher of editions does.
+    const base = ['--base', join(folder, 'old.ferry')];
+    await runCli(
+      ['pack', '--kind', 'mediawiki', join(folder, 'new.xml'), '-o', join(folder, 'served', 'wiki.ferry'), ...base],
+      { SOURCE_DATE_EPOCH: '1700086400' },
+    );
     oldFile = join(folder, 'old.ferry');
     newFile = join(folder, 'served', 'wiki.ferry');
   });
@@ -162,7 +165,10 @@ describe('ferry update of a site with many pages', () => {
     const newFile = join(folder, 'served', 'site.ferry');
     const epoch = { SOURCE_DATE_EPOCH: '1700000000' };
     expect((await runCli(['pack', join(folder, 'old-site'), '-o', oldFile, '--name', 'site'], epoch)).code).toBe(0);
-    expect((await runCli(['pack', join(folder, 'new-site'), '-o', newFile, '--name', 'site'], epoch)).code).toBe(0);
+    const base = ['--base', oldFile];
+    expect(
+      (await runCli(['pack', join(folder, 'new-site'), '-o', newFile, '--name', 'site', ...base], epoch)).code,
+    ).toBe(0);
 
     const { Bundle } = await import('../../src/bundle/reader.js');
     const { diffBundles } = await import('../../src/distribute/diff.js');

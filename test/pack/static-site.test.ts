@@ -61,8 +61,8 @@ describe('packing a static site', () => {
     expect(logo?.locator.mediaType).toBe('image/png');
   });
 
-  it('deflates text and stores images as they are', async () => {
-    expect((await bundle.resolveContent('index.html'))?.locator.method).toBe(8);
+  it('compresses text with zstd by default and stores images as they are', async () => {
+    expect((await bundle.resolveContent('index.html'))?.locator.method).toBe(93);
     expect((await bundle.resolveContent('img/logo.png'))?.locator.method).toBe(0);
   });
 

@@ -2,7 +2,10 @@ import { IndexReader, type StoredRecord } from '../../src/bundle/index-reader.js
 import type { Manifest } from '../../src/bundle/manifest.js';
 import type { EntryReads } from '../../src/bundle/reader.js';
 import type { SearchableBundle } from '../../src/search/searcher.js';
-import { CONTENT_PREFIX, MANIFEST_NAME } from '../../src/bundle/names.js';
+import { CONTENT_PREFIX, DICTIONARY_NAME, MANIFEST_NAME } from '../../src/bundle/names.js';
+import { ZSTD_METHOD } from '../../src/bundle/precompressed-entries.js';
+import { decodeFrame } from '../../src/bundle/zstd-frame.js';
+import { zstdDecoder } from './zstd.js';
 import { localDataOffset } from '../../src/bundle/zip-tail.js';
 import { crc32 } from '../../src/bundle/crc32.js';
 import type { BlobSource } from './blob-source.js';
@@ -13,9 +16,9 @@ async function inflate(raw: Uint8Array<ArrayBuffer>): Promise<Uint8Array<ArrayBu
 }
 
 /** The same advice the command line gives: the copy on the stick is damaged, verify it and copy it again. */
-function damaged(source: BlobSource, record: StoredRecord): Error {
+function damaged(source: BlobSource, record: StoredRecord, why = 'its CRC-32 does not match'): Error {
   return new Error(
-    `${source.label}: "${record.name}" is damaged (its CRC-32 does not match). Run "ferry verify" on the bundle, then copy it again from a good source.`,
+    `${source.label}: "${record.name}" is damaged (${why}). Run "ferry verify" on the bundle, then copy it again from a good source.`,
   );
 }
 
@@ -24,12 +27,25 @@ function checked(source: BlobSource, record: StoredRecord, data: Uint8Array<Arra
   return data;
 }
 
-/** An entry's content, checked against its CRC-32: stored entries as they are, deflated ones inflated by the browser. */
-async function entryBytes(source: BlobSource, record: StoredRecord): Promise<Uint8Array<ArrayBuffer>> {
+/**
+ * An entry's content, checked against its CRC-32: stored entries as they are, deflated ones
+ * inflated by the browser, zstd ones decoded with the bundle's dictionary.
+ */
+async function entryBytes(
+  source: BlobSource,
+  record: StoredRecord,
+  dictionary: () => Promise<Uint8Array>,
+): Promise<Uint8Array<ArrayBuffer>> {
   const start = await localDataOffset(source, record.locator.offset, record.name);
   // A copy into its own ArrayBuffer, as Blob and the decompressor want.
   const raw = new Uint8Array(await source.read(start, record.locator.compressedSize));
   if (record.locator.method === 0) return checked(source, record, raw);
+  if (record.locator.method === ZSTD_METHOD) {
+    const [decode, words] = await Promise.all([zstdDecoder(), dictionary()]);
+    const result = decodeFrame(decode, raw, words, record.locator.size);
+    if ('why' in result) throw damaged(source, record, result.why);
+    return checked(source, record, new Uint8Array(result.data));
+  }
   const data = await inflate(raw).catch(() => {
     throw damaged(source, record);
   });
@@ -39,6 +55,7 @@ async function entryBytes(source: BlobSource, record: StoredRecord): Promise<Uin
 /** A bundle read in the browser: the same path index as the server, entries inflated by the browser. */
 export class BrowserBundle implements SearchableBundle {
   private readonly checkedInPlace = new Set<string>();
+  private dictionary: Promise<Uint8Array> | undefined;
 
   private constructor(
     private readonly source: BlobSource,
@@ -50,7 +67,8 @@ export class BrowserBundle implements SearchableBundle {
     const index = await IndexReader.open(source);
     const record = await index.resolve(MANIFEST_NAME);
     if (!record) throw new Error(`${source.label}: ferry.json is missing`);
-    const manifest = JSON.parse(new TextDecoder().decode(await entryBytes(source, record))) as Manifest;
+    const noDictionary = () => Promise.reject(new Error(`${source.label}: ferry.json is not readable`));
+    const manifest = JSON.parse(new TextDecoder().decode(await entryBytes(source, record, noDictionary))) as Manifest;
     return new BrowserBundle(source, index, manifest);
   }
 
@@ -96,6 +114,17 @@ export class BrowserBundle implements SearchableBundle {
   }
 
   bytes(record: StoredRecord): Promise<Uint8Array<ArrayBuffer>> {
-    return entryBytes(this.source, record);
+    return entryBytes(this.source, record, () => this.zstdDictionary());
+  }
+
+  /** A compact bundle's dictionary, read once, at its first zstd entry. */
+  private zstdDictionary(): Promise<Uint8Array> {
+    this.dictionary ??= this.index.resolve(DICTIONARY_NAME).then((record) => {
+      if (!record || record.locator.method !== 0) {
+        throw new Error(`${this.label}: it has zstd entries but no ${DICTIONARY_NAME}`);
+      }
+      return this.bytes(record);
+    });
+    return this.dictionary;
   }
 }
