@@ -16,6 +16,8 @@ export interface CentralRecord {
   /** The MS-DOS time and date fields, as stored. */
   dosTime: number;
   dosDate: number;
+  /** Unix mode in the high 16 bits (a symbolic link is 0o120000). */
+  externalAttributes: number;
 }
 
 /** Lets yauzl read through a ByteSource: its documented seam for custom storage. */
@@ -97,6 +99,7 @@ export async function forEachCentralRecord(source: ByteSource, visit: (record: C
         flags: pending.readUInt16LE(at + 8),
         dosTime: pending.readUInt16LE(at + 12),
         dosDate: pending.readUInt16LE(at + 14),
+        externalAttributes: pending.readUInt32LE(at + 38),
       });
       count++;
       at = recordEnd;

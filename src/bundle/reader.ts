@@ -12,7 +12,7 @@ import { IndexReader, type StoredRecord } from './index-reader.js';
 import { CONTENT_PREFIX, DICTIONARY_NAME, MANIFEST_NAME } from './names.js';
 import { EntryKind, type IndexHeader, type IndexRecord } from './path-index.js';
 import { TaskLimit } from './task-limit.js';
-import { localDataOffset } from './zip-tail.js';
+import { entryDataOffset } from './entry-data.js';
 import { ZSTD_METHOD } from './precompressed-entries.js';
 import { decompressWithDictionary, loadZstd } from './zstd.js';
 
@@ -93,6 +93,8 @@ export class Bundle {
       throw new FerryError('BUNDLE_CORRUPT', `${label}: ferry.json is missing.`);
     }
     bundle.manifest = parseManifest(await bundle.read(manifestRecord), label);
+    // Compiling the decoder takes some 20 ms: begun now, it is ready when the first page is asked for.
+    if (bundle.manifest.compression === 'compact') loadZstd().catch(() => undefined);
     return bundle;
   }
 
@@ -175,7 +177,7 @@ export class Bundle {
 
   /** Where the entry's data starts, after checking that its local header is the entry's. */
   private async dataOffset(record: StoredRecord): Promise<number> {
-    const start = await localDataOffset(this.source, record.locator.offset, record.name);
+    const start = await entryDataOffset(this.source, record, (name) => this.lookup(name));
     if (start + record.locator.compressedSize > this.source.size) {
       throw new FerryError('BUNDLE_CORRUPT', `${this.label}: "${record.name}" runs past the end of the file.`);
     }

@@ -5,6 +5,7 @@ import { linksOf, resolveLink } from '../pack/rewrite-links.js';
 import { listShards } from '../search/shard-list.js';
 import { readCentralDirectory, type CentralRecord } from './central-directory.js';
 import { contentDigest, type DigestLine } from './digest.js';
+import { sameLocator } from './entry-data.js';
 import { CONTENT_PREFIX, INDEX_NAME, nameProblem, splitFragment } from './names.js';
 import { EntryKind, type IndexRecord } from './path-index.js';
 import { Bundle } from './reader.js';
@@ -72,6 +73,22 @@ function stored(record: IndexRecord): record is Exclude<IndexRecord, { kind: Ent
   return record.kind !== EntryKind.Redirect;
 }
 
+const SYMBOLIC_LINK = 0o120000;
+
+function isLink(entry: CentralRecord): boolean {
+  return ((entry.externalAttributes >>> 16) & 0o170000) === SYMBOLIC_LINK;
+}
+
+/** A copy: its ZIP entry is a link, its record the locator of the entry it copies (FORMAT.md §4.2). */
+function isCopy(
+  record: Exclude<IndexRecord, { kind: EntryKind.Redirect }>,
+  atOffset: Map<number, CentralRecord>,
+  byName: Map<string, IndexRecord>,
+): boolean {
+  const first = byName.get(atOffset.get(record.locator.offset)?.name ?? '');
+  return first !== undefined && first !== record && stored(first) && sameLocator(first.locator, record.locator);
+}
+
 /** The central directory and the path index must describe the same entries, without overlaps. */
 async function checkStructure(bundle: Bundle, records: IndexRecord[], report: VerifyReport): Promise<void> {
   const central = await readCentralDirectory(bundle.source);
@@ -85,9 +102,12 @@ async function checkStructure(bundle: Bundle, records: IndexRecord[], report: Ve
       report.errors.push({ check: 'structure', entry: entry.name, message: 'the entry is encrypted' });
     seen.set(entry.name, entry);
   }
+  const byName = new Map(records.map((record) => [record.name, record]));
+  const atOffset = new Map(central.map((entry) => [entry.offset, entry]));
   for (const record of records.filter(stored)) {
     const entry = seen.get(record.name);
     const locator = record.locator;
+    if (entry && isLink(entry) && isCopy(record, atOffset, byName)) continue;
     if (!entry) {
       report.errors.push({ check: 'structure', entry: record.name, message: 'in the path index but not in the ZIP' });
     } else if (

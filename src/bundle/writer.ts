@@ -20,6 +20,7 @@ import {
   splitSortable,
   type StoredKind,
 } from './path-index.js';
+import { IdenticalContents } from './identical-contents.js';
 import { acceptPrecompressed, ZSTD_METHOD } from './precompressed-entries.js';
 import { spillCentralDirectory, type WrittenEntry } from './spill-central-directory.js';
 import { trackTempFile, untrackTempFile } from './temp-files.js';
@@ -44,6 +45,8 @@ interface PendingEntry {
   mediaType: string;
   /** SHA-256 of the content, or the hash still taking a stream's bytes. */
   sha256: Buffer | Hash;
+  /** A copy's symbolic link, whose record IdenticalContents makes. */
+  link?: true;
 }
 
 export interface NewEntry {
@@ -101,6 +104,7 @@ export class BundleWriter {
   private readonly mtime: Date;
   private readonly temporaryFiles = new Set<string>();
   private readonly precompressed = acceptPrecompressed(this.archive);
+  private readonly identical = new IdenticalContents();
   private dictionary: Buffer | undefined;
   /** Entries held until the dictionary is built from them ('from-first-entries'). */
   private sampling: { entries: NewEntry[]; textBytes: number } | undefined;
@@ -207,6 +211,9 @@ export class BundleWriter {
     }
     const { name, data, kind, mediaType, compress } = entry;
     const sha256 = createHash('sha256').update(data).digest();
+    // A file the same as one added before is a symbolic link to it in the ZIP (FORMAT.md §4.2).
+    const first = this.identical.firstOf(name, kind, sha256, mediaType, data.length);
+    if (first !== undefined) return this.appendLink(name, first);
     if (this.dictionary && isZstdCandidate(entry)) {
       const frame = compressWithDictionary(data, this.dictionary, ZSTD_LEVEL);
       // What zstd cannot shrink is stored, as deflate's header would only add bytes.
@@ -243,10 +250,30 @@ export class BundleWriter {
     this.pending.push(entry);
     this.archive.append(data, { name: entry.name, date: this.mtime, mode: 0o644, store });
     this.appended++;
+    await this.roomForMore();
+  }
+
+  private async roomForMore(): Promise<void> {
     while (this.appended - this.processed > MAX_PENDING_ENTRIES && !this.failure) {
       await new Promise<void>((resolve) => this.waiters.push(resolve));
     }
     if (this.failure) throw this.failure;
+  }
+
+  /** A symbolic link from `name` to `target`, by a path relative to its folder, as a copy of a site would have. */
+  private async appendLink(name: string, target: string): Promise<void> {
+    assertValidName(name);
+    const from = name.split('/').slice(0, -1);
+    const to = target.split('/');
+    let common = 0;
+    while (common < from.length && common < to.length - 1 && from[common] === to[common]) common++;
+    const relative = [...from.slice(common).map(() => '..'), ...to.slice(common)].join('/');
+    this.pending.push({ name, kind: EntryKind.Asset, mediaType: '', sha256: Buffer.alloc(0), link: true });
+    // As append, not archive.symlink, which would stamp the time of packing on it.
+    const link = { name, date: this.mtime, mode: 0o644, store: true, type: 'symlink', linkname: relative };
+    this.archive.append(Buffer.from(relative), link as archiver.ZipEntryData);
+    this.appended++;
+    await this.roomForMore();
   }
 
   /** An entry is complete in the ZIP: its index record can be made. */
@@ -258,10 +285,12 @@ export class BundleWriter {
         `internal: the archive wrote "${written.name}" (method ${written.method}) where "${entry?.name}" was added`,
       );
     }
+    if (entry.link) return;
     const sha256 = Buffer.isBuffer(entry.sha256) ? entry.sha256 : entry.sha256.digest();
     const locator = { ...written, method: written.method, mediaType: entry.mediaType, sha256 };
     const record = { name: entry.name, kind: entry.kind, locator };
     this.records.add(sortableRecord(record, this.mediaTypes.get(entry.mediaType)!));
+    this.identical.located(entry.name, locator);
   }
 
   /** Adds ferry.json: call it last, after contentDigest() has been taken for it. */
@@ -283,6 +312,9 @@ export class BundleWriter {
       await new Promise<void>((resolve) => this.waiters.push(resolve));
     }
     if (this.failure) throw this.failure;
+    for (const copy of this.identical.takeCopies()) {
+      this.records.add(sortableRecord(copy, this.mediaTypes.get(copy.locator.mediaType)!));
+    }
   }
 
   /** The index records in name order; two with one name are an error. */

@@ -1,6 +1,7 @@
 import { spreadSample } from '../bundle/dictionary-builder.js';
 import { createManifest, type Compression } from '../bundle/manifest.js';
-import { DICTIONARY_NAME, MANIFEST_NAME } from '../bundle/names.js';
+import { DICTIONARY_NAME, INDEX_NAME, MANIFEST_NAME } from '../bundle/names.js';
+import { readCentralDirectory } from '../bundle/central-directory.js';
 import { EntryKind } from '../bundle/path-index.js';
 import { Bundle, type StoredRecord } from '../bundle/reader.js';
 import { BundleWriter } from '../bundle/writer.js';
@@ -20,6 +21,9 @@ export interface ConvertOptions {
   onProgress?: (progress: PackProgress) => void;
   onWarning?: (message: string) => void;
 }
+
+/** Entries the writer makes again itself. */
+const NOT_CARRIED = new Set([MANIFEST_NAME, DICTIONARY_NAME, INDEX_NAME]);
 
 /** As a pack decides it: pages and text assets compressed; search, titles and the illustration stored. */
 function compressed(record: StoredRecord): boolean {
@@ -47,15 +51,19 @@ export async function convertBundle(options: ConvertOptions): Promise<{ bytes: n
   const input = await Bundle.open(options.input);
   let writer: BundleWriter | undefined;
   try {
-    const stored: StoredRecord[] = [];
+    const byName = new Map<string, StoredRecord>();
     const redirects: { name: string; target: string }[] = [];
     for await (const record of input.records()) {
       if (record.kind === EntryKind.Redirect) redirects.push(record);
-      else if (record.name !== MANIFEST_NAME && record.name !== DICTIONARY_NAME) stored.push(record);
+      else byName.set(record.name, record);
     }
+    // The order the pack wrote them in: the ZIP's, where a copy is a link at its own place.
+    const central = (await readCentralDirectory(input.source)).sort((a, b) => a.offset - b.offset);
+    const stored = central
+      .filter((entry) => !NOT_CARRIED.has(entry.name))
+      .map((entry) => byName.get(entry.name))
+      .filter((record) => record !== undefined);
     if (stored.length === 0) throw new FerryError('INPUT_INVALID', `${input.label} has no entries to convert.`);
-    // The order they were written in, which is the order of their offsets.
-    stored.sort((a, b) => a.locator.offset - b.locator.offset);
     const text = stored.filter((record) => compressed(record) && record.locator.size <= ZSTD_ENTRY_LIMIT);
     const own = await input.resolve(DICTIONARY_NAME);
     const dictionary = await chooseDictionary(

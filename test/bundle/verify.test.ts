@@ -32,13 +32,24 @@ describe('ferry verify', () => {
 
   it('names the damaged entry and exits non-zero', async () => {
     const damaged = join(folder, 'damaged.ferry');
-    await damageEntry(good, damaged, '_static/click-logo.png');
+    await damageEntry(good, damaged, '_static/click-icon.png');
     const run = await runCli(['verify', damaged]);
     expect(run.code).toBe(1);
     expect(run.stdout.toString()).toContain(
-      'error: content/_static/click-logo.png: CRC-32 does not match: the data is damaged',
+      'error: content/_static/click-icon.png: CRC-32 does not match: the data is damaged',
     );
-    expect(run.stderr).toContain('verification failed at content/_static/click-logo.png');
+    expect(run.stderr).toContain('verification failed at content/_static/click-icon.png');
+  });
+
+  it('names every name of a file stored once when its data is damaged', async () => {
+    // The sample holds the same logo at _images/ and _static/: the second is a copy of the first.
+    const damaged = join(folder, 'damaged-shared.ferry');
+    await damageEntry(good, damaged, '_images/click-logo.png');
+    const report = JSON.parse((await runCli(['verify', damaged, '--json'])).stdout.toString());
+    expect(report.errors.map((error: { entry: string }) => error.entry)).toEqual([
+      'content/_images/click-logo.png',
+      'content/_static/click-logo.png',
+    ]);
   });
 
   it('finds damage inside a zstd page too', async () => {

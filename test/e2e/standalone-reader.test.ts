@@ -79,7 +79,8 @@ describe('the standalone reader, opened from file:// in Chromium', () => {
   it('opens a 1 GB bundle without its size showing in the page memory', async () => {
     const folder = await tempFolder();
     const large = join(folder, 'large.ferry');
-    const block = Buffer.alloc(64 * 1024 * 1024, 7);
+    // A different block each time: identical ones would be stored once.
+    const blockOf = (i: number) => Buffer.alloc(64 * 1024 * 1024, i);
     await writeSyntheticBundle(large, 'large', 17, (i) =>
       i === 0
         ? {
@@ -91,7 +92,7 @@ describe('the standalone reader, opened from file:// in Chromium', () => {
           }
         : {
             name: `content/blob-${i}.bin`,
-            data: block,
+            data: blockOf(i),
             kind: EntryKind.Asset,
             mediaType: 'application/octet-stream',
             compress: false,

@@ -6,7 +6,8 @@ import { CONTENT_PREFIX, DICTIONARY_NAME, MANIFEST_NAME } from '../../src/bundle
 import { ZSTD_METHOD } from '../../src/bundle/precompressed-entries.js';
 import { decodeFrame } from '../../src/bundle/zstd-frame.js';
 import { zstdDecoder } from './zstd.js';
-import { localDataOffset } from '../../src/bundle/zip-tail.js';
+import { entryDataOffset } from '../../src/bundle/entry-data.js';
+import type { IndexRecord } from '../../src/bundle/path-index.js';
 import { crc32 } from '../../src/bundle/crc32.js';
 import type { BlobSource } from './blob-source.js';
 
@@ -34,14 +35,14 @@ function checked(source: BlobSource, record: StoredRecord, data: Uint8Array<Arra
 async function entryBytes(
   source: BlobSource,
   record: StoredRecord,
-  dictionary: () => Promise<Uint8Array>,
+  bundle: { dictionary(): Promise<Uint8Array>; lookup(name: string): Promise<IndexRecord | undefined> },
 ): Promise<Uint8Array<ArrayBuffer>> {
-  const start = await localDataOffset(source, record.locator.offset, record.name);
+  const start = await entryDataOffset(source, record, (name) => bundle.lookup(name));
   // A copy into its own ArrayBuffer, as Blob and the decompressor want.
   const raw = new Uint8Array(await source.read(start, record.locator.compressedSize));
   if (record.locator.method === 0) return checked(source, record, raw);
   if (record.locator.method === ZSTD_METHOD) {
-    const [decode, words] = await Promise.all([zstdDecoder(), dictionary()]);
+    const [decode, words] = await Promise.all([zstdDecoder(), bundle.dictionary()]);
     const result = decodeFrame(decode, raw, words, record.locator.size);
     if ('why' in result) throw damaged(source, record, result.why);
     return checked(source, record, new Uint8Array(result.data));
@@ -67,8 +68,11 @@ export class BrowserBundle implements SearchableBundle {
     const index = await IndexReader.open(source);
     const record = await index.resolve(MANIFEST_NAME);
     if (!record) throw new Error(`${source.label}: ferry.json is missing`);
-    const noDictionary = () => Promise.reject(new Error(`${source.label}: ferry.json is not readable`));
-    const manifest = JSON.parse(new TextDecoder().decode(await entryBytes(source, record, noDictionary))) as Manifest;
+    const opening = {
+      dictionary: () => Promise.reject(new Error(`${source.label}: ferry.json is not readable`)),
+      lookup: (name: string) => index.lookup(name),
+    };
+    const manifest = JSON.parse(new TextDecoder().decode(await entryBytes(source, record, opening))) as Manifest;
     return new BrowserBundle(source, index, manifest);
   }
 
@@ -99,7 +103,7 @@ export class BrowserBundle implements SearchableBundle {
    */
   async randomAccess(record: StoredRecord): Promise<EntryReads> {
     const { size, method } = record.locator;
-    const start = await localDataOffset(this.source, record.locator.offset, record.name);
+    const start = await entryDataOffset(this.source, record, (name) => this.index.lookup(name));
     const whole = method === 0 ? undefined : await this.read(record);
     if (!whole && !this.checkedInPlace.has(record.name)) {
       await this.bytes(record);
@@ -114,7 +118,10 @@ export class BrowserBundle implements SearchableBundle {
   }
 
   bytes(record: StoredRecord): Promise<Uint8Array<ArrayBuffer>> {
-    return entryBytes(this.source, record, () => this.zstdDictionary());
+    return entryBytes(this.source, record, {
+      dictionary: () => this.zstdDictionary(),
+      lookup: (name) => this.index.lookup(name),
+    });
   }
 
   /** A compact bundle's dictionary, read once, at its first zstd entry. */
