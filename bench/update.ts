@@ -90,7 +90,7 @@ async function measure(id: string, percent: number): Promise<Record<string, unkn
   }
 
   const name = id.replace(/\W/g, '_');
-  const pack = (site: string, output: string, epoch: string) =>
+  const pack = (site: string, output: string, epoch: string, extra: string[] = []) =>
     measureCommand('env', [
       `SOURCE_DATE_EPOCH=${epoch}`,
       'node',
@@ -103,12 +103,14 @@ async function measure(id: string, percent: number): Promise<Record<string, unkn
       name,
       '--language',
       language,
+      ...extra,
     ]);
   log(`${id}: packing the old and the new edition`);
   const oldBundle = join(folder, 'old.ferry');
   const newBundle = join(folder, 'served', 'new.ferry');
   pack(html, oldBundle, '1700000000');
-  pack(edited, newBundle, '1700086400');
+  // As a publisher of editions does: the new one reuses the old one's compression dictionary.
+  pack(edited, newBundle, '1700086400', ['--base', oldBundle]);
   const index = await indexChange(oldBundle, newBundle);
   const size = await indexSize(newBundle);
 

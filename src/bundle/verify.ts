@@ -6,7 +6,7 @@ import { listShards } from '../search/shard-list.js';
 import { readCentralDirectory, type CentralRecord } from './central-directory.js';
 import { contentDigest, type DigestLine } from './digest.js';
 import { sameLocator } from './entry-data.js';
-import { CONTENT_PREFIX, INDEX_NAME, nameProblem, splitFragment } from './names.js';
+import { CONTENT_PREFIX, DICTIONARY_NAME, INDEX_NAME, nameProblem, splitFragment } from './names.js';
 import { EntryKind, type IndexRecord } from './path-index.js';
 import { Bundle } from './reader.js';
 import { localDataOffset } from './zip-tail.js';
@@ -150,7 +150,10 @@ async function checkContent(
   report: VerifyReport,
   onProgress?: (done: number, total: number) => void,
 ): Promise<void> {
-  const entries = records.filter(stored);
+  // The zstd dictionary first: when it is damaged, it is the one entry to name, not each page.
+  const entries = records
+    .filter(stored)
+    .sort((a, b) => Number(b.name === DICTIONARY_NAME) - Number(a.name === DICTIONARY_NAME));
   for (const [done, record] of entries.entries()) {
     onProgress?.(done, entries.length);
     const damaged = () =>

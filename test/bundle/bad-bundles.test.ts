@@ -185,3 +185,31 @@ describe('bundles of format version 1', () => {
     }
   });
 });
+
+describe('bundles of format version 3, packed before compact compression', () => {
+  const v3 = join(REPO, 'test/fixtures/format-3/click-v3.ferry');
+
+  it('still open, read, search, verify and convert', async () => {
+    const bundle = await Bundle.open(v3);
+    try {
+      expect(bundle.manifest.version).toBe(3);
+      expect(bundle.manifest.compression).toBeUndefined();
+      const page = (await bundle.resolveContent('license.html'))!;
+      expect(page.locator.method).toBe(8);
+      expect((await bundle.read(page)).toString()).toContain('BSD');
+      expect((await new BundleSearcher(bundle).search('license')).hits[0]?.path).toBe('license.html');
+    } finally {
+      await bundle.close();
+    }
+    expect((await runCli(['verify', v3])).code).toBe(0);
+    const compact = join(await tempFolder(), 'compact.ferry');
+    expect((await runCli(['convert', v3, compact, '--compression', 'compact'])).code).toBe(0);
+    const converted = await Bundle.open(compact);
+    try {
+      expect(converted.manifest.compression).toBe('compact');
+      expect((await converted.read((await converted.resolveContent('license.html'))!)).toString()).toContain('BSD');
+    } finally {
+      await converted.close();
+    }
+  });
+});

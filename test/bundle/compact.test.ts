@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { Bundle } from '../../src/bundle/reader.js';
-import { packSample, runCli, SAMPLE_SITE, serveLibrary, sha256, tempFolder } from '../helpers.js';
+import { damageEntry, packSample, runCli, SAMPLE_SITE, serveLibrary, sha256, tempFolder } from '../helpers.js';
 
 /** The body as it crosses the network (fetch would undo gzip). */
 function get(url: string, encoding: string): Promise<{ encoding: string | undefined; body: Buffer }> {
@@ -67,6 +67,24 @@ describe('compact bundles (zstd with a dictionary)', () => {
     } finally {
       await Promise.all([one.close(), two.close()]);
     }
+  });
+
+  it('refuse every zstd page of a bundle whose dictionary is damaged, naming the dictionary', async () => {
+    const damaged = join(folder, 'damaged-dictionary.ferry');
+    await damageEntry(compact, damaged, 'ferry/zstd-dictionary', 1000);
+    const bundle = await Bundle.open(damaged);
+    try {
+      const page = (await bundle.resolveContent('api.html'))!;
+      await expect(bundle.read(page)).rejects.toThrow(/"ferry\/zstd-dictionary" is damaged.*ferry verify/);
+      // Stored files do not need it and still read.
+      const logo = (await bundle.resolveContent('_images/click-logo.png'))!;
+      expect((await bundle.read(logo)).length).toBe(logo.locator.size);
+    } finally {
+      await bundle.close();
+    }
+    const report = JSON.parse((await runCli(['verify', damaged, '--json'])).stdout.toString());
+    expect(report.ok).toBe(false);
+    expect(report.errors[0].entry).toBe('ferry/zstd-dictionary');
   });
 
   it('convert to the deflate bundle a pack makes, byte for byte, and back to a readable compact one', async () => {
