@@ -3,11 +3,10 @@ import { VERSION } from '../version.js';
 
 /**
  * Version 2 checksums the path index; version 3 stores term counts in the search shards and
- * scores at query time; version 4 adds zstd entries, so only compact bundles are version 4 and
- * deflated ones stay readable by a ferry of version 3 (FORMAT.md §9). Older bundles are still read.
+ * scores at query time; version 4 adds zstd entries, copies stored once and deflated postings
+ * (FORMAT.md §9). Older bundles are still read.
  */
 export const FORMAT_VERSION = 4;
-const DEFLATE_FORMAT_VERSION = 3;
 const READABLE_VERSIONS = [1, 2, 3, 4];
 
 /** How text entries are compressed: deflate, which any unzip tool reads, or zstd with a dictionary. */
@@ -71,8 +70,7 @@ export function basicMetadata(name: string, title: string, date: string): Bundle
 
 /** A manifest of the current format version, made by this ferry. */
 export function createManifest(fields: Omit<Manifest, 'format' | 'version' | 'generator'>): Manifest {
-  const version = fields.compression === 'compact' ? FORMAT_VERSION : DEFLATE_FORMAT_VERSION;
-  return { format: 'ferry', version, generator: `ferry ${VERSION}`, ...fields };
+  return { format: 'ferry', version: FORMAT_VERSION, generator: `ferry ${VERSION}`, ...fields };
 }
 
 /** Parses ferry.json and checks the fields a reader relies on (FORMAT.md §3). */

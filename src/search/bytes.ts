@@ -32,6 +32,13 @@ export class ByteWriter {
     this.length = this.buffer.writeUInt32LE(value, this.length);
   }
 
+  /** Bytes as they are. */
+  raw(bytes: Buffer): void {
+    this.room(bytes.length);
+    bytes.copy(this.buffer, this.length);
+    this.length += bytes.length;
+  }
+
   /** A UTF-8 string after its byte length as a varint. */
   string(text: string | Buffer): void {
     const bytes = typeof text === 'string' ? Buffer.from(text, 'utf8') : text;

@@ -1,7 +1,7 @@
 import type lunr from 'lunr';
 import { analyse, FIELDS, type AnalysedDocument, type SearchDocument } from './analyse.js';
 import { createBuilder, termPrefix } from './pipelines.js';
-import { encodeShard } from './shard-format.js';
+import { encodeShard } from './shard-encoder.js';
 import { shardIdName, type SearchStats } from './search-stats.js';
 import { hash32 } from './term-hash.js';
 

@@ -10,19 +10,25 @@ import {
   SHARD_HEADER_SIZE,
   SHARD_MAGIC,
   SHARD_MAGIC_V1,
+  SHARD_MAGIC_V2,
   readShardHeader,
   type ShardDocument,
 } from './shard-format.js';
 import { ShardReaderV1 } from './shard-reader-v1.js';
 import { hash32 } from './term-hash.js';
 import { LruMap } from '../lru.js';
+import { inflateExactly } from './inflate.js';
 
 export interface TermInfo {
   term: string;
   /** Pages of the shard that have the term. */
   documents: number;
+  /** Where its postings are: in the shard (version 2), or in its block's inflated postings (version 3). */
   offset: number;
   length: number;
+  /** Version 3: its term block, and the inflated size of that block's postings. */
+  block?: number;
+  blockPostings?: number;
   /** The one posting of a term on one page, which its entry holds. */
   single?: PageCounts;
 }
@@ -55,7 +61,7 @@ export async function openShard(source: EntryReads): Promise<SearchShard> {
   if (source.size < 8) throw new FerryError('BUNDLE_CORRUPT', `${source.label}: the search shard is cut short.`);
   const magic = await source.read(0, 8);
   if (magic.equals(SHARD_MAGIC_V1)) return ShardReaderV1.open(source);
-  return ShardReader.open(source);
+  return ShardReader.open(source, magic.equals(SHARD_MAGIC_V2) ? SHARD_MAGIC_V2 : SHARD_MAGIC);
 }
 
 /** Per open shard: a thousand open shards keep at most some 10 MB of these. */
@@ -67,7 +73,9 @@ interface Block {
   key: number;
   offset: number;
   end: number;
+  /** Where its postings start and end: deflated together from version 3. */
   postings: number;
+  postingsEnd: number;
 }
 
 /**
@@ -80,6 +88,8 @@ export class ShardReader implements SearchShard {
 
   private constructor(
     private readonly source: EntryReads,
+    /** Version 3: each block's postings are deflated together. */
+    private readonly deflated: boolean,
     readonly documentCount: number,
     private readonly docOffsetsOffset: number,
     private readonly blocks: Block[],
@@ -88,9 +98,9 @@ export class ShardReader implements SearchShard {
     private readonly priors: Uint8Array,
   ) {}
 
-  static async open(source: EntryReads): Promise<ShardReader> {
+  static async open(source: EntryReads, magic: Buffer = SHARD_MAGIC): Promise<ShardReader> {
     const corrupt = (why: string) => new FerryError('BUNDLE_CORRUPT', `${source.label}: ${why}.`);
-    const header = await readShardHeader(source, SHARD_MAGIC, SHARD_HEADER_SIZE);
+    const header = await readShardHeader(source, magic, SHARD_HEADER_SIZE);
     const documentCount = header.readUInt32LE(8);
     const blockCount = header.readUInt32LE(16);
     const termBlocksOffset = header.readUInt32LE(20);
@@ -113,7 +123,11 @@ export class ShardReader implements SearchShard {
       starts.push({ key: table.uint32(), offset: table.uint32(), postings: table.uint32() });
     }
     const blocksEnd = table.uint32();
-    const blocks = starts.map((start, i) => ({ ...start, end: starts[i + 1]?.offset ?? blocksEnd }));
+    const blocks = starts.map((start, i) => ({
+      ...start,
+      end: starts[i + 1]?.offset ?? blocksEnd,
+      postingsEnd: starts[i + 1]?.postings ?? termBlocksOffset,
+    }));
     const inOrder = blocks.every(
       (block, i) =>
         (i === 0 || block.key >= blocks[i - 1]!.key) &&
@@ -121,7 +135,8 @@ export class ShardReader implements SearchShard {
         block.offset <= block.end &&
         block.end <= normsOffset &&
         block.postings >= SHARD_HEADER_SIZE &&
-        block.postings <= termBlocksOffset,
+        block.postings <= block.postingsEnd &&
+        block.postingsEnd <= termBlocksOffset,
     );
     if (!inOrder || blocksEnd !== normsOffset) throw corrupt('the search shard block table is damaged');
 
@@ -132,7 +147,8 @@ export class ShardReader implements SearchShard {
       for (let field = 0; field < FIELDS.length; field++) lengths[doc * FIELDS.length + field] = norms.varint();
       priors[doc] = norms.byte();
     }
-    return new ShardReader(source, documentCount, docOffsetsOffset, blocks, lengths, priors);
+    const deflated = magic.equals(SHARD_MAGIC);
+    return new ShardReader(source, deflated, documentCount, docOffsetsOffset, blocks, lengths, priors);
   }
 
   /** The term's entry; recent lookups, found or not, are kept: people search the same words. */
@@ -153,8 +169,10 @@ export class ShardReader implements SearchShard {
     if (!block) return undefined;
     const bytes = await this.source.read(block.offset, block.end - block.offset);
     const reader = new ByteReader(bytes, this.source.label);
-    let offset = block.postings;
+    // Version 3 counts from the start of the block's inflated postings, version 2 from the shard's.
+    let offset = this.deflated ? 0 : block.postings;
     let current = block.key;
+    let found: TermInfo | undefined;
     while (!reader.done) {
       current += reader.varint();
       const head = reader.varint();
@@ -170,14 +188,21 @@ export class ShardReader implements SearchShard {
       } else {
         length = reader.varint();
       }
-      if (current === key) {
-        if (offset + length > this.source.size) throw this.corrupt(`the postings of "${term}" run past its end`);
-        return single ? { term, documents, offset, length, single } : { term, documents, offset, length };
+      if (current === key && !found) {
+        found = single ? { term, documents, offset, length, single } : { term, documents, offset, length };
+        if (!this.deflated) break;
       }
-      if (current > key) return undefined;
+      if (current > key && !this.deflated) break;
       offset += length;
     }
-    return undefined;
+    if (!found) return undefined;
+    if (!this.deflated) {
+      if (found.offset + found.length > this.source.size)
+        throw this.corrupt(`the postings of "${term}" run past its end`);
+      return found;
+    }
+    // The whole block is read to learn its postings' inflated size, a bound for inflating them.
+    return { ...found, block: low - 1, blockPostings: offset };
   }
 
   async scoredPostings(
@@ -211,8 +236,20 @@ export class ShardReader implements SearchShard {
   }
 
   /** A term's postings; the most recent are kept, the ones a common word brings back every time. */
-  private postingsOf(info: TermInfo): Promise<Buffer> {
-    return this.recentPostings.remember(info.offset, () => this.source.read(info.offset, info.length));
+  private async postingsOf(info: TermInfo): Promise<Buffer> {
+    if (info.block === undefined) {
+      return this.recentPostings.remember(info.offset, () => this.source.read(info.offset, info.length));
+    }
+    const block = this.blocks[info.block]!;
+    const size = info.blockPostings!;
+    const inflated = await this.recentPostings.remember(block.postings, async () => {
+      const deflated = await this.source.read(block.postings, block.postingsEnd - block.postings);
+      return inflateExactly(deflated, size).catch((error: Error) => {
+        throw this.corrupt(`the postings of a term block are damaged (${error.message})`);
+      });
+    });
+    if (info.offset + info.length > inflated.length) throw this.corrupt(`the postings of "${info.term}" are damaged`);
+    return inflated.subarray(info.offset, info.offset + info.length);
   }
 
   prior(doc: number): number {

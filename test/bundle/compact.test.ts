@@ -38,7 +38,7 @@ describe('compact bundles (zstd with a dictionary)', () => {
       expect(small.source.size).toBeLessThan(large.source.size * 0.95);
       expect(small.manifest.compression).toBe('compact');
       expect(small.manifest.version).toBe(4);
-      expect(large.manifest.version).toBe(3);
+      expect(large.manifest.version).toBe(4);
       expect(small.manifest.contentDigest).toBe(large.manifest.contentDigest);
     } finally {
       await Promise.all([small.close(), large.close()]);

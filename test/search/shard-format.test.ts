@@ -90,6 +90,20 @@ describe('search shards', () => {
     await expect(shard.term('unicod')).rejects.toThrow(/cut short or damaged|run past|damaged/);
   });
 
+  it('deflate their postings a term block at a time, and refuse a damaged block by name', async () => {
+    const bytes = oneShard(await samplePages());
+    expect(bytes.subarray(0, 8).toString('latin1')).toBe('FRYSHD3\0');
+    // Every deflated block hit: a term on many pages reads one of them.
+    const damaged = Buffer.from(bytes);
+    for (let i = 40; i < damaged.readUInt32LE(20); i += 7) damaged[i] = damaged[i]! ^ 0x5a;
+    const broken = await ShardReader.open(memoryReads(damaged));
+    const option = (await broken.term('option'))!;
+    expect(option.documents).toBeGreaterThan(1);
+    await expect(broken.scoredPostings(option, 1, { averages: [1, 1, 1] }, () => undefined)).rejects.toThrow(
+      /postings of a term block are damaged/,
+    );
+  });
+
   it('keep their bounds and names across editions: an edited or added page changes only the shard it is in', () => {
     const pages = manyPages(400);
     const before = buildShards(pages, 'eng', 20_000).shards;
