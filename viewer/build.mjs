@@ -20,9 +20,9 @@ const browserLanguage = {
         ? { path: new URL('reader/language.ts', import.meta.url).pathname }
         : undefined,
     );
-    // Search shards are inflated with the browser's own DecompressionStream, not node:zlib.
+    // Search shards and titles are inflated with the browser's own DecompressionStream, not node:zlib.
     builder.onResolve({ filter: /^\.\/inflate\.js$/ }, (args) =>
-      args.importer.replace(/\\/g, '/').endsWith('src/search/shard-reader.ts')
+      args.importer.replace(/\\/g, '/').includes('src/search/')
         ? { path: new URL('reader/inflate.ts', import.meta.url).pathname }
         : undefined,
     );

@@ -25,6 +25,8 @@ export interface BlockedLayout {
    * the CRC-32 of the head and the table: what a reader reads at open, and each block it reads.
    */
   checksums?: boolean;
+  /** Turns a block's records into its stored bytes (deflates them); the table then gives stored lengths. */
+  encodeBlock?: (records: Buffer) => Buffer;
 }
 
 const OUTPUT_BYTES = 1024 * 1024;
@@ -80,6 +82,7 @@ class ByteList {
  * first pass over the records keeps only the block table (one key per block).
  */
 export function* blockedLayout(layout: BlockedLayout): Generator<Buffer> {
+  if (layout.encodeBlock) return yield* encodedBlocks(layout, layout.encodeBlock);
   const table = new ByteList();
   let recordCount = 0;
   let offset = layout.headLength;
@@ -123,6 +126,45 @@ export function* blockedLayout(layout: BlockedLayout): Generator<Buffer> {
   }
   if (written !== recordCount) throw new Error('internal: the records changed between the two passes');
   if (used > 0) yield out.subarray(0, used);
+  yield table.contents();
+  if (layout.checksums) {
+    const checksum = Buffer.alloc(4);
+    checksum.writeUInt32LE(crc32(table.contents(), crc32(head)));
+    yield checksum;
+  }
+}
+
+/** Blocks held whole and encoded, then stored: for lists whose blocks are deflated. */
+function* encodedBlocks(layout: BlockedLayout, encode: (records: Buffer) => Buffer): Generator<Buffer> {
+  const eachBlock = function* (): Generator<{ key: Buffer; stored: Buffer; count: number }> {
+    let pending: Buffer[] = [];
+    let key: Buffer | undefined;
+    for (const record of layout.records()) {
+      if (pending.length === 0) key = Buffer.from(record.key);
+      pending.push(record.bytes);
+      if (pending.length === layout.perBlock) {
+        yield { key: key!, stored: encode(Buffer.concat(pending)), count: pending.length };
+        pending = [];
+      }
+    }
+    if (pending.length > 0) yield { key: key!, stored: encode(Buffer.concat(pending)), count: pending.length };
+  };
+  const table = new ByteList();
+  let recordCount = 0;
+  let offset = layout.headLength;
+  for (const block of eachBlock()) {
+    table.tableEntry(offset, block.stored.length, block.key, layout.checksums ? crc32(block.stored) : undefined);
+    offset += block.stored.length;
+    recordCount += block.count;
+  }
+  const head = layout.head({
+    recordCount,
+    blockCount: Math.ceil(recordCount / layout.perBlock),
+    blockTableOffset: offset,
+  });
+  if (head.length !== layout.headLength) throw new Error('internal: the head of a blocked layout changed length');
+  yield head;
+  for (const block of eachBlock()) yield block.stored;
   yield table.contents();
   if (layout.checksums) {
     const checksum = Buffer.alloc(4);

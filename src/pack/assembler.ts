@@ -6,7 +6,8 @@ import { BundleWriter, type NewEntry, type WriterOptions } from '../bundle/write
 import { encodeSearchStats, SEARCH_STATS_NAME } from '../search/search-stats.js';
 import { ShardBuilder, targetTextFor, type FinishedShard, type SearchDocument } from '../search/shard-builder.js';
 import { ExternalSorter } from '../external-sort.js';
-import { encodeTitles, sortableTitle, TITLES_NAME } from '../search/titles.js';
+import { encodeTitles } from '../search/titles-encoder.js';
+import { sortableTitle, TITLES_NAME } from '../search/titles.js';
 import { withCharset } from './charset.js';
 import { isPrecompressed } from './media-type.js';
 

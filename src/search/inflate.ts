@@ -1,16 +1,23 @@
 import { inflateRaw } from 'node:zlib';
 
 /**
- * Inflates a raw deflate stream that must give exactly `size` bytes, and stops at one byte more
- * (a damaged shard cannot make it allocate more). The standalone reader has its own, on the
+ * Inflating what search reads (deflated postings and title blocks), bounded so a damaged entry
+ * cannot make it allocate more than it should. The standalone reader has its own, on the
  * browser's DecompressionStream (viewer/reader/inflate.ts).
  */
-export function inflateExactly(data: Uint8Array, size: number): Promise<Buffer> {
+
+/** A raw deflate stream that gives at most `limit` bytes. */
+export function inflateAtMost(data: Uint8Array, limit: number): Promise<Buffer> {
   return new Promise((resolve, reject) =>
-    inflateRaw(data, { maxOutputLength: Math.max(1, size + 1) }, (error, result) => {
-      if (error) reject(error);
-      else if (result.length !== size) reject(new Error(`it inflates to ${result.length} bytes, not ${size}`));
-      else resolve(result);
-    }),
+    inflateRaw(data, { maxOutputLength: Math.max(1, limit) }, (error, result) =>
+      error ? reject(error) : resolve(result),
+    ),
   );
+}
+
+/** A raw deflate stream that must give exactly `size` bytes; it stops at one byte more. */
+export async function inflateExactly(data: Uint8Array, size: number): Promise<Buffer> {
+  const result = await inflateAtMost(data, size + 1);
+  if (result.length !== size) throw new Error(`it inflates to ${result.length} bytes, not ${size}`);
+  return result;
 }

@@ -1,25 +1,24 @@
-import {
-  BLOCKED_HEADER_SIZE,
-  blockedHeader,
-  blockedLayout,
-  findBlock,
-  parseBlockTable,
-  type BlockTable,
-} from '../bundle/blocked-layout.js';
+import { BLOCKED_HEADER_SIZE, findBlock, parseBlockTable, type BlockTable } from '../bundle/blocked-layout.js';
 import { compareNameStrings } from '../bundle/names.js';
 import type { EntryReads, StoredRecord } from '../bundle/reader.js';
 import { FerryError } from '../errors.js';
 import { foldCaseAndAccents } from '../fold.js';
 import { LruMap } from '../lru.js';
+import { inflateAtMost } from './inflate.js';
 
 /** `search/titles`: every page's title and path, in blocks, sorted by folded title (FORMAT.md §5). */
 export const TITLES_NAME = 'search/titles';
-export const TITLES_MAGIC = Buffer.from('FRYTTL1\0', 'latin1');
-const HEADER_SIZE = BLOCKED_HEADER_SIZE;
-const TITLES_PER_BLOCK = 64;
+/** Version 2 deflates each block; version 1's blocks are stored as they are (still read). */
+export const TITLES_MAGIC = Buffer.from('FRYTTL2\0', 'latin1');
+const TITLES_MAGIC_V1 = Buffer.from('FRYTTL1\0', 'latin1');
+
+export const HEADER_SIZE = BLOCKED_HEADER_SIZE;
+export const TITLES_PER_BLOCK = 64;
 const BLOCK_CACHE_SIZE = 64;
 /** Longer titles (a page whose <title> is a paragraph) are cut: the list stores lengths in 2 bytes. */
 const MAX_TITLE_LENGTH = 1000;
+/** The most a block can hold: a title of 1000 characters (3 bytes each at most) and a path of 4,096 bytes, each with its length. */
+const MAX_BLOCK_BYTES = TITLES_PER_BLOCK * (2 + (MAX_TITLE_LENGTH + 1) * 3 + 2 + 4096);
 
 /** Case, accents and runs of spaces folded away, so "Éte" finds "ete" and "ÉTÉ". */
 export function foldTitle(text: string): string {
@@ -33,29 +32,6 @@ export function foldTitle(text: string): string {
 export function sortableTitle(title: string, path: string): Buffer {
   const shown = title.length > MAX_TITLE_LENGTH ? title.slice(0, MAX_TITLE_LENGTH) + '…' : title;
   return Buffer.from(`${foldTitle(shown)}\0${path}\0${shown}`, 'utf8');
-}
-
-/** The title list, in pieces of about 1 MB, from sortable titles in order (called twice: to measure, to write). */
-export function encodeTitles(sortedTitles: () => Iterable<Buffer>): Generator<Buffer> {
-  return blockedLayout({
-    *records() {
-      for (const record of sortedTitles()) {
-        const firstNul = record.indexOf(0);
-        const secondNul = record.indexOf(0, firstNul + 1);
-        const path = record.subarray(firstNul + 1, secondNul);
-        const title = record.subarray(secondNul + 1);
-        const bytes = Buffer.allocUnsafe(4 + title.length + path.length);
-        bytes.writeUInt16LE(title.length, 0);
-        title.copy(bytes, 2);
-        bytes.writeUInt16LE(path.length, 2 + title.length);
-        path.copy(bytes, 4 + title.length);
-        yield { bytes, key: record.subarray(0, firstNul) };
-      }
-    },
-    perBlock: TITLES_PER_BLOCK,
-    headLength: HEADER_SIZE,
-    head: (summary) => blockedHeader(TITLES_MAGIC, summary, TITLES_PER_BLOCK, 0),
-  });
 }
 
 export interface Suggestion {
@@ -77,6 +53,8 @@ export class TitleList {
   private constructor(
     private readonly source: EntryReads | undefined,
     private readonly table: BlockTable,
+    /** Version 2: blocks are deflated. */
+    private readonly deflated = false,
   ) {}
 
   static async open(bundle: {
@@ -90,18 +68,28 @@ export class TitleList {
       new FerryError('BUNDLE_CORRUPT', `${source.label}: the title list is damaged (${what}).`);
     if (source.size < HEADER_SIZE) throw corrupt('cut short');
     const header = await source.read(0, HEADER_SIZE);
-    if (!header.subarray(0, 8).equals(TITLES_MAGIC)) throw corrupt('wrong magic');
+    const magic = header.subarray(0, 8);
+    if (!magic.equals(TITLES_MAGIC) && !magic.equals(TITLES_MAGIC_V1)) throw corrupt('wrong magic');
     const blockCount = header.readUInt32LE(12);
     const tableOffset = Number(header.readBigUInt64LE(16));
     if (tableOffset < HEADER_SIZE || tableOffset > source.size) throw corrupt('block table outside the list');
     const tableBytes = await source.read(tableOffset, source.size - tableOffset);
-    return new TitleList(source, parseBlockTable(tableBytes, blockCount, HEADER_SIZE, tableOffset, corrupt));
+    const table = parseBlockTable(tableBytes, blockCount, HEADER_SIZE, tableOffset, corrupt);
+    return new TitleList(source, table, magic.equals(TITLES_MAGIC));
   }
 
   private async block(number: number): Promise<ListedTitle[]> {
     const cached = this.blocks.get(number);
     if (cached) return cached;
-    const bytes = await this.source!.read(this.table.offsets[number]!, this.table.lengths[number]!);
+    const stored = await this.source!.read(this.table.offsets[number]!, this.table.lengths[number]!);
+    const bytes = this.deflated
+      ? await inflateAtMost(stored, MAX_BLOCK_BYTES).catch((error: Error) => {
+          throw new FerryError(
+            'BUNDLE_CORRUPT',
+            `${this.source!.label}: the title list is damaged (block ${number}: ${error.message}).`,
+          );
+        })
+      : stored;
     const titles: ListedTitle[] = [];
     for (let position = 0; position < bytes.length;) {
       const text = () => {

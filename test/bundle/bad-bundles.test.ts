@@ -198,6 +198,8 @@ describe('bundles of format version 3, packed before compact compression', () =>
       expect(page.locator.method).toBe(8);
       expect((await bundle.read(page)).toString()).toContain('BSD');
       expect((await new BundleSearcher(bundle).search('license')).hits[0]?.path).toBe('license.html');
+      // Its title list of format 1, stored blocks, still gives suggestions.
+      expect((await new BundleSearcher(bundle).suggest('bsd')).map((found) => found.path)).toContain('license.html');
     } finally {
       await bundle.close();
     }

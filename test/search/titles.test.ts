@@ -4,7 +4,8 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { EntryReads, StoredRecord } from '../../src/bundle/reader.js';
 import { ExternalSorter } from '../../src/external-sort.js';
-import { encodeTitles, foldTitle, sortableTitle, TitleList } from '../../src/search/titles.js';
+import { encodeTitles } from '../../src/search/titles-encoder.js';
+import { foldTitle, sortableTitle, TitleList } from '../../src/search/titles.js';
 
 /** The stored title list pack would write for these titles, sorted through runs on disk. */
 function storedList(entries: [title: string, path: string][]): Buffer {
@@ -92,5 +93,23 @@ describe('title suggestions', () => {
     const tableOutside = Buffer.from(stored);
     tableOutside.writeBigUInt64LE(BigInt(stored.length + 100), 16);
     await expect(listOf(tableOutside)).rejects.toThrow(/title list is damaged/);
+  });
+
+  it('stores its blocks deflated, a fraction of the titles and paths they hold, and refuses a damaged one', async () => {
+    const many: [string, string][] = Array.from({ length: 640 }, (_, i) => [
+      `Chapter ${i} of the Guide to Rivers`,
+      `guide/rivers/chapter-${String(i).padStart(4, '0')}.html`,
+    ]);
+    const stored = storedList(many);
+    const raw = many.reduce((sum, [title, path]) => sum + 4 + title.length + path.length, 0);
+    expect(stored.length).toBeLessThan(raw / 3);
+    const { list } = await listOf(stored);
+    expect((await list.suggest('chapter 12', 20)).map((found) => found.path)).toContain(
+      'guide/rivers/chapter-0012.html',
+    );
+    const damaged = Buffer.from(stored);
+    for (let i = 40; i < 200; i++) damaged[i] = 0x33;
+    const broken = await listOf(damaged);
+    await expect(broken.list.suggest('chapter 0', 5)).rejects.toThrow(/title list is damaged/);
   });
 });
