@@ -61,7 +61,7 @@ async function main(args: string[]): Promise<void> {
   const rows = [];
   const kb = (bytes: number | undefined) => (bytes === undefined ? 'n/a' : `${Math.round(bytes / 1000)} KB`);
   const lines = [
-    `| corpus | ferry index | of the bundle | shards | Xapian in the ZIM | ferry/Xapian${before ? ' | format 2 index | new/old' : ''} |`,
+    `| corpus | ferry index | of the bundle | shards | Xapian in the ZIM | ferry/Xapian${before ? ' | index in --before | new/old' : ''} |`,
     `| --- | ---: | ---: | ---: | ---: | ---: |${before ? ' ---: | ---: |' : ''}`,
   ];
   for (const corpus of qualityCorpora(REPO)) {

@@ -104,28 +104,36 @@ export function* blockedLayout(layout: BlockedLayout): Generator<Buffer> {
     recordCount++;
   }
   endBlock();
-
-  const head = layout.head({
-    recordCount,
-    blockCount: Math.ceil(recordCount / layout.perBlock),
-    blockTableOffset: offset,
+  yield* laidOut(layout, table, recordCount, offset, function* () {
+    let out = Buffer.allocUnsafe(OUTPUT_BYTES);
+    let used = 0;
+    let written = 0;
+    for (const record of layout.records()) {
+      if (used + record.bytes.length > out.length) {
+        yield out.subarray(0, used);
+        out = Buffer.allocUnsafe(Math.max(OUTPUT_BYTES, record.bytes.length));
+        used = 0;
+      }
+      used += record.bytes.copy(out, used);
+      written++;
+    }
+    if (written !== recordCount) throw new Error('internal: the records changed between the two passes');
+    if (used > 0) yield out.subarray(0, used);
   });
+}
+
+/** The head, the blocks that `body` gives (the second pass), the block table and its checksum. */
+function* laidOut(
+  layout: BlockedLayout,
+  table: ByteList,
+  recordCount: number,
+  blockTableOffset: number,
+  body: () => Iterable<Buffer>,
+): Generator<Buffer> {
+  const head = layout.head({ recordCount, blockCount: Math.ceil(recordCount / layout.perBlock), blockTableOffset });
   if (head.length !== layout.headLength) throw new Error('internal: the head of a blocked layout changed length');
   yield head;
-  let out = Buffer.allocUnsafe(OUTPUT_BYTES);
-  let used = 0;
-  let written = 0;
-  for (const record of layout.records()) {
-    if (used + record.bytes.length > out.length) {
-      yield out.subarray(0, used);
-      out = Buffer.allocUnsafe(Math.max(OUTPUT_BYTES, record.bytes.length));
-      used = 0;
-    }
-    used += record.bytes.copy(out, used);
-    written++;
-  }
-  if (written !== recordCount) throw new Error('internal: the records changed between the two passes');
-  if (used > 0) yield out.subarray(0, used);
+  yield* body();
   yield table.contents();
   if (layout.checksums) {
     const checksum = Buffer.alloc(4);
@@ -157,20 +165,9 @@ function* encodedBlocks(layout: BlockedLayout, encode: (records: Buffer) => Buff
     offset += block.stored.length;
     recordCount += block.count;
   }
-  const head = layout.head({
-    recordCount,
-    blockCount: Math.ceil(recordCount / layout.perBlock),
-    blockTableOffset: offset,
+  yield* laidOut(layout, table, recordCount, offset, function* () {
+    for (const block of eachBlock()) yield block.stored;
   });
-  if (head.length !== layout.headLength) throw new Error('internal: the head of a blocked layout changed length');
-  yield head;
-  for (const block of eachBlock()) yield block.stored;
-  yield table.contents();
-  if (layout.checksums) {
-    const checksum = Buffer.alloc(4);
-    checksum.writeUInt32LE(crc32(table.contents(), crc32(head)));
-    yield checksum;
-  }
 }
 
 /** Each block's place and first key, as the table after the blocks gives them. */

@@ -119,7 +119,12 @@ async function sendRegzipped(
     const deflated = await deflateRawAsync(await bundle.read(record), { level: DEFLATE_LEVEL });
     return Buffer.concat([GZIP_HEADER, deflated, gzipTrailer(record)]);
   });
-  response.setHeader('Content-Encoding', 'gzip');
+  sendBody(request, response, body, true);
+}
+
+/** A whole body made in memory, gzip or not. */
+function sendBody(request: Request, response: Response, body: Buffer, gzip: boolean): void {
+  if (gzip) response.setHeader('Content-Encoding', 'gzip');
   response.setHeader('Content-Length', body.length);
   response.end(request.method === 'HEAD' ? undefined : body);
 }
@@ -146,9 +151,7 @@ async function sendFramed(
     const page = withShim(await bundle.read(record));
     return gzip ? gzipSync(page) : page;
   });
-  if (gzip) response.setHeader('Content-Encoding', 'gzip');
-  response.setHeader('Content-Length', body.length);
-  response.end(request.method === 'HEAD' ? undefined : body);
+  sendBody(request, response, body, gzip);
 }
 
 /**
