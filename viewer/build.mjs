@@ -20,9 +20,10 @@ const browserLanguage = {
         ? { path: new URL('reader/language.ts', import.meta.url).pathname }
         : undefined,
     );
-    // Search shards and titles are inflated with the browser's own DecompressionStream, not node:zlib.
-    builder.onResolve({ filter: /^\.\/inflate\.js$/ }, (args) =>
-      args.importer.replace(/\\/g, '/').includes('src/search/')
+    // The path index, search shards and titles are inflated with the browser's own
+    // DecompressionStream, not node:zlib.
+    builder.onResolve({ filter: /(^|\/)inflate\.js$/ }, (args) =>
+      args.importer.replace(/\\/g, '/').includes('/src/')
         ? { path: new URL('reader/inflate.ts', import.meta.url).pathname }
         : undefined,
     );

@@ -7,6 +7,7 @@ import {
   corrupt,
   EntryKind,
   INDEX_HEADER_SIZE,
+  MAX_BLOCK_BYTES,
   parseBlock,
   parseIndexBlockTable,
   parseIndexHeader,
@@ -17,6 +18,7 @@ import {
   type StoredKind,
 } from './path-index.js';
 import { localDataOffset, readLastCentralRecord, readZipTail } from './zip-tail.js';
+import { inflateAtMost } from './inflate.js';
 
 /** A stored entry; `fragment` is the anchor a redirect to it named (`Page#Section`), if one did. */
 export type StoredRecord = { name: string; kind: StoredKind; locator: Locator; fragment?: string };
@@ -71,11 +73,16 @@ export class IndexReader {
   private async block(number: number): Promise<IndexRecord[]> {
     const cached = this.blockCache.get(number);
     if (cached) return cached;
-    const bytes = await this.source.read(
+    const stored = await this.source.read(
       this.indexDataOffset + this.blockTable.offsets[number]!,
       this.blockTable.lengths[number]!,
     );
-    checkBlock(this.blockTable, number, bytes, (what) => corrupt(this.source.label, what));
+    checkBlock(this.blockTable, number, stored, (what) => corrupt(this.source.label, what));
+    const bytes = this.header.deflated
+      ? await inflateAtMost(stored, MAX_BLOCK_BYTES).catch((error: Error) => {
+          throw corrupt(this.source.label, `block ${number} does not inflate: ${error.message}`);
+        })
+      : stored;
     const records = parseBlock(bytes, this.mediaTypes, this.source.label);
     this.blockCache.set(number, records);
     return records;

@@ -1,14 +1,20 @@
 import { FerryError } from '../errors.js';
-import { blockedHeader, blockedLayout, parseBlockTable, type BlockTable } from './blocked-layout.js';
+import { parseBlockTable, type BlockTable } from './blocked-layout.js';
 import { nameProblem } from './names.js';
 
 /** Encoding and decoding of the path index, `ferry/index` (FORMAT.md §4). */
 
-/** Version 2 adds a CRC-32 to every block and one over the header and block table (FORMAT.md §4.2). */
-export const INDEX_MAGIC = Buffer.from('FRYIDX2\0', 'latin1');
+/**
+ * Version 2 adds a CRC-32 to every block and one over the header and block table; version 3
+ * deflates each block (FORMAT.md §4.2).
+ */
+export const INDEX_MAGIC = Buffer.from('FRYIDX3\0', 'latin1');
+const INDEX_MAGIC_V2 = Buffer.from('FRYIDX2\0', 'latin1');
 const INDEX_MAGIC_V1 = Buffer.from('FRYIDX1\0', 'latin1');
 export const INDEX_HEADER_SIZE = 32;
 export const RECORDS_PER_BLOCK = 64;
+/** The most a block inflates to: 64 records of the longest names and redirect targets. */
+export const MAX_BLOCK_BYTES = RECORDS_PER_BLOCK * (2 + 4096 + 1 + 2 + 4096 + 64);
 const LOCATOR_SIZE = 2 + 8 + 8 + 8 + 4 + 2 + 32;
 
 export enum EntryKind {
@@ -41,8 +47,10 @@ export type IndexRecord =
   { name: string; kind: StoredKind; locator: Locator } | { name: string; kind: EntryKind.Redirect; target: string };
 
 export interface IndexHeader {
-  /** Whether blocks, header and block table carry CRC-32s (version 2). */
+  /** Whether blocks, header and block table carry CRC-32s (version 2 and later). */
   checksums: boolean;
+  /** Whether each block is deflated (version 3). */
+  deflated: boolean;
   recordCount: number;
   blockCount: number;
   blockTableOffset: number;
@@ -97,39 +105,6 @@ export function storedRecord(sortable: Buffer): Buffer {
   return bytes;
 }
 
-function mediaTypeTable(mediaTypes: string[]): Buffer {
-  const parts = [Buffer.alloc(2)];
-  parts[0]!.writeUInt16LE(mediaTypes.length);
-  for (const type of mediaTypes) {
-    const bytes = Buffer.from(type, 'latin1');
-    if (bytes.length > 255 || mediaTypes.length > 0xffff)
-      throw new FerryError('INPUT_INVALID', `Media type "${type}" is too long.`);
-    parts.push(Buffer.from([bytes.length]), bytes);
-  }
-  return Buffer.concat(parts);
-}
-
-/**
- * The path index, in pieces of about 1 MB, from sortable records in name order (called twice:
- * once to measure, once to write) and the media types they number.
- */
-export function encodeIndex(sortedRecords: () => Iterable<Buffer>, mediaTypes: string[]): Generator<Buffer> {
-  const table = mediaTypeTable(mediaTypes);
-  return blockedLayout({
-    *records() {
-      for (const record of sortedRecords()) yield { bytes: storedRecord(record), key: splitSortable(record).name };
-    },
-    perBlock: RECORDS_PER_BLOCK,
-    checksums: true,
-    headLength: INDEX_HEADER_SIZE + table.length,
-    head(summary) {
-      // The last header field is where the media-type table starts: just after the header.
-      const header = blockedHeader(INDEX_MAGIC, summary, RECORDS_PER_BLOCK, INDEX_HEADER_SIZE);
-      return Buffer.concat([header, table]);
-    },
-  });
-}
-
 export function corrupt(label: string, what: string): FerryError {
   return new FerryError(
     'BUNDLE_CORRUPT',
@@ -139,11 +114,13 @@ export function corrupt(label: string, what: string): FerryError {
 
 export function parseIndexHeader(bytes: Buffer, indexSize: number, label: string): IndexHeader {
   const magic = bytes.subarray(0, 8);
-  if (bytes.length < INDEX_HEADER_SIZE || !(magic.equals(INDEX_MAGIC) || magic.equals(INDEX_MAGIC_V1))) {
-    throw corrupt(label, 'wrong magic: not a ferry index of version 1 or 2');
+  const known = [INDEX_MAGIC, INDEX_MAGIC_V2, INDEX_MAGIC_V1].some((each) => magic.equals(each));
+  if (bytes.length < INDEX_HEADER_SIZE || !known) {
+    throw corrupt(label, 'wrong magic: not a ferry index of version 1, 2 or 3');
   }
   const header = {
-    checksums: magic.equals(INDEX_MAGIC),
+    checksums: !magic.equals(INDEX_MAGIC_V1),
+    deflated: magic.equals(INDEX_MAGIC),
     recordCount: bytes.readUInt32LE(8),
     blockCount: bytes.readUInt32LE(12),
     blockTableOffset: Number(bytes.readBigUInt64LE(16)),

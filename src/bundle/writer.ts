@@ -12,15 +12,9 @@ import { buildDictionary, dictionarySizeFor, SAMPLE_BYTES } from './dictionary-b
 import { contentDigest, type DigestLine } from './digest.js';
 import type { Manifest } from './manifest.js';
 import { assertValidName, DICTIONARY_NAME, INDEX_NAME, MANIFEST_NAME } from './names.js';
-import {
-  EntryKind,
-  encodeIndex,
-  isCompressionMethod,
-  sortableRecord,
-  splitSortable,
-  type StoredKind,
-} from './path-index.js';
+import { EntryKind, isCompressionMethod, sortableRecord, splitSortable, type StoredKind } from './path-index.js';
 import { IdenticalContents } from './identical-contents.js';
+import { encodeIndex } from './index-encoder.js';
 import { acceptPrecompressed, ZSTD_METHOD } from './precompressed-entries.js';
 import { spillCentralDirectory, type WrittenEntry } from './spill-central-directory.js';
 import { trackTempFile, untrackTempFile } from './temp-files.js';

@@ -1,6 +1,7 @@
 import type { ByteSource } from '../bundle/byte-source.js';
 import type { CentralRecord } from '../bundle/central-directory.js';
 import { crc32 } from '../bundle/crc32.js';
+import { encodeIndexBlock } from '../bundle/index-encoder.js';
 import { INDEX_NAME } from '../bundle/names.js';
 import {
   EntryKind,
@@ -56,7 +57,8 @@ export async function rebuildIndex(
     for (; next < keys.length && (!end || Buffer.compare(keys[next]!, end) < 0); next++) {
       records.push(rebuiltRecord(keys[next]!.toString('utf8'), byName, oldRecords, typeNumbers) ?? Buffer.alloc(0));
     }
-    const rebuilt = Buffer.concat(records);
+    // Deflated as the writer deflates it, so a block the old edition can tell is the very bytes.
+    const rebuilt = header.deflated ? encodeIndexBlock(Buffer.concat(records)) : Buffer.concat(records);
     const matches = rebuilt.length === table.lengths[block] && crc32(rebuilt) === table.checksums?.[block];
     blocks.push(matches ? rebuilt : await remote.read(dataStart + table.offsets[block]!, table.lengths[block]!));
   }

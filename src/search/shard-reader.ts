@@ -17,7 +17,7 @@ import {
 import { ShardReaderV1 } from './shard-reader-v1.js';
 import { hash32 } from './term-hash.js';
 import { LruMap } from '../lru.js';
-import { inflateExactly } from './inflate.js';
+import { inflateExactly } from '../bundle/inflate.js';
 
 export interface TermInfo {
   term: string;

@@ -4,7 +4,7 @@ import type { EntryReads, StoredRecord } from '../bundle/reader.js';
 import { FerryError } from '../errors.js';
 import { foldCaseAndAccents } from '../fold.js';
 import { LruMap } from '../lru.js';
-import { inflateAtMost } from './inflate.js';
+import { inflateAtMost } from '../bundle/inflate.js';
 
 /** `search/titles`: every page's title and path, in blocks, sorted by folded title (FORMAT.md §5). */
 export const TITLES_NAME = 'search/titles';

@@ -1,4 +1,4 @@
-/** The browser's inflate for search, in place of src/search/inflate.ts (viewer/build.mjs swaps them). */
+/** The browser's inflate, in place of src/bundle/inflate.ts (viewer/build.mjs swaps them). */
 export async function inflateAtMost(data: Uint8Array, limit: number): Promise<Buffer> {
   const stream = new Blob([new Uint8Array(data)]).stream().pipeThrough(new DecompressionStream('deflate-raw'));
   const chunks: Uint8Array[] = [];

@@ -1,8 +1,8 @@
 import { inflateRaw } from 'node:zlib';
 
 /**
- * Inflating what search reads (deflated postings and title blocks), bounded so a damaged entry
- * cannot make it allocate more than it should. The standalone reader has its own, on the
+ * Inflating the deflated blocks of the path index, the search postings and the title list,
+ * bounded so a damaged bundle cannot make it allocate more than it should. The standalone reader has its own, on the
  * browser's DecompressionStream (viewer/reader/inflate.ts).
  */
 
