@@ -27,8 +27,9 @@ const MAX_PENDING_ENTRIES = 32;
 const OUTPUT_BUFFER_BYTES = 4 * 1024 * 1024;
 const DOS_EPOCH = Date.UTC(1980, 0, 1, 0, 0, 2);
 /**
- * zstd level 9: within 8% of level 19's bytes at a fifth of its time in WebAssembly, where every
- * entry loads the dictionary again (bench:compression). Fixed so output is deterministic.
+ * zstd level 9: within 5–9% of level 19's bytes at a twelfth to a twentieth of its time in
+ * WebAssembly, where every entry loads the dictionary again (BENCHMARKS.md). Fixed so output is
+ * deterministic.
  */
 const ZSTD_LEVEL = 9;
 
@@ -256,6 +257,7 @@ export class BundleWriter {
 
   /** A symbolic link from `name` to `target`, by a path relative to its folder, as a copy of a site would have. */
   private async appendLink(name: string, target: string): Promise<void> {
+    if (this.failure) throw this.failure;
     assertValidName(name);
     const from = name.split('/').slice(0, -1);
     const to = target.split('/');

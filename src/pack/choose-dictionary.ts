@@ -42,7 +42,10 @@ export async function chooseDictionary(
   warn: (message: string) => void,
   samples?: () => Promise<{ samples: Buffer[]; textBytes: number }>,
 ): Promise<WriterOptions['dictionary']> {
-  if ((choice.compression ?? DEFAULT_COMPRESSION) === 'deflate') return undefined;
+  if ((choice.compression ?? DEFAULT_COMPRESSION) === 'deflate') {
+    if (choice.base !== undefined) warn('--base is for compact bundles: deflated pages keep their bytes without it.');
+    return undefined;
+  }
   if (choice.base !== undefined) {
     const dictionary = await dictionaryOf(choice.base);
     if (dictionary) return dictionary;
