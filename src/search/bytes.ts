@@ -2,8 +2,13 @@ import { FerryError } from '../errors.js';
 
 /** A growing byte buffer for writing varints, strings and fixed-size integers. */
 export class ByteWriter {
-  private buffer = Buffer.alloc(64 * 1024);
+  private buffer: Buffer;
   length = 0;
+
+  /** `initialBytes`: a shard starts at 64 KB; the postings of one term block need far less. */
+  constructor(initialBytes = 64 * 1024) {
+    this.buffer = Buffer.allocUnsafe(initialBytes);
+  }
 
   private room(bytes: number): void {
     if (this.length + bytes <= this.buffer.length) return;

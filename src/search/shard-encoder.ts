@@ -109,7 +109,7 @@ export function encodeShard(documents: AnalysedDocument[]): Buffer {
   const lengths: number[] = [];
   const chunkOffsets: number[] = [];
   for (let first = 0; first < terms.length; first += TERMS_PER_BLOCK) {
-    const chunk = new ByteWriter();
+    const chunk = new ByteWriter(4096);
     for (const { postings: list } of terms.slice(first, first + TERMS_PER_BLOCK)) {
       const start = chunk.length;
       if (list.length > 4) encodePostings(list, chunk);
