@@ -24,5 +24,6 @@ export function registerUpdate(program: Command, io: CliIO): void {
               `${formatBytes(result.fetched)} fetched of ${formatBytes(result.size)} (${share}%), ` +
               `${formatBytes(result.reused)} reused, ${result.seconds.toFixed(1)} s\n`,
       );
+      if (result.hint) io.stderr.write(`note: ${result.hint}.\n`);
     });
 }

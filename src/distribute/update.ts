@@ -5,7 +5,8 @@ import { FileByteSource } from '../bundle/byte-source.js';
 import { readCentralDirectory, type CentralRecord } from '../bundle/central-directory.js';
 import { readZipTail } from '../bundle/zip-tail.js';
 import { crc32 } from '../bundle/crc32.js';
-import { INDEX_NAME } from '../bundle/names.js';
+import { DICTIONARY_NAME, INDEX_NAME } from '../bundle/names.js';
+import { ZSTD_METHOD } from '../bundle/precompressed-entries.js';
 import type { IndexRecord } from '../bundle/path-index.js';
 import { Bundle } from '../bundle/reader.js';
 import { rebuildIndex } from './rebuild-index.js';
@@ -21,6 +22,20 @@ export interface UpdateResult {
   fetched: number;
   reused: number;
   seconds: number;
+  /** Why much was fetched, when the new edition says so: another compression dictionary. */
+  hint?: string;
+}
+
+/**
+ * A compact edition packed without --base has a dictionary of its own, and every page's bytes
+ * change with it: the publisher can do better, and the user should know why the update is large.
+ */
+function dictionaryHint(oldRecords: CentralRecord[], newRecords: CentralRecord[]): string | undefined {
+  const dictionaryOf = (records: CentralRecord[]) => records.find((record) => record.name === DICTIONARY_NAME);
+  const [before, after] = [dictionaryOf(oldRecords), dictionaryOf(newRecords)];
+  if (!after || (before && before.crc32 === after.crc32 && before.size === after.size)) return undefined;
+  if (!before) return 'the new edition is compact and the old one was not, so its pages were fetched again';
+  return 'the new edition has another compression dictionary (it was not packed with --base the old one), so its pages were fetched again';
 }
 
 const COPY_CHUNK = 4 * 1024 * 1024;
@@ -50,9 +65,11 @@ function regions(records: CentralRecord[], centralDirectoryOffset: number): Regi
 /**
  * The plan: an entry whose name, CRC, sizes, method and span are the same in the old file is
  * copied from it (only the time in its local header may differ, and is set from the new
- * directory); everything else is fetched, neighbouring ranges in one request.
+ * directory); everything else is fetched, neighbouring ranges in one request. A zstd entry is
+ * copied only when both editions have the same dictionary: with another, the same content and
+ * sizes can still be other bytes.
  */
-function plan(oldRegions: Region[], newRegions: Region[], newSize: number): Segment[] {
+function plan(oldRegions: Region[], newRegions: Region[], newSize: number, sameDictionary: boolean): Segment[] {
   const old = new Map(oldRegions.map((region) => [region.record.name, region]));
   const segments: Segment[] = [];
   const fetch = (from: number, length: number) => {
@@ -72,7 +89,8 @@ function plan(oldRegions: Region[], newRegions: Region[], newSize: number): Segm
       match.record.compressedSize === record.compressedSize &&
       match.record.size === record.size &&
       match.record.method === record.method &&
-      match.record.flags === record.flags;
+      match.record.flags === record.flags &&
+      (record.method !== ZSTD_METHOD || sameDictionary);
     if (!same && record.name === INDEX_NAME) {
       segments.push({ kind: 'index', from: region.start, length: region.length, record });
     } else if (same) {
@@ -203,8 +221,12 @@ export async function updateBundle(oldPath: string, url: string): Promise<Update
       // The directory holds every entry's CRC, size and offset: the same directory, the same file.
       if (oldDirectory.equals(newDirectory)) return done('current', remote.size, remote.fetched, oldSource.size);
     }
-    const oldRegions = regions(await readCentralDirectory(oldSource), oldTail.centralDirectoryOffset);
-    const segments = plan(oldRegions, regions(newRecords, tail.centralDirectoryOffset), remote.size);
+    const oldDirectory = await readCentralDirectory(oldSource);
+    const hint = dictionaryHint(oldDirectory, newRecords);
+    const oldRegions = regions(oldDirectory, oldTail.centralDirectoryOffset);
+    // No hint: no new dictionary, or the old one again.
+    const sameDictionary = hint === undefined;
+    const segments = plan(oldRegions, regions(newRecords, tail.centralDirectoryOffset), remote.size, sameDictionary);
 
     await rm(temporary, { force: true }); // left by a run that was killed
     const handle = await open(temporary, 'wx');
@@ -257,7 +279,7 @@ export async function updateBundle(oldPath: string, url: string): Promise<Update
     }
     await checkNewFile(temporary, url);
     await rename(temporary, oldPath);
-    return done('delta', remote.size, remote.fetched, reused);
+    return { ...done('delta', remote.size, remote.fetched, reused), ...(hint ? { hint } : {}) };
   } catch (error) {
     await rm(temporary, { force: true });
     throw error;

@@ -4,7 +4,16 @@ import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { Bundle } from '../../src/bundle/reader.js';
-import { damageEntry, packSample, runCli, SAMPLE_SITE, serveLibrary, sha256, tempFolder } from '../helpers.js';
+import {
+  damageEntry,
+  packSample,
+  runCli,
+  SAMPLE_METADATA,
+  SAMPLE_SITE,
+  serveLibrary,
+  sha256,
+  tempFolder,
+} from '../helpers.js';
 
 /** The body as it crosses the network (fetch would undo gzip). */
 function get(url: string, encoding: string): Promise<{ encoding: string | undefined; body: Buffer }> {
@@ -135,6 +144,30 @@ describe('compact bundles (zstd with a dictionary)', () => {
       expect(await same(rebuilt!, 'api.html')).toBe(false);
     } finally {
       await Promise.all([old, kept, rebuilt].map((bundle) => bundle!.close()));
+    }
+  });
+
+  it('make ferry update say why it fetched so much when an edition was packed without --base', async () => {
+    const site = join(folder, 'site-without-base');
+    await cp(SAMPLE_SITE, site, { recursive: true });
+    await writeFile(
+      join(site, 'extra.html'),
+      (await readFile(join(site, 'changes.html'), 'utf8')).replace(/Click/g, 'Clack'),
+    );
+    const served = join(folder, 'served-edition');
+    await mkdir(served);
+    const args = ['pack', site, '-o', join(served, 'edition.ferry'), '--metadata', SAMPLE_METADATA];
+    expect((await runCli(args, { SOURCE_DATE_EPOCH: '1700000000' })).code).toBe(0);
+    const target = join(folder, 'to-update.ferry');
+    await cp(compact, target);
+    const server = await serveLibrary(served);
+    try {
+      const run = await runCli(['update', target, `${server.base}/download/click_docs_en`]);
+      expect(run.code, run.stderr).toBe(0);
+      expect(run.stderr).toMatch(/note: the new edition has another compression dictionary.*--base/);
+      expect(sha256(await readFile(target))).toBe(sha256(await readFile(join(served, 'edition.ferry'))));
+    } finally {
+      await server.close();
     }
   });
 });
