@@ -3,7 +3,8 @@
  * (navigation, headers, scripts, markup that every page repeats), after the COVER idea of
  * Liao, Petri, Moffat and Wirth ("Effective construction of relative Lempel-Ziv dictionaries",
  * 2016) that `zstd --train` uses. No npm library trains dictionaries in WebAssembly or
- * JavaScript; measured on 16 corpora this one compresses within 2% of `zstd --train`'s.
+ * JavaScript. On the 16 corpora of bench:compression, pages compressed with it at level 9 take
+ * 0–8% more than with `zstd --train`'s at level 19, most of it the level.
  */
 
 /** Bytes of sample a dictionary is built from: spread over the collection, more adds little. */

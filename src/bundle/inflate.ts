@@ -1,9 +1,9 @@
 import { inflateRaw } from 'node:zlib';
 
 /**
- * Inflating the deflated blocks of the path index, the search postings and the title list,
- * bounded so a damaged bundle cannot make it allocate more than it should. The standalone reader has its own, on the
- * browser's DecompressionStream (viewer/reader/inflate.ts).
+ * Inflating deflated entries and the deflated blocks of the path index, the search postings and
+ * the title list, bounded so a damaged bundle cannot make it allocate more than it should. The
+ * standalone reader has its own, on the browser's DecompressionStream (viewer/reader/inflate.ts).
  */
 
 /** A raw deflate stream that gives at most `limit` bytes. */

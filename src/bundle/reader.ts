@@ -1,5 +1,5 @@
 import { pipeline, Readable } from 'node:stream';
-import { crc32, inflateRaw } from 'node:zlib';
+import { crc32 } from 'node:zlib';
 import yauzl from 'yauzl';
 import { FerryError } from '../errors.js';
 import type { ByteSource } from './byte-source.js';
@@ -13,6 +13,7 @@ import { CONTENT_PREFIX, DICTIONARY_NAME, MANIFEST_NAME } from './names.js';
 import { EntryKind, type IndexHeader, type IndexRecord } from './path-index.js';
 import { TaskLimit } from './task-limit.js';
 import { entryDataOffset } from './entry-data.js';
+import { inflateAtMost } from './inflate.js';
 import { ZSTD_METHOD } from './precompressed-entries.js';
 import { decompressWithDictionary, loadZstd } from './zstd.js';
 
@@ -22,15 +23,6 @@ const WHOLE_READ_LIMIT = 4 * 1024 * 1024;
 const CHECK_CHUNK = 1024 * 1024;
 /** Entries checked whole at once: a first search opens every shard, and each check holds a chunk. */
 const CONCURRENT_CHECKS = 4;
-
-/** Inflates at most `size` bytes: one byte more than recorded is already an error. */
-function inflate(raw: Buffer, size: number): Promise<Buffer> {
-  return new Promise((resolve, reject) =>
-    inflateRaw(raw, { maxOutputLength: Math.max(1, size + 1) }, (error, data) =>
-      error ? reject(error) : resolve(data),
-    ),
-  );
-}
 
 /** Reads at any position of one entry's content. */
 export interface EntryReads {
@@ -302,8 +294,9 @@ export class Bundle {
     return this.dictionary;
   }
 
+  /** At most one byte more than recorded, which is already an error. */
   private inflate(record: StoredRecord, raw: Buffer): Promise<Buffer> {
-    return inflate(raw, record.locator.size).catch((error: NodeJS.ErrnoException) => {
+    return inflateAtMost(raw, record.locator.size + 1).catch((error: NodeJS.ErrnoException) => {
       const why =
         error.code === 'ERR_BUFFER_TOO_LARGE'
           ? `it inflates to more than its ${record.locator.size} bytes`

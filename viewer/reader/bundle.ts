@@ -10,11 +10,7 @@ import { entryDataOffset } from '../../src/bundle/entry-data.js';
 import type { IndexRecord } from '../../src/bundle/path-index.js';
 import { crc32 } from '../../src/bundle/crc32.js';
 import type { BlobSource } from './blob-source.js';
-
-async function inflate(raw: Uint8Array<ArrayBuffer>): Promise<Uint8Array<ArrayBuffer>> {
-  const stream = new Blob([raw]).stream().pipeThrough(new DecompressionStream('deflate-raw'));
-  return new Uint8Array(await new Response(stream).arrayBuffer());
-}
+import { inflateAtMost } from './inflate.js';
 
 /** The same advice the command line gives: the copy on the stick is damaged, verify it and copy it again. */
 function damaged(source: BlobSource, record: StoredRecord, why = 'its CRC-32 does not match'): Error {
@@ -47,10 +43,11 @@ async function entryBytes(
     if ('why' in result) throw damaged(source, record, result.why);
     return checked(source, record, new Uint8Array(result.data));
   }
-  const data = await inflate(raw).catch(() => {
+  // At most one byte more than recorded, which is already damage.
+  const data = await inflateAtMost(raw, record.locator.size + 1).catch(() => {
     throw damaged(source, record);
   });
-  return checked(source, record, data);
+  return checked(source, record, new Uint8Array(data));
 }
 
 /** A bundle read in the browser: the same path index as the server, entries inflated by the browser. */

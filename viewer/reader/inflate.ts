@@ -1,4 +1,4 @@
-/** The browser's inflate, in place of src/bundle/inflate.ts (viewer/build.mjs swaps them). */
+/** The browser's inflate, in place of src/bundle/inflate.ts (viewer/build.mjs swaps them when it is imported from src/). */
 export async function inflateAtMost(data: Uint8Array, limit: number): Promise<Buffer> {
   const stream = new Blob([new Uint8Array(data)]).stream().pipeThrough(new DecompressionStream('deflate-raw'));
   const chunks: Uint8Array[] = [];
