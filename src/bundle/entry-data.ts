@@ -16,7 +16,7 @@ export function sameLocator(a: Locator, b: Locator): boolean {
 }
 
 /** The name in the local header at `offset`. */
-export async function localName(source: ByteSource, offset: number): Promise<string> {
+async function localName(source: ByteSource, offset: number): Promise<string> {
   const header = await source.read(offset, 30);
   const length = header.length === 30 ? header.readUInt16LE(26) : 0;
   return (await source.read(offset + 30, length)).toString('utf8');
