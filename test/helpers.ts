@@ -40,9 +40,14 @@ export async function runCli(args: string[], env: NodeJS.ProcessEnv = {}): Promi
 }
 
 /** A fresh temporary folder, removed when the test file ends. */
+const temporaryFolders: string[] = [];
+// One hook for the whole test file (each file loads this module afresh): an afterAll registered
+// from inside a test is never run, and a test's folder, a 1 GB bundle among them, stayed behind.
+afterAll(() => Promise.all(temporaryFolders.splice(0).map((folder) => rm(folder, { recursive: true, force: true }))));
+
 export async function tempFolder(): Promise<string> {
   const folder = await mkdtemp(join(tmpdir(), 'ferry-test-'));
-  afterAll(() => rm(folder, { recursive: true, force: true }));
+  temporaryFolders.push(folder);
   return folder;
 }
 
