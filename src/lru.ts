@@ -34,3 +34,37 @@ export class LruMap<K, V> {
     return value;
   }
 }
+
+/** A map bounded by the total size of its values (as `sizeOf` measures), least recently used dropped first. */
+export class SizedLru<K, V> {
+  private readonly entries = new Map<K, { value: V; size: number }>();
+  private total = 0;
+
+  constructor(
+    private readonly maxSize: number,
+    private readonly sizeOf: (value: V) => number,
+  ) {}
+
+  get(key: K): V | undefined {
+    const entry = this.entries.get(key);
+    if (!entry) return undefined;
+    this.entries.delete(key);
+    this.entries.set(key, entry);
+    return entry.value;
+  }
+
+  set(key: K, value: V): void {
+    const size = this.sizeOf(value);
+    if (size > this.maxSize / 4) return; // one value must not empty the cache
+    const old = this.entries.get(key);
+    if (old) this.total -= old.size;
+    this.entries.delete(key);
+    this.entries.set(key, { value, size });
+    this.total += size;
+    for (const [oldKey, entry] of this.entries) {
+      if (this.total <= this.maxSize) break;
+      this.entries.delete(oldKey);
+      this.total -= entry.size;
+    }
+  }
+}

@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { templateReport } from './template-report.js';
 import { TEXT_METADATA_FIELDS, type Compression } from '../bundle/manifest.js';
 import { removeUnfinishedFiles } from '../bundle/temp-files.js';
 import type { MetadataInput } from '../pack/metadata.js';
@@ -178,6 +179,7 @@ export function registerPack(program: Command, io: CliIO): void {
         },
       };
       let detail = '';
+      let templates = '';
       // Ctrl-C: the target is untouched anyway; remove the half-written bundle and sort files too.
       const interrupted = () => {
         removeUnfinishedFiles();
@@ -201,6 +203,7 @@ export function registerPack(program: Command, io: CliIO): void {
                 bzip2: flags.bzip2 as 'auto' | 'javascript',
               }).then((result) => {
                 detail = `; ${result.articles} articles, ${result.categories} categories`;
+                templates = templateReport(result);
                 return result;
               })
             : packSite({ ...common, folder, mainPage: flags.main, baseUrl: flags.baseUrl })
@@ -214,7 +217,8 @@ export function registerPack(program: Command, io: CliIO): void {
         `packed ${summary.name}: ${summary.pages} pages, ${summary.assets} assets, ${summary.redirects} redirects; ` +
           `${formatBytes(summary.bytesIn)} in, ${formatBytes(summary.bytesOut)} out; ${summary.seconds.toFixed(1)} s` +
           detail +
-          `${skippedCount ? `; ${skippedCount} skipped` : ''} -> ${summary.output}\n`,
+          `${skippedCount ? `; ${skippedCount} skipped` : ''} -> ${summary.output}\n` +
+          templates,
       );
     });
 }

@@ -1,5 +1,7 @@
 import { availableParallelism } from 'node:os';
+import { basename, dirname, join } from 'node:path';
 import { performance } from 'node:perf_hooks';
+import { trackTempFile, untrackTempFile } from '../bundle/temp-files.js';
 import { FerryError } from '../errors.js';
 import { CategoryIndex } from '../sources/mediawiki/category-index.js';
 import { categoriesOf } from '../sources/mediawiki/categories.js';
@@ -11,6 +13,7 @@ import { RenderPool } from '../sources/mediawiki/render-pool.js';
 import { RenderWindow } from '../sources/mediawiki/render-window.js';
 import { isPackedPage, scanDump, type DumpScan } from '../sources/mediawiki/scan.js';
 import { ISO_639_3, mainPageTitle, siteMetadata } from '../sources/mediawiki/site-metadata.js';
+import type { CallOutcome } from '../sources/mediawiki/templates/template-counts.js';
 import { anchorOf, CATEGORY, fullTitle, parseTitle, titlePath, titlePathProblem } from '../sources/mediawiki/titles.js';
 import { BundleAssembler } from './assembler.js';
 import { chooseDictionary } from './choose-dictionary.js';
@@ -34,6 +37,28 @@ const NAMED_SKIPS = 20;
 export interface MediawikiSummary extends PackSummary {
   articles: number;
   categories: number;
+  /** Templates in the dump, and how the pages' calls were shown, over all and for the 20 names called most. */
+  templates: {
+    inDump: number;
+    totals: Record<CallOutcome, number>;
+    top: [string, Record<CallOutcome, number>][];
+  };
+}
+
+/** The wiki's address from <siteinfo>'s base (its main page's URL), or empty. */
+function serverOf(base: string): string {
+  try {
+    return new URL(base).origin;
+  } catch {
+    return '';
+  }
+}
+
+/** A temporary file beside the output for the dump's templates, removed if the pack is interrupted. */
+function templatesPath(output: string): string {
+  const path = join(dirname(output), `.${basename(output)}.templates-${process.pid}.tmp`);
+  trackTempFile(path);
+  return path;
 }
 
 /** Checks the chosen main page, else the wiki's own, else its first article. */
@@ -62,21 +87,51 @@ function chooseMainTitle(scan: DumpScan, asked: string | undefined): string {
  */
 export async function packMediawiki(options: PackMediawikiOptions): Promise<MediawikiSummary> {
   const started = performance.now();
-  const warn = options.onWarning ?? (() => undefined);
-  const included = new Set([0, ...(options.namespaces ?? [])]);
-  included.delete(CATEGORY); // category pages are made from their members, with the dump's text on top
-  const partial = options.partial ?? false;
-  const progress =
-    (stage: string) =>
-    (bytes: number, totalBytes: number, pages: number, total = 0) =>
-      options.onProgress?.({ stage, unit: 'pages', files: pages, totalFiles: total, bytes, totalBytes });
+  const run: PackRun = {
+    options,
+    warn: options.onWarning ?? (() => undefined),
+    included: new Set([0, ...(options.namespaces ?? [])]),
+    partial: options.partial ?? false,
+    progress:
+      (stage: string) =>
+      (bytes: number, totalBytes: number, pages: number, total = 0) =>
+        options.onProgress?.({ stage, unit: 'pages', files: pages, totalFiles: total, bytes, totalBytes }),
+  };
+  run.included.delete(CATEGORY); // category pages are made from their members, with the dump's text on top
+  const storePath = templatesPath(options.output);
+  let scan: DumpScan;
+  try {
+    scan = await scanDump(options.dump, {
+      namespaces: run.included,
+      bzip2: options.bzip2,
+      partial: run.partial,
+      onProgress: run.progress('reading titles'),
+      templatesPath: storePath,
+    });
+  } catch (error) {
+    untrackTempFile(storePath);
+    throw error;
+  }
+  try {
+    return await packScanned(run, scan, started);
+  } finally {
+    scan.templateWriter.remove();
+    untrackTempFile(storePath);
+  }
+}
 
-  const scan = await scanDump(options.dump, {
-    namespaces: included,
-    bzip2: options.bzip2,
-    partial,
-    onProgress: progress('reading titles'),
-  });
+interface PackRun {
+  options: PackMediawikiOptions;
+  warn: (message: string) => void;
+  /** Namespaces whose pages become pages of the bundle. */
+  included: Set<number>;
+  partial: boolean;
+  progress: (stage: string) => (bytes: number, totalBytes: number, pages: number, total?: number) => void;
+}
+
+/** The second pass: renders the pages the first pass found, in dump order, then the category pages. */
+async function packScanned(run: PackRun, scan: DumpScan, started: number): Promise<MediawikiSummary> {
+  const { options, warn, included, partial, progress } = run;
   if (scan.damage) warn(`${scan.damage.summary}; packing the ${scan.damage.pages} pages before it.`);
   const { siteInfo } = scan;
   const { namespaces } = siteInfo;
@@ -100,6 +155,9 @@ export async function packMediawiki(options: PackMediawikiOptions): Promise<Medi
     siteName: metadata.title,
     htmlLanguage,
     mainPath,
+    templates: scan.templates,
+    nowMs: scan.newestMs,
+    server: serverOf(siteInfo.base),
   };
 
   // Pages are rendered as the dump streams by: the dictionary comes from the first ones.
@@ -195,6 +253,7 @@ export async function packMediawiki(options: PackMediawikiOptions): Promise<Medi
       ...assembler.counts,
       articles: rendered,
       categories: categories.size,
+      templates: { inDump: scan.templates.keys.length, totals: pool.counts.totals(), top: pool.counts.top(20) },
       bytesIn: scan.damage ? dump.bytesRead() : dump.size,
       bytesOut,
       seconds: (performance.now() - started) / 1000,

@@ -45,9 +45,7 @@ describe('ferry pack --kind mediawiki', () => {
     expect(html).toContain('<h2 id="Methods">Methods</h2>');
     expect(html).toContain('<h3 id="Combining_methods">Combining methods</h3>');
     expect(html).toContain('<b>Water purification</b> is the process');
-    expect(html).toMatch(
-      /<table class="infobox"><caption>Water purification<\/caption>.*<th scope="row">Used for<\/th><td>Making water safe to drink/,
-    );
+    expect(html).toMatch(/<caption>Water purification<\/caption>.*<th>Used for<\/th><td>Making water safe to drink/);
     expect(html).toMatch(
       /<table class="wikitable"><caption>Household methods compared<\/caption>.*<th>Kills germs<\/th>/,
     );

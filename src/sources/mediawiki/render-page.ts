@@ -3,6 +3,9 @@ import { extractPageText } from '../../pack/html-text.js';
 import type { SearchDocument } from '../../search/shard-builder.js';
 import { categoriesOf } from './categories.js';
 import { wikiPageHtml } from './page-html.js';
+import { TemplateStore, type TemplateStoreData } from './template-store.js';
+import { TemplateExpander } from './templates/expand.js';
+import { TemplateCounts } from './templates/template-counts.js';
 import { categoryTitle, TitleSet, titlePath, type Namespaces } from './titles.js';
 import { renderWikitext } from './wikitext/render.js';
 
@@ -15,6 +18,11 @@ export interface RenderSetup {
   /** The language as HTML's lang attribute has it (en, fr). */
   htmlLanguage: string;
   mainPath: string;
+  templates: TemplateStoreData | undefined;
+  /** The dump's date (ms since 1970), which {{CURRENTYEAR}} and #time give. */
+  nowMs: number;
+  /** The wiki's address, for {{fullurl:}}. */
+  server: string;
 }
 
 export interface PageJob {
@@ -37,13 +45,31 @@ export function categoryPath(name: string, namespaces: Namespaces): string {
   return titlePath(categoryTitle(name, namespaces));
 }
 
-/** Renders pages of one wiki to whole HTML pages with their search text. */
-export function createPageRenderer(setup: RenderSetup): (job: PageJob) => RenderedPage {
+export interface PageRenderer {
+  render(job: PageJob): RenderedPage;
+  /** Template calls per name and outcome since the last time they were taken. */
+  counts: TemplateCounts;
+}
+
+/** Renders pages of one wiki to whole HTML pages with their search text, expanding its templates. */
+export function createPageRenderer(setup: RenderSetup): PageRenderer {
   const titles = new TitleSet(new Float64Array(setup.titleKeys));
   const { namespaces } = setup;
   const exists = (title: string) => titles.has(title);
-  return (job) => {
-    const { body } = renderWikitext(job.text, { namespaces, pagePath: job.path, title: job.title, exists });
+  const counts = new TemplateCounts();
+  const expander = new TemplateExpander(new TemplateStore(setup.templates, namespaces, titles), counts);
+  const now = new Date(setup.nowMs);
+  const render = (job: PageJob): RenderedPage => {
+    const context = {
+      title: job.title,
+      namespaces,
+      siteName: setup.siteName,
+      now,
+      language: setup.htmlLanguage,
+      server: setup.server,
+    };
+    const links = { namespaces, pagePath: job.path, title: job.title, exists };
+    const { body } = renderWikitext(job.text, links, { expander, page: context });
     const categories = categoriesOf(job.text, namespaces);
     const html = wikiPageHtml({
       siteName: setup.siteName,
@@ -69,4 +95,5 @@ export function createPageRenderer(setup: RenderSetup): (job: PageJob) => Render
       categories,
     };
   };
+  return { render, counts };
 }

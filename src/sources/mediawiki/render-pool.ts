@@ -1,6 +1,7 @@
 import { Worker } from 'node:worker_threads';
 import { builtFile } from '../../built-file.js';
 import type { PageJob, RenderedPage, RenderSetup } from './render-page.js';
+import { TemplateCounts, type CallOutcome } from './templates/template-counts.js';
 
 export type RenderResult = RenderedPage | { path: string; error: string };
 
@@ -21,17 +22,23 @@ export class RenderPool {
   private readonly waiting = new Map<number, Waiting>();
   private nextId = 0;
   private failure: Error | undefined;
+  /** How the pages' template calls were shown, over every worker. */
+  readonly counts = new TemplateCounts();
 
   constructor(size: number, setup: RenderSetup) {
     const script = builtFile('src/sources/mediawiki/render-worker.js', 'The render worker');
     for (let index = 0; index < size; index++) {
       const worker = new Worker(script, { workerData: setup, resourceLimits: WORKER_LIMITS });
       const slot = { worker, busy: 0 };
-      worker.on('message', (message: { id: number; results: RenderResult[] }) => {
-        slot.busy--;
-        this.waiting.get(message.id)?.resolve(message.results);
-        this.waiting.delete(message.id);
-      });
+      worker.on(
+        'message',
+        (message: { id: number; results: RenderResult[]; counts: [string, Record<CallOutcome, number>][] }) => {
+          slot.busy--;
+          this.counts.merge(message.counts);
+          this.waiting.get(message.id)?.resolve(message.results);
+          this.waiting.delete(message.id);
+        },
+      );
       worker.on('error', (error) => this.fail(error));
       worker.on('exit', (code) => {
         if (code !== 0) this.fail(new Error(`a render worker stopped (exit ${code})`));

@@ -1,6 +1,7 @@
 import { categoriesOf } from './categories.js';
 import { DumpDamagedError, readDump, type DumpPage, type SiteInfo } from './dump-reader.js';
 import { openDump, type Bzip2Choice } from './open-dump.js';
+import { TemplateStoreWriter, type TemplateStoreData } from './template-store.js';
 import {
   CATEGORY,
   categoryTitle,
@@ -20,6 +21,8 @@ export interface ScanOptions {
   /** Go on with the complete pages when the dump is damaged, instead of failing. */
   partial: boolean;
   onProgress?: (bytes: number, totalBytes: number, pages: number) => void;
+  /** Where the texts of the dump's templates are kept for the second pass. */
+  templatesPath: string;
 }
 
 export interface DumpScan {
@@ -33,7 +36,13 @@ export interface DumpScan {
   newestMs: number;
   /** The damage that ended the dump early, when --partial let the pack go on. */
   damage: DumpDamagedError | undefined;
+  /** The dump's templates, on disk; the caller removes the file with `templateWriter.remove()`. */
+  templates: TemplateStoreData;
+  templateWriter: TemplateStoreWriter;
 }
+
+const TEMPLATE = 10;
+const MODULE = 828;
 
 const MAX_REDIRECT_HOPS = 8;
 
@@ -95,6 +104,7 @@ export async function scanDump(path: string, options: ScanOptions): Promise<Dump
   let firstArticle: string | undefined;
   let newestMs = 0;
   let damage: DumpDamagedError | undefined;
+  const templates = new TemplateStoreWriter(options.templatesPath);
   try {
     for await (const event of readDump(dump)) {
       if (event.type === 'siteinfo') {
@@ -104,6 +114,11 @@ export async function scanDump(path: string, options: ScanOptions): Promise<Dump
       const { page } = event;
       siteInfo ??= emptySiteInfo();
       const { namespaces } = siteInfo;
+      if (page.namespace === TEMPLATE && !page.tooLarge) {
+        templates.add(page.title, page.redirect !== undefined ? `#REDIRECT [[${page.redirect}]]` : page.text);
+      } else if (page.namespace === MODULE) {
+        templates.addName(page.title);
+      }
       if (page.redirect !== undefined && options.namespaces.has(page.namespace)) {
         redirectFrom.push(titleKey(page.title));
         redirectTo.push(titleKey(fullTitle(parseTitle(page.redirect, namespaces), namespaces)));
@@ -120,11 +135,23 @@ export async function scanDump(path: string, options: ScanOptions): Promise<Dump
       options.onProgress?.(dump.bytesRead(), dump.size, count);
     }
   } catch (error) {
-    if (!(error instanceof DumpDamagedError) || !options.partial) throw error;
+    if (!(error instanceof DumpDamagedError) || !options.partial) {
+      templates.remove();
+      throw error;
+    }
     damage = error;
   }
   siteInfo ??= emptySiteInfo();
   const valid = validRedirects(pages.view(), redirectFrom, redirectTo);
   for (const key of valid) pages.push(key);
-  return { siteInfo, titles: TitleSet.fromKeys(pages.view()), pages: count, firstArticle, newestMs, damage };
+  return {
+    siteInfo,
+    titles: TitleSet.fromKeys(pages.view()),
+    pages: count,
+    firstArticle,
+    newestMs,
+    damage,
+    templates: templates.finish(),
+    templateWriter: templates,
+  };
 }

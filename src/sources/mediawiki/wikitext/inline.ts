@@ -2,7 +2,6 @@ import { pageHref } from '../../../pack/page-links.js';
 import { escapeHtml } from '../../../search/snippet.js';
 import { anchorOf, CATEGORY, FILE, fullTitle, parseTitle, titlePath } from '../titles.js';
 import { MAX_DEPTH, REF_MARK, type RenderState } from './state.js';
-import { expandTemplates } from './templates.js';
 
 /** Tags that may stay in the page, without attributes; others are shown as text. */
 const KEPT_TAGS = new Set(
@@ -162,7 +161,7 @@ function replaceRefMarks(text: string, state: RenderState): string {
     if (name !== undefined) state.footnoteByName.set(name, number);
     const footnote = { number, html: '' };
     state.footnotes.push(footnote);
-    footnote.html = renderInline(expandTemplates(raw, state, renderInline), state);
+    footnote.html = renderInline(state.expandText(raw, true), state);
     return `<sup class="reference" id="ref-${number}"><a href="#note-${number}">[${number}]</a></sup>`;
   });
 }

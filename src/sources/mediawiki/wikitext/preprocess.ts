@@ -1,9 +1,9 @@
 import { escapeHtml } from '../../../search/snippet.js';
-import { PRIVATE_USE, REFERENCES_MARK, type RenderState } from './state.js';
+import { REFERENCES_MARK, type RenderState } from './state.js';
 
 /** Tags whose content is code or markup of an extension we cannot run offline: dropped whole. */
 const DROPPED_TAGS =
-  'gallery|timeline|imagemap|score|graph|mapframe|maplink|templatedata|inputbox|categorytree|noinclude';
+  'gallery|timeline|imagemap|score|graph|mapframe|maplink|templatedata|templatestyles|inputbox|categorytree|hiero|charinsert|indicator';
 const CODE_TAGS = 'pre|syntaxhighlight|source';
 
 function attribute(attributes: string, name: string): string | undefined {
@@ -12,15 +12,14 @@ function attribute(attributes: string, name: string): string | undefined {
 }
 
 /**
- * The first steps, on the whole page: comments out, then the tags whose content is not wikitext
+ * The first steps, on the page and again on what its templates give back: comments out, then the tags whose content is not wikitext
  * (<nowiki>, <pre>, <math>, code) kept as finished HTML, extensions we cannot run dropped, and
  * each <ref> replaced by a marker that becomes a numbered footnote only if it is shown.
  */
 export function preprocess(text: string, state: RenderState): string {
-  let result = text.replace(PRIVATE_USE, '').replace(/\r\n?/g, '\n');
+  let result = text.replace(/\r\n?/g, '\n');
   result = result.replace(/<!--[\s\S]*?(?:-->|$)/g, '');
   result = result.replace(new RegExp(`<(${DROPPED_TAGS})\\b[^>]*?(?:/>|>[\\s\\S]*?(?:</\\1\\s*>|$))`, 'gi'), '');
-  result = result.replace(/<\/?(?:includeonly|onlyinclude)\s*>/gi, '');
   result = result.replace(/<nowiki\s*\/>/gi, '');
   result = result.replace(/<nowiki\s*>([\s\S]*?)(?:<\/nowiki\s*>|$)/gi, (_, content: string) =>
     state.keep(escapeHtml(decodeEntities(content))),

@@ -1,8 +1,10 @@
+import { TemplateExpander, type Fallback, type PageContext } from '../templates/expand.js';
+import { TemplateCounts } from '../templates/template-counts.js';
 import { renderBlocks } from './blocks.js';
 import { renderInline } from './inline.js';
 import { preprocess } from './preprocess.js';
-import { REFERENCES_MARK, RenderState, type WikiLinks } from './state.js';
-import { expandTemplates } from './templates.js';
+import { PRIVATE_USE, REFERENCES_MARK, RenderState, type WikiLinks } from './state.js';
+import { renderUnexpanded } from './templates.js';
 
 export type { WikiLinks } from './state.js';
 
@@ -20,15 +22,43 @@ function footnotesHtml(state: RenderState): string {
   return `<ol class="references">${items.join('')}</ol>`;
 }
 
+/** The expander of a wiki's templates, and what it knows of the page. */
+export interface PageTemplates {
+  expander: TemplateExpander;
+  page: PageContext;
+}
+
+/** For a page rendered alone: no template texts, so every call is rendered another way. */
+function withoutTemplates(links: WikiLinks): PageTemplates {
+  const expander = new TemplateExpander(
+    { text: () => undefined, exists: (title) => links.exists(title) },
+    new TemplateCounts(),
+  );
+  const page = {
+    title: links.title,
+    namespaces: links.namespaces,
+    siteName: '',
+    now: new Date(0),
+    language: 'en',
+    server: '',
+  };
+  return { expander, page };
+}
+
 /**
- * Wikitext to clean HTML: headings, paragraphs, lists, tables, links, bold and italic, references
- * as numbered footnotes, infoboxes as simple tables. Templates that need the wiki's own template
- * pages are dropped, never shown as raw {{…}}. Never throws on odd markup.
+ * Wikitext to clean HTML: templates expanded from the wiki's own (or, where they cannot be,
+ * rendered by hand, as a table of their parameters, or dropped; never shown as raw {{…}}),
+ * headings, paragraphs, lists, tables, links, bold and italic, references as numbered footnotes.
+ * Never throws on odd markup.
  */
-export function renderWikitext(text: string, links: WikiLinks): RenderedWikitext {
+export function renderWikitext(text: string, links: WikiLinks, templates = withoutTemplates(links)): RenderedWikitext {
   const state = new RenderState(links);
-  let source = preprocess(text, state);
-  source = expandTemplates(source, state, renderInline);
+  const { expander, page } = templates;
+  const fallback: Fallback = (call, place) => renderUnexpanded(call, place, state, renderInline);
+  // Comments, code and <ref>s first, as MediaWiki does; what templates give back goes the same way.
+  state.expandText = (wikitext, footnote) => preprocess(expander.expandPage(wikitext, page, fallback, footnote), state);
+  let source = preprocess(text.replace(PRIVATE_USE, ''), state);
+  source = state.expandText(source, false);
   source = source.replace(/__[A-Z]+__/g, '');
   let body = state.restore(renderBlocks(source, state));
   const notes = footnotesHtml(state);

@@ -1,9 +1,9 @@
 import { escapeHtml } from '../../../search/snippet.js';
-import { indexOutsideLinks } from './outside-links.js';
+import type { CallPlace, UnexpandedCall } from '../templates/expand.js';
 import { REFERENCES_MARK, type RenderState } from './state.js';
 
-/** A template call: its name and arguments, positional ones under "1", "2", … */
-export interface TemplateCall {
+/** A call as hand renderings see it: the name lower-cased, arguments expanded, keys lower-cased, positional ones also under "1", "2", … */
+interface TemplateCall {
   name: string;
   args: Map<string, string>;
   positional: string[];
@@ -12,34 +12,21 @@ export interface TemplateCall {
 /** Renders a fragment of wikitext to inline HTML (links, bold, …): given by the caller to avoid a cycle. */
 export type InlineRenderer = (text: string, state: RenderState) => string;
 
-/** Splits at `|` outside [[links]] (whose labels have pipes of their own). */
-function splitArguments(body: string): string[] {
-  const parts: string[] = [];
-  let start = 0;
-  const isBar = (index: number) => body[index] === '|';
-  for (let bar = indexOutsideLinks(body, isBar); bar >= 0; bar = indexOutsideLinks(body, isBar, start)) {
-    parts.push(body.slice(start, bar));
-    start = bar + 1;
-  }
-  parts.push(body.slice(start));
-  return parts;
-}
-
-export function parseCall(body: string): TemplateCall {
-  const [rawName = '', ...rest] = splitArguments(body);
+function callOf(call: UnexpandedCall): TemplateCall {
   const args = new Map<string, string>();
-  const positional: string[] = [];
-  for (const part of rest) {
-    const equals = part.indexOf('=');
-    const key = equals > 0 ? part.slice(0, equals).trim() : '';
-    if (equals > 0 && /^[^[\]<>]+$/.test(key)) {
-      args.set(key.toLowerCase(), part.slice(equals + 1).trim());
-    } else {
-      positional.push(part.trim());
-      args.set(String(positional.length), part.trim());
-    }
-  }
-  return { name: rawName.replace(/_/g, ' ').trim().replace(/\s+/g, ' ').toLowerCase(), args, positional };
+  call.positional.forEach((value, index) => args.set(String(index + 1), value));
+  for (const [key, value] of call.named) args.set(key.toLowerCase(), value);
+  const name = call.name
+    .replace(/^(safe)?subst:/i, '')
+    .replace(/_/g, ' ')
+    .trim()
+    .replace(/\s+/g, ' ')
+    .toLowerCase();
+  return {
+    name: name.replace(/^(template|sjabloon|vorlage|modèle|plantilla|predefinição|шаблон):/, ''),
+    args,
+    positional: call.positional,
+  };
 }
 
 const first = (call: TemplateCall, ...keys: string[]) =>
@@ -100,13 +87,24 @@ function citation(call: TemplateCall): string {
   return parts.filter((part) => part && part.trim() !== '').join('. ');
 }
 
-function infobox(call: TemplateCall, state: RenderState, inline: InlineRenderer): string {
+/** A value that is only a file name (an image, a map): a dump has no files to show. */
+const FILE_VALUE = /^[^\n|[\]{}]+\.(jpe?g|png|svg|gif|tiff?|webp|ogg|ogv|webm|pdf)$/i;
+
+/**
+ * A call shown as a two-column table of its named parameters, with the page's title above: the
+ * common infobox, whatever the wiki calls it, when its template cannot be expanded.
+ */
+function parametersTable(call: TemplateCall, state: RenderState, inline: InlineRenderer): string {
   const heading = first(call, 'name', 'title', 'official_name', 'conventional_long_name') ?? state.links.title;
   const rows: string[] = [];
   for (const [key, value] of call.args) {
-    if (/^\d+$/.test(key) || value === '' || IMAGE_KEY.test(key) || key === 'name' || key === 'title') continue;
+    if (/^\d+$/.test(key) || value === '' || IMAGE_KEY.test(key) || FILE_VALUE.test(value)) continue;
+    if (key === 'name' || key === 'title') continue;
     const label = key.replace(/_/g, ' ').replace(/^./, (letter) => letter.toUpperCase());
-    rows.push(`<tr><th scope="row">${escapeHtml(label)}</th><td>${inline(value, state)}</td></tr>`);
+    const shown = inline(value, state);
+    // A value made only of what cannot be shown (a map template, a file) leaves no empty row.
+    if (state.restore(shown).replace(/<[^>]*>|\s/g, '') === '') continue;
+    rows.push(`<tr><th scope="row">${escapeHtml(label)}</th><td>${shown}</td></tr>`);
   }
   if (rows.length === 0) return '';
   return state.keepBlock(
@@ -147,13 +145,12 @@ function listTemplate(call: TemplateCall): string | undefined {
   return items.join(flat ? ' · ' : '<br>');
 }
 
-/** What a template becomes offline: a few are rendered, the rest dropped without a trace. */
-function expandCall(body: string, state: RenderState, inline: InlineRenderer): string {
-  const call = parseCall(body);
+/**
+ * The templates ferry renders itself when the dump cannot expand them (not in the dump, or built
+ * on Lua): English Wikipedia's most used; undefined for any other.
+ */
+function handRendering(call: TemplateCall, state: RenderState, inline: InlineRenderer): string | undefined {
   const { name, positional } = call;
-  if (name.startsWith('#')) return '';
-  if (/^(pagename|fullpagename|pagenamee)$/.test(name)) return state.links.title;
-  if (name.includes(':')) return ''; // magic words and parser functions: DISPLAYTITLE:, DEFAULTSORT:, #if:
   if (name in LITERAL) return LITERAL[name]!;
   if (PASS_FIRST.has(name)) return positional[0] ?? '';
   if (PASS_SECOND.has(name)) return positional[1] ?? positional[0] ?? '';
@@ -163,7 +160,9 @@ function expandCall(body: string, state: RenderState, inline: InlineRenderer): s
   if (name === 'sfn' || name === 'harvnb' || name === 'sfnp') {
     const text = [positional.slice(0, -1).join(' '), positional.at(-1)].filter(Boolean).join(' ');
     const page = first(call, 'p', 'pp', 'page', 'pages');
-    return name === 'harvnb' ? text : state.refMark(page ? `${text}, p. ${page}` : text, `sfn-${body}`);
+    return name === 'harvnb'
+      ? text
+      : state.refMark(page ? `${text}, p. ${page}` : text, `sfn-${name}-${positional.join('|')}-${page ?? ''}`);
   }
   if (name === 'efn' || name === 'refn' || name === 'efn-ua')
     return state.refMark(positional[0] ?? '', first(call, 'name'));
@@ -202,54 +201,45 @@ function expandCall(body: string, state: RenderState, inline: InlineRenderer): s
     const url = /^(https?:)?\/\//i.test(raw) ? raw : `https://${raw}`;
     return `[${url} ${name === 'url' ? (positional[1] ?? raw) : 'Official website'}]`;
   }
-  if (/^(infobox|taxobox|speciesbox|automatic taxobox|chembox|drugbox)\b/.test(name)) {
-    return infobox(call, state, inline);
-  }
-  return '';
+  return undefined;
 }
 
 /**
- * Expands every {{template}}, innermost first, so that an argument is already expanded when its
- * template sees it. {{{parameters}}} show their default; an unclosed {{ is dropped, never shown.
+ * A citation whose template is not in the dump, in any language: its values in call order, the
+ * first that is not an address linked to the first address.
  */
-export function expandTemplates(text: string, state: RenderState, inline: InlineRenderer): string {
-  const stack: { kind: 'template' | 'parameter'; text: string }[] = [];
-  let out = '';
-  const append = (piece: string) => {
-    if (stack.length > 0) stack[stack.length - 1]!.text += piece;
-    else out += piece;
-  };
-  let index = 0;
-  while (index < text.length) {
-    const open = text.indexOf('{{', index);
-    const close = text.indexOf('}}', index);
-    if (open < 0 && close < 0) break;
-    if (open >= 0 && (close < 0 || open < close)) {
-      append(text.slice(index, open));
-      const parameter = text.startsWith('{{{', open) && !text.startsWith('{{{{', open);
-      stack.push({ kind: parameter ? 'parameter' : 'template', text: '' });
-      index = open + (parameter ? 3 : 2);
-      continue;
-    }
-    append(text.slice(index, close));
-    const top = stack.pop();
-    if (!top) {
-      append('}}');
-      index = close + 2;
-    } else if (top.kind === 'parameter' && text.startsWith('}}}', close)) {
-      const bar = top.text.indexOf('|');
-      append(bar >= 0 ? top.text.slice(bar + 1) : '');
-      index = close + 3;
-    } else {
-      append(expandCall(top.text, state, inline));
-      index = close + 2;
-    }
+function genericCitation(call: UnexpandedCall): string {
+  const values = [...call.named.values(), ...call.positional].filter(
+    (value) => value !== '' && !FILE_VALUE.test(value),
+  );
+  const url = values.find((value) => /^(https?:)?\/\//i.test(value));
+  const texts = values.filter((value) => value !== url && !/^(https?:)?\/\//i.test(value));
+  if (url && texts.length > 0) texts[0] = `[${url} ${texts[0]}]`;
+  else if (url) texts.unshift(url);
+  return texts.join('. ');
+}
+
+/** How a call that cannot be expanded is shown: by hand, as a table where it stands alone, or not at all. */
+export function renderUnexpanded(
+  unexpanded: UnexpandedCall,
+  place: CallPlace,
+  state: RenderState,
+  inline: InlineRenderer,
+): { text: string; how: 'hand' | 'table' | 'dropped' } {
+  const call = callOf(unexpanded);
+  const hand = handRendering(call, state, inline);
+  if (hand !== undefined) return { text: hand, how: 'hand' };
+  if (place === 'nested') return { text: '', how: 'dropped' };
+  const named = [...unexpanded.named.values()].filter((value) => value !== '').length;
+  if (place === 'footnote' && named >= 1) return { text: genericCitation(unexpanded), how: 'hand' };
+  const infobox = /^(infobox|taxobox|speciesbox|automatic taxobox|chembox|drugbox)\b/.test(call.name);
+  if (
+    (place === 'block' && named >= 2) ||
+    (infobox && named >= 1) ||
+    (unexpanded.reason === 'lua' && place === 'block' && named >= 1)
+  ) {
+    const table = parametersTable(call, state, inline);
+    if (table !== '') return { text: table, how: 'table' };
   }
-  append(text.slice(index));
-  // Unclosed openings: keep their text, drop the braces.
-  while (stack.length > 0) {
-    const top = stack.pop()!;
-    append(top.text);
-  }
-  return out;
+  return { text: '', how: 'dropped' };
 }
