@@ -61,7 +61,7 @@ describe('template expansion', () => {
     expect(run('{{Subst|1}} {{Subst}}')).toBe('yes no');
     expect(run('{{Inner|[[a|b]]|c}}')).toBe('inner got [[a|b]]');
     expect(run('{{Inner|{{!}}}}')).toBe('inner got |');
-    expect(run('{{{{Inner}}')).toBe('{{inner got ');
+    expect(run('{{{{Inner}}')).toBe('inner got ');
   });
 
   it('runs #if, #ifeq, #switch, #iferror, #ifexist as ParserFunctions documents them', () => {

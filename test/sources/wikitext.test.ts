@@ -12,13 +12,13 @@ const render = (text: string, pagePath = 'Page') =>
   }).body;
 
 describe('wikitext rendering', () => {
-  it('escapes script and unknown tags, keeps simple formatting tags without their attributes', () => {
+  it('escapes script and unknown tags, drops images, keeps simple formatting tags without their attributes', () => {
     const html = render(
       '<script>alert(1)</script> <span onclick="x()" style="color:red">red</span> <img src=x onerror=y>',
     );
     expect(html).toContain('&lt;script&gt;alert(1)&lt;/script&gt;');
     expect(html).toContain('<span>red</span>');
-    expect(html).toContain('&lt;img src=x onerror=y&gt;');
+    expect(html).not.toContain('onerror'); // an <img> of the wiki's server: not there offline, dropped
     expect(html).not.toMatch(/onclick|<img/);
   });
 
@@ -91,5 +91,18 @@ describe('wikitext rendering', () => {
     expect(render('{{ill|Boiling|de|Kochen}}')).toBe('<p><a href="Boiling">Boiling</a></p>');
     expect(render('{{as of|2020|5}}')).toBe('<p>As of 2020-5</p>');
     expect(render('A{{Navbox|title=x|list1=[[Boiling]]}}B')).toBe('<p>AB</p>');
+  });
+});
+
+describe('HTML that templates write', () => {
+  it('keeps tables, lists and headings without their style, outside paragraphs, and closes what is left open', () => {
+    const html = render(
+      '<table style="x"><tr><td colspan="2" onclick="y">[[Boiling]]</td></tr></table>\n<ul><li>one\n<li>two</ul>\nText<div>\n<table><tr><td>open',
+    );
+    expect(html).toBe(
+      '<table><tr><td colspan="2"><a href="Boiling">Boiling</a></td></tr></table>\n<ul><li>one\n</li><li>two</li></ul>\n' +
+        'Text \n<table><tr><td>open</td></tr></table>',
+    );
+    expect(render('a</div></table>b')).toBe('a b');
   });
 });

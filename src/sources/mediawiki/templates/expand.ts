@@ -1,7 +1,8 @@
 import { SizedLru } from '../../../lru.js';
 import { fullTitle, parseTitle, type Namespaces } from '../titles.js';
 import { Frame } from './frame.js';
-import { callParserFunction, type FunctionCall } from './functions.js';
+import type { FunctionCall } from './function-call.js';
+import { callParserFunction } from './functions.js';
 import { LIMITS, limitError } from './limits.js';
 import { pageVariable } from './magic-words.js';
 import { parseWikitext, type BraceNode, type WikiNode } from './parse.js';
@@ -37,6 +38,8 @@ export interface UnexpandedCall {
   named: Map<string, string>;
   positional: string[];
   reason: 'missing' | 'lua';
+  /** Written over several lines, one argument a line, as infoboxes are. */
+  multiline: boolean;
 }
 
 /**
@@ -169,8 +172,13 @@ export class TemplateExpander {
         text = this.call(node, frame, name);
       } catch (error) {
         if (!(error instanceof NeedsLua)) throw error;
+        // The call the page made, else (for a page call without named arguments, such as a
+        // navigation box) the innermost call with some: what the Lua module would have shown.
         const call = this.describeCall(node, frame, name, 'lua');
-        const shown = this.renderOtherwise(call.named.size > 0 || !error.namedCall ? call : error.namedCall, node);
+        let shown = this.renderOtherwise(call, node);
+        if (shown.how === 'dropped' && call.named.size === 0 && error.namedCall) {
+          shown = this.renderOtherwise(error.namedCall, node);
+        }
         this.count(name, shown.how);
         text = shown.text;
       }
@@ -269,7 +277,7 @@ export class TemplateExpander {
         positional.push(this.expandSafely(part.nodes, frame).trim());
       }
     }
-    return { name, named, positional, reason };
+    return { name, named, positional, reason, multiline: node.source.includes('\n') };
   }
 
   /** Expands an argument; a Lua call inside it leaves it empty. */

@@ -1,27 +1,12 @@
 import { fullTitle, parseTitle } from '../titles.js';
 import { valuesEqual } from './compare.js';
-import type { Frame } from './frame.js';
 import { evaluateExpression, ExpressionError } from './expr.js';
-import { NeedsLua, type TemplateExpander } from './expand.js';
+import { NeedsLua } from './expand.js';
 import { STRING_FUNCTIONS } from './magic-words.js';
 import type { Part } from './parse.js';
+import { partText, type FunctionCall } from './function-call.js';
+import { STRING_PARSER_FUNCTIONS } from './string-functions.js';
 import { formatTime } from './time.js';
-
-/** A call of a parser function: `{{name: first | rest… }}`. */
-export interface FunctionCall {
-  name: string;
-  /** The text after the colon, expanded and trimmed. */
-  first: string;
-  rest: Part[];
-  frame: Frame;
-  expander: TemplateExpander;
-}
-
-/** The whole of the n-th part after the first, expanded and trimmed; undefined when absent. */
-export function partText(call: FunctionCall, index: number): string | undefined {
-  const part = call.rest[index];
-  return part ? call.expander.expand(part.nodes, call.frame).trim() : undefined;
-}
 
 const expressionError = (error: unknown) => {
   if (!(error instanceof ExpressionError)) throw error;
@@ -127,6 +112,7 @@ const PARSER_FUNCTIONS: Record<string, Handler> = {
   '#formatdate': (call) => call.first,
   '#dateformat': (call) => call.first,
   '#dir': () => 'ltr',
+  ...STRING_PARSER_FUNCTIONS,
   '#bcp47': (call) => call.first.toLowerCase(),
 };
 

@@ -27,7 +27,7 @@ export interface BraceNode {
 
 /** Tags whose content is passed through as written, never expanded. */
 const OPAQUE_TAGS = new Set(
-  'nowiki pre math chem ce syntaxhighlight source score timeline graph templatedata mapframe maplink imagemap inputbox categorytree gallery templatestyles hiero charinsert'.split(
+  'nowiki pre math chem ce dmath syntaxhighlight source score timeline graph templatedata mapframe maplink imagemap inputbox categorytree gallery templatestyles hiero charinsert'.split(
     ' ',
   ),
 );
@@ -197,6 +197,11 @@ export function parseWikitext(input: string, inclusion: boolean): WikiNode[] {
     const closes = top && ((char === '}' && top.open === '{') || (char === ']' && top.open === '['));
     let run = 0;
     while (closes && run < top.count && text[at + run] === char) run++;
+    if (!top && !inclusion && text.startsWith('}}', at)) {
+      // A `}}` that closes nothing on a page is a typo MediaWiki shows as typed; offline it goes.
+      index = at + 2;
+      continue;
+    }
     if (!top || !closes || run < 2) {
       addText(current(), char);
       index = at + 1;

@@ -1,6 +1,7 @@
 import { escapeHtml } from '../../../search/snippet.js';
 import { anchorOf } from '../titles.js';
 import { renderInline } from './inline.js';
+import { BLOCK_TAG_LINE } from './html-tags.js';
 import { indexOutsideLinks } from './outside-links.js';
 import { MAX_DEPTH, REFERENCES_MARK, type RenderState } from './state.js';
 import { renderTable } from './tables.js';
@@ -120,10 +121,16 @@ function renderBlocksAtDepth(text: string, state: RenderState, inCell: boolean):
   for (let index = 0; index < lines.length; index++) {
     const line = lines[index]!;
     const trimmed = line.trimStart();
-    if (trimmed.startsWith('{|')) {
+    const indented = /^(:+)\s*\{\|/.exec(line);
+    if (trimmed.startsWith('{|') || indented) {
       flush();
       const table = tableLines(lines, index);
-      out.push(renderTable(table, state, renderBlocks));
+      if (indented) table[0] = line.slice(indented[1]!.length);
+      const html = renderTable(table, state, renderBlocks);
+      // `:{|` indents a table, as a definition list's item.
+      out.push(
+        indented ? `${'<dl><dd>'.repeat(indented[1]!.length)}${html}${'</dd></dl>'.repeat(indented[1]!.length)}` : html,
+      );
       index += table.length - 1;
       continue;
     }
@@ -146,6 +153,11 @@ function renderBlocksAtDepth(text: string, state: RenderState, inCell: boolean):
     if (/^-{4,}/.test(line)) {
       flush();
       out.push('<hr>');
+      continue;
+    }
+    if (BLOCK_TAG_LINE.test(line)) {
+      flush();
+      out.push(renderInline(line, state));
       continue;
     }
     if (line.trim() === REFERENCES_MARK || state.isBlockLine(line)) {

@@ -1,6 +1,7 @@
 import { pageHref } from '../../../pack/page-links.js';
 import { escapeHtml } from '../../../search/snippet.js';
 import { anchorOf, CATEGORY, FILE, fullTitle, parseTitle, titlePath } from '../titles.js';
+import { BLOCK_TAGS, blockTag } from './html-tags.js';
 import { MAX_DEPTH, REF_MARK, type RenderState } from './state.js';
 
 /** Tags that may stay in the page, without attributes; others are shown as text. */
@@ -10,7 +11,7 @@ const KEPT_TAGS = new Set(
   ),
 );
 /** Block tags whose content stays but whose tag goes: a <div> cannot sit in a paragraph. */
-const UNWRAPPED_TAGS = /^(div|center|font|p|blockquote|poem|section|onlyinclude|includeonly)$/;
+const UNWRAPPED_TAGS = /^(div|center|font|poem|section|onlyinclude|includeonly)$/;
 const INTERWIKI = new Set(
   'w wikt wiktionary commons c s wikisource q wikiquote n wikinews b wikibooks v wikiversity voy wikivoyage species d wikidata m meta mw foundation wmf'.split(
     ' ',
@@ -19,7 +20,7 @@ const INTERWIKI = new Set(
 const LANGUAGE_PREFIX = /^([a-z]{2,3}(-[a-z0-9]{2,8})*|simple):/;
 
 /** Finds the `]]` that closes the `[[` at `start`, allowing links nested in file captions. */
-function closingBrackets(text: string, start: number): number {
+export function closingBrackets(text: string, start: number): number {
   let depth = 0;
   for (let index = start; index < text.length - 1; index++) {
     if (text[index] === '[' && text[index + 1] === '[') {
@@ -54,7 +55,10 @@ function internalLink(inner: string, trail: string, state: RenderState): string 
   if (INTERWIKI.has(prefix)) return renderInline(bar >= 0 ? label : target.slice(prefix.length + 1), state) + trail;
   // A link to the same page in another language's wiki.
   if (!leadingColon && LANGUAGE_PREFIX.test(`${prefix}:`)) return '';
-  const shown = renderInline(label + trail, state);
+  let shown = renderInline(label + trail, state);
+  // A label of only an image (dropped offline) would leave nothing to click: the title stands in.
+  if (state.restore(shown).replace(/<[^>]*>|\s/g, '') === '')
+    shown = renderInline(target.replace(/^#/, '') + trail, state);
   if (parsed.name === '' && parsed.fragment !== '') {
     return `<a href="#${escapeHtml(encodeURIComponent(anchorOf(parsed.fragment)))}">${shown}</a>`;
   }
@@ -83,7 +87,8 @@ const URL_SCHEME = '(?:https?:|ftp:|mailto:|//)';
 function replaceExternalLinks(text: string, state: RenderState): string {
   const bracketed = new RegExp(`\\[(${URL_SCHEME}[^\\s\\]<>"]+)(?:\\s+([^\\]]*))?\\]`, 'gi');
   let result = text.replace(bracketed, (_, url: string, label?: string) => {
-    const shown = label?.trim() ? renderInline(label, state) : escapeHtml(url);
+    const plainUrl = label !== undefined && new RegExp(`^${URL_SCHEME}\\S+$`, 'i').test(label.trim());
+    const shown = label?.trim() && !plainUrl ? renderInline(label, state) : escapeHtml(label?.trim() || url);
     return state.keep(`<a class="external" href="${escapeHtml(url)}">${shown}</a>`);
   });
   result = result.replace(/\bhttps?:\/\/[^\s<>"[\]{}|]+[^\s<>"[\]{}|.,;:!?')]/gi, (url) =>
@@ -98,8 +103,9 @@ function escapeText(text: string, state: RenderState): string {
     .replace(/<(\/?)([a-z][a-z0-9]*)\b[^<>]*?(\/?)>/gi, (whole, slash: string, tag: string, selfClose: string) => {
       const name = tag.toLowerCase();
       if (KEPT_TAGS.has(name)) return state.keep(name === 'br' || selfClose ? `<${name}>` : `<${slash}${name}>`);
-      if (UNWRAPPED_TAGS.test(name)) return name === 'p' && !slash ? '' : ' ';
-      if (name === 'hr') return state.keep('<hr>');
+      if (BLOCK_TAGS.has(name)) return state.keep(blockTag(name, slash === '/', whole));
+      if (name === 'img') return ''; // an image from the wiki's server, which is not there offline
+      if (UNWRAPPED_TAGS.test(name)) return ' ';
       return whole;
     })
     .replace(/&(?!(?:#\d{1,7}|#x[0-9a-f]{1,6}|[a-z][a-z0-9]{1,31});)/gi, '&amp;')

@@ -32,7 +32,7 @@ export function preprocess(text: string, state: RenderState): string {
       return inline ? state.keep(`<code>${code}</code>`) : state.keepBlock(`<pre>${code}</pre>`);
     },
   );
-  result = result.replace(/<(math|chem|ce)\b[^>]*>([\s\S]*?)(?:<\/\1\s*>|$)/gi, (_, _tag, content: string) =>
+  result = result.replace(/<(math|chem|ce|dmath)\b[^>]*>([\s\S]*?)(?:<\/\1\s*>|$)/gi, (_, _tag, content: string) =>
     state.keep(`<code class="math">${escapeHtml(content.trim())}</code>`),
   );
   return extractRefs(result, state);

@@ -1,7 +1,8 @@
 import { TemplateExpander, type Fallback, type PageContext } from '../templates/expand.js';
 import { TemplateCounts } from '../templates/template-counts.js';
 import { renderBlocks } from './blocks.js';
-import { renderInline } from './inline.js';
+import { balanceHtml } from './html-tags.js';
+import { closingBrackets, renderInline } from './inline.js';
 import { preprocess } from './preprocess.js';
 import { PRIVATE_USE, REFERENCES_MARK, RenderState, type WikiLinks } from './state.js';
 import { renderUnexpanded } from './templates.js';
@@ -20,6 +21,28 @@ function footnotesHtml(state: RenderState): string {
     (note) => `<li id="note-${note.number}"><a href="#ref-${note.number}">^</a> ${note.html}</li>`,
   );
   return `<ol class="references">${items.join('')}</ol>`;
+}
+
+/**
+ * A link's label may run over several lines (templates write `[[Target|\n<div>…</div>]]`);
+ * MediaWiki reads links before lines, so the label's lines are joined into one here.
+ */
+function joinLinkLabels(text: string): string {
+  let out = '';
+  let index = 0;
+  for (let open = text.indexOf('[[', index); open >= 0; open = text.indexOf('[[', index)) {
+    const close = closingBrackets(text, open);
+    if (close < 0) break;
+    const link = text.slice(open, close + 2);
+    const bar = link.indexOf('|');
+    const joined =
+      bar > 0 && !link.slice(0, bar).includes('\n')
+        ? link.slice(0, bar) + link.slice(bar).replace(/\s*\n\s*/g, ' ')
+        : link;
+    out += text.slice(index, open) + joined;
+    index = close + 2;
+  }
+  return out + text.slice(index);
 }
 
 /** The expander of a wiki's templates, and what it knows of the page. */
@@ -54,13 +77,13 @@ function withoutTemplates(links: WikiLinks): PageTemplates {
 export function renderWikitext(text: string, links: WikiLinks, templates = withoutTemplates(links)): RenderedWikitext {
   const state = new RenderState(links);
   const { expander, page } = templates;
-  const fallback: Fallback = (call, place) => renderUnexpanded(call, place, state, renderInline);
+  const fallback: Fallback = (call, place) => renderUnexpanded(call, place, state, renderInline, page.language);
   // Comments, code and <ref>s first, as MediaWiki does; what templates give back goes the same way.
   state.expandText = (wikitext, footnote) => preprocess(expander.expandPage(wikitext, page, fallback, footnote), state);
   let source = preprocess(text.replace(PRIVATE_USE, ''), state);
   source = state.expandText(source, false);
-  source = source.replace(/__[A-Z]+__/g, '');
-  let body = state.restore(renderBlocks(source, state));
+  source = joinLinkLabels(source.replace(/__[A-Z]+__/g, ''));
+  let body = balanceHtml(state.restore(renderBlocks(source, state)));
   const notes = footnotesHtml(state);
   if (body.includes(REFERENCES_MARK)) {
     let placed = false;

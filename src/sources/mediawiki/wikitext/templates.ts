@@ -219,25 +219,43 @@ function genericCitation(call: UnexpandedCall): string {
   return texts.join('. ');
 }
 
+const LANGUAGE_CODE = /^([a-z]{2,3}(-[a-z0-9]{2,8})*|default)$/;
+
+/**
+ * A call whose arguments are one text in several languages (`|en=… |fr=… |de=…`, as Commons'
+ * LangSwitch): the text in the wiki's language, else English, else the default.
+ */
+function languageSwitch(call: UnexpandedCall, language: string): string | undefined {
+  const keys = [...call.named.keys()];
+  const languages = keys.filter((key) => LANGUAGE_CODE.test(key)).length;
+  // A switch may also take options (`lang=`, `nocat=`) and wiki codes that are not languages (`simple`).
+  if (languages < 2 || languages < keys.length * 0.8) return undefined;
+  return [language, 'en', 'default']
+    .map((key) => call.named.get(key))
+    .find((value) => value !== undefined && value !== '');
+}
+
 /** How a call that cannot be expanded is shown: by hand, as a table where it stands alone, or not at all. */
 export function renderUnexpanded(
   unexpanded: UnexpandedCall,
   place: CallPlace,
   state: RenderState,
   inline: InlineRenderer,
+  language: string,
 ): { text: string; how: 'hand' | 'table' | 'dropped' } {
   const call = callOf(unexpanded);
   const hand = handRendering(call, state, inline);
   if (hand !== undefined) return { text: hand, how: 'hand' };
   if (place === 'nested') return { text: '', how: 'dropped' };
   const named = [...unexpanded.named.values()].filter((value) => value !== '').length;
-  if (place === 'footnote' && named >= 1) return { text: genericCitation(unexpanded), how: 'hand' };
+  const translated = languageSwitch(unexpanded, language);
+  if (translated !== undefined) return { text: translated, how: 'hand' };
+  // A citation in the wiki's own language: a URL, a title, a work… in its footnote.
+  if (place === 'footnote' && named >= 2) return { text: genericCitation(unexpanded), how: 'hand' };
   const infobox = /^(infobox|taxobox|speciesbox|automatic taxobox|chembox|drugbox)\b/.test(call.name);
-  if (
-    (place === 'block' && named >= 2) ||
-    (infobox && named >= 1) ||
-    (unexpanded.reason === 'lua' && place === 'block' && named >= 1)
-  ) {
+  // An infobox, whatever the wiki calls it: alone on its lines, an argument a line (or many).
+  const boxLike = place === 'block' && named >= 2 && (unexpanded.multiline || named >= 5);
+  if (boxLike || (infobox && named >= 1)) {
     const table = parametersTable(call, state, inline);
     if (table !== '') return { text: table, how: 'table' };
   }
