@@ -8,6 +8,7 @@ const HEADINGS = { expanded: 'expanded', hand: 'by ferry', table: 'as table', dr
  * the 20 names called most, so a user sees which templates a dump lacks or that need Lua.
  */
 export function templateReport({ templates }: MediawikiSummary): string {
+  if (!templates) return '';
   const { totals } = templates;
   const calls = OUTCOMES.reduce((sum, outcome) => sum + totals[outcome], 0);
   const number = (value: number) => value.toLocaleString('en');

@@ -15,7 +15,9 @@ import { isPackedPage, scanDump, type DumpScan } from '../sources/mediawiki/scan
 import { ISO_639_3, mainPageTitle, siteMetadata } from '../sources/mediawiki/site-metadata.js';
 import type { CallOutcome } from '../sources/mediawiki/templates/template-counts.js';
 import { anchorOf, CATEGORY, fullTitle, parseTitle, titlePath, titlePathProblem } from '../sources/mediawiki/titles.js';
+import { isEnterpriseDump } from '../sources/mediawiki/enterprise/records.js';
 import { BundleAssembler } from './assembler.js';
+import { packEnterprise } from './pack-enterprise.js';
 import { chooseDictionary } from './choose-dictionary.js';
 import { resolveMetadata } from './metadata.js';
 import { loadIllustration, type PackOptions, type PackSummary } from './pack-site.js';
@@ -37,8 +39,8 @@ const NAMED_SKIPS = 20;
 export interface MediawikiSummary extends PackSummary {
   articles: number;
   categories: number;
-  /** Templates in the dump, and how the pages' calls were shown, over all and for the 20 names called most. */
-  templates: {
+  /** Templates in the dump, and how the pages' calls were shown, over all and for the 20 names called most (XML dumps). */
+  templates?: {
     inDump: number;
     totals: Record<CallOutcome, number>;
     top: [string, Record<CallOutcome, number>][];
@@ -81,11 +83,12 @@ function chooseMainTitle(scan: DumpScan, asked: string | undefined): string {
 }
 
 /**
- * Packs a MediaWiki XML dump in two streamed passes: the first learns which titles exist (8 bytes
+ * Packs a MediaWiki dump: an Enterprise HTML dump (pack-enterprise.ts), or an XML dump in two streamed passes: the first learns which titles exist (8 bytes
  * each), the second renders pages in worker threads and writes them in dump order, then the
  * category pages. Neither pass holds more than a window of pages.
  */
 export async function packMediawiki(options: PackMediawikiOptions): Promise<MediawikiSummary> {
+  if (await isEnterpriseDump(options.dump)) return packEnterprise(options);
   const started = performance.now();
   const run: PackRun = {
     options,

@@ -1,0 +1,211 @@
+import { performance } from 'node:perf_hooks';
+import { FerryError } from '../errors.js';
+import { structurePrior } from '../search/structure.js';
+import { CategoryIndex } from '../sources/mediawiki/category-index.js';
+import { DumpDamagedError } from '../sources/mediawiki/dump-reader.js';
+import { cleanParsoidHtml } from '../sources/mediawiki/enterprise/parsoid-html.js';
+import { readEnterpriseRecords, type EnterpriseRecord } from '../sources/mediawiki/enterprise/records.js';
+import { STYLESHEET, STYLESHEET_PATH, wikiPageHtml } from '../sources/mediawiki/page-html.js';
+import { categoryPath } from '../sources/mediawiki/render-page.js';
+import { ISO_639_3, siteMetadata } from '../sources/mediawiki/site-metadata.js';
+import {
+  CATEGORY,
+  defaultNamespaces,
+  KeyList,
+  TitleSet,
+  titleKey,
+  titlePath,
+  titlePathProblem,
+  type Namespaces,
+} from '../sources/mediawiki/titles.js';
+import { BundleAssembler } from './assembler.js';
+import { chooseDictionary } from './choose-dictionary.js';
+import { extractPageText } from './html-text.js';
+import { resolveMetadata } from './metadata.js';
+import type { MediawikiSummary, PackMediawikiOptions } from './pack-mediawiki.js';
+import { loadIllustration } from './pack-site.js';
+
+/** What the first pass learns: the wiki, its titles, its category prefix, its newest date. */
+interface EnterpriseScan {
+  first: EnterpriseRecord;
+  titles: TitleSet;
+  pages: number;
+  otherWikis: number;
+  newestMs: number;
+  namespaces: Namespaces;
+  damage: DumpDamagedError | undefined;
+}
+
+/** The category's name without the wiki's prefix (`Kategorie:Begriffsklärung` → `Begriffsklärung`). */
+const categoryName = (fullTitle: string) => fullTitle.slice(fullTitle.indexOf(':') + 1);
+
+async function scanRecords(options: PackMediawikiOptions, included: Set<number>): Promise<EnterpriseScan> {
+  const { dump, records } = await readEnterpriseRecords(options.dump);
+  const keys = new KeyList();
+  let first: EnterpriseRecord | undefined;
+  let pages = 0;
+  let otherWikis = 0;
+  let newestMs = 0;
+  let damage: DumpDamagedError | undefined;
+  const namespaces = defaultNamespaces();
+  try {
+    for await (const record of records) {
+      first ??= record;
+      if (record.wiki !== first.wiki) {
+        otherWikis++;
+        continue;
+      }
+      if (!included.has(record.namespace)) continue;
+      pages++;
+      newestMs = Math.max(newestMs, Date.parse(record.dateModified) || 0);
+      keys.push(titleKey(record.name));
+      for (const redirect of record.redirects) keys.push(titleKey(redirect));
+      for (const category of record.categories) {
+        // The wiki's own name for its category namespace, which the records spell out.
+        const prefix = category.slice(0, category.indexOf(':'));
+        if (prefix && namespaces.names[CATEGORY] === 'Category' && prefix !== 'Category') {
+          namespaces.names[CATEGORY] = prefix;
+          namespaces.numbers[prefix.toLowerCase()] = CATEGORY;
+        }
+        keys.push(titleKey(category));
+      }
+      options.onProgress?.({
+        stage: 'reading titles',
+        unit: 'pages',
+        files: pages,
+        totalFiles: 0,
+        bytes: dump.bytesRead(),
+        totalBytes: dump.size,
+      });
+    }
+  } catch (error) {
+    if (!(error instanceof DumpDamagedError) || !options.partial) throw error;
+    damage = error;
+  }
+  if (!first || pages === 0) {
+    throw new FerryError(
+      'INPUT_INVALID',
+      'The Enterprise HTML dump has no article to pack (namespace 0, with its HTML).',
+    );
+  }
+  return { first, titles: TitleSet.fromKeys(keys.view()), pages, otherWikis, newestMs, namespaces, damage };
+}
+
+/**
+ * Packs a Wikimedia Enterprise HTML dump (NDJSON of articles with their Parsoid HTML, in a
+ * .tar.gz): the wiki's own rendering, cleaned, in the same page layout as from XML, with its
+ * redirects, category pages and search. Two streamed passes, as for XML.
+ */
+export async function packEnterprise(options: PackMediawikiOptions): Promise<MediawikiSummary> {
+  const started = performance.now();
+  const warn = options.onWarning ?? (() => undefined);
+  const included = new Set([0, ...(options.namespaces ?? [])]);
+  included.delete(CATEGORY);
+  const scan = await scanRecords(options, included);
+  if (scan.damage) warn(`${scan.damage.summary}; packing the ${scan.damage.pages} articles before it.`);
+  if (scan.otherWikis > 0)
+    warn(`${scan.otherWikis} records of other wikis than ${scan.first.wiki} are left out: a bundle holds one wiki.`);
+  const { first, titles, namespaces } = scan;
+  const exists = (title: string) => titles.has(title);
+
+  const base = first.wikiUrl ? `${first.wikiUrl.replace(/\/$/, '')}/wiki/` : '';
+  const siteInfo = {
+    siteName: first.wikiName ?? '',
+    dbName: first.wiki,
+    base,
+    generator: '',
+    language: first.language,
+    namespaces,
+  };
+  const mainTitle = options.mainPage ?? first.name;
+  if (!titles.has(mainTitle)) throw new FerryError('USAGE', `--main "${mainTitle}" is not an article of the dump.`);
+  const mainPath = titlePath(mainTitle);
+  const mtime =
+    options.sourceDateEpoch !== undefined ? new Date(options.sourceDateEpoch * 1000) : new Date(scan.newestMs);
+  const fromSite = siteMetadata(siteInfo);
+  const { metadata, warnings } = resolveMetadata(
+    { ...Object.fromEntries(Object.entries(fromSite).filter(([, value]) => value !== undefined)), ...options.metadata },
+    { folderName: 'wiki', mainPageTitle: first.wikiName ?? first.wiki, date: mtime, source: fromSite.source ?? '' },
+  );
+  warnings.forEach(warn);
+  const illustration = await loadIllustration(options.illustration, metadata.name);
+  const language =
+    Object.entries(ISO_639_3).find(([, code]) => code === metadata.language.split(',')[0])?.[0] ?? first.language;
+  const site = { siteName: metadata.title, language, mainPath };
+
+  const dictionary = await chooseDictionary(options, warn);
+  const assembler = await BundleAssembler.create(options.output, mtime, metadata.language, scan.pages, dictionary);
+  const categories = new CategoryIndex(assembler.spillPath('categories'));
+  const skipped: { path: string; reason: string }[] = [];
+  let articles = 0;
+  try {
+    await assembler.addAsset(STYLESHEET_PATH, Buffer.from(STYLESHEET), 'text/css');
+    const { dump, records } = await readEnterpriseRecords(options.dump);
+    try {
+      for await (const record of records) {
+        if (record.wiki !== first.wiki || !included.has(record.namespace)) continue;
+        const path = titlePath(record.name);
+        const problem = titlePathProblem(path);
+        if (problem) {
+          skipped.push({ path: record.name, reason: `its title cannot be a path in the bundle (${problem})` });
+          continue;
+        }
+        const body = cleanParsoidHtml(record.html, { pagePath: path, title: record.name, exists });
+        const names = record.categories.map(categoryName);
+        const html = wikiPageHtml({
+          ...site,
+          path,
+          title: record.name,
+          body,
+          categories: names.map((name) => ({ name, path: categoryPath(name, namespaces) })),
+        });
+        const page = extractPageText(html);
+        const search = {
+          path,
+          title: record.name,
+          headings: page.headings,
+          text: page.text,
+          prior: structurePrior(page),
+        };
+        await assembler.addPage(path, Buffer.from(html), 'text/html', search);
+        for (const name of names) categories.addPage(name, record.name, path);
+        for (const redirect of record.redirects) {
+          if (!titlePathProblem(titlePath(redirect))) assembler.addRedirect(titlePath(redirect), path, redirect);
+        }
+        articles++;
+        options.onProgress?.({
+          stage: 'packing',
+          unit: 'pages',
+          files: articles,
+          totalFiles: scan.pages,
+          bytes: dump.bytesRead(),
+          totalBytes: dump.size,
+        });
+      }
+    } catch (error) {
+      if (!(error instanceof DumpDamagedError) || !options.partial) throw error;
+    }
+    for (const page of categories.pages(site, namespaces, exists)) {
+      const search = page.first ? { path: page.path, title: page.title, headings: '', text: '' } : undefined;
+      await assembler.addPage(page.path, Buffer.from(page.html), 'text/html', search);
+    }
+    const bytesOut = await assembler.finish(metadata, mainPath, illustration);
+    return {
+      output: options.output,
+      name: metadata.name,
+      ...assembler.counts,
+      articles,
+      categories: categories.size,
+      bytesIn: dump.size,
+      bytesOut,
+      seconds: (performance.now() - started) / 1000,
+      skipped,
+      skippedCount: skipped.length,
+    };
+  } catch (error) {
+    await assembler.abort();
+    throw error;
+  } finally {
+    categories.close();
+  }
+}
