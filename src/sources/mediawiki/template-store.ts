@@ -68,17 +68,17 @@ export class TemplateStoreWriter {
 const REDIRECT = /^\s*#[^\s[]+\s*:?\s*\[\[([^\]|#]+)/;
 const MAX_REDIRECT_HOPS = 5;
 
-/** A render worker's view of the store: template texts by title, read from the file when asked. */
+/**
+ * A render worker's view of the store: template texts by title, read from the file when asked
+ * (the expander keeps what it parsed). The file is opened for each read, so that a worker holds
+ * no descriptor of a file the pack removes at its end.
+ */
 export class TemplateStore implements TemplateSource {
-  private readonly file: number | undefined;
-
   constructor(
     private readonly data: TemplateStoreData | undefined,
     private readonly namespaces: Namespaces,
     private readonly pages: TitleSet,
-  ) {
-    this.file = data && data.keys.length > 0 ? openSync(data.path, 'r') : undefined;
-  }
+  ) {}
 
   private find(title: string): number {
     const keys = this.data?.keys;
@@ -97,12 +97,17 @@ export class TemplateStore implements TemplateSource {
 
   private read(index: number): string | undefined {
     const length = this.data!.lengths[index]!;
-    if (length < 0 || this.file === undefined) return undefined;
+    if (length < 0) return undefined;
     const bytes = Buffer.alloc(length);
-    for (let done = 0; done < length;) {
-      const got = readSync(this.file, bytes, done, length - done, this.data!.offsets[index]! + done);
-      if (got === 0) return undefined;
-      done += got;
+    const file = openSync(this.data!.path, 'r');
+    try {
+      for (let done = 0; done < length;) {
+        const got = readSync(file, bytes, done, length - done, this.data!.offsets[index]! + done);
+        if (got === 0) return undefined;
+        done += got;
+      }
+    } finally {
+      closeSync(file);
     }
     return bytes.toString('utf8');
   }
@@ -122,9 +127,5 @@ export class TemplateStore implements TemplateSource {
 
   exists(title: string): boolean {
     return this.pages.has(title) || this.find(title) >= 0;
-  }
-
-  close(): void {
-    if (this.file !== undefined) closeSync(this.file);
   }
 }

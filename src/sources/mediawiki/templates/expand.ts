@@ -1,4 +1,5 @@
 import { SizedLru } from '../../../lru.js';
+import { ownCopy } from '../dump-reader.js';
 import { fullTitle, parseTitle, type Namespaces } from '../titles.js';
 import { Frame } from './frame.js';
 import type { FunctionCall } from './function-call.js';
@@ -60,9 +61,12 @@ export class NeedsLua extends Error {
   namedCall: UnexpandedCall | undefined;
 }
 
-const MAX_CACHED_CHARS = 8 * 1024 * 1024;
+/** Characters each cache of a worker holds (keys included): a few megabytes, per render thread. */
+const MAX_CACHED_CHARS = 4 * 1024 * 1024;
 
 interface CachedCall {
+  /** The call's source and place: the key, counted in the cache's size. */
+  key: string;
   text: string;
   /** The counts the call made, replayed when the cache answers. */
   counted: [string, CallOutcome][];
@@ -74,12 +78,16 @@ interface CachedCall {
  */
 export class TemplateExpander {
   private readonly parsed = new SizedLru<string, WikiNode[]>(MAX_CACHED_CHARS, sizeOf);
-  private readonly expansions = new SizedLru<string, CachedCall>(MAX_CACHED_CHARS, (call) => call.text.length + 64);
+  private readonly expansions = new SizedLru<string, CachedCall>(
+    MAX_CACHED_CHARS,
+    (call) => call.key.length + call.text.length + 64 * (1 + call.counted.length),
+  );
   private page!: PageContext;
   private fallback!: Fallback;
   private nodeCount = 0;
   private includeSize = 0;
   private expandDepth = 0;
+  private pageCallDepth = 0;
   /** Set when something used the page's own name, or a rendering of the page's, so the call cannot be cached. */
   private pageDependent = false;
   private counted: [string, CallOutcome][] = [];
@@ -92,7 +100,7 @@ export class TemplateExpander {
   ) {}
 
   /**
-   * Text of the page (its body, or a footnote's when `inline`) with its templates expanded.
+   * Text of the page (its body, or a footnote's when `footnote`) with its templates expanded.
    * `fallback` renders the calls that cannot be expanded, into the page's own rendering.
    */
   expandPage(text: string, page: PageContext, fallback: Fallback, footnote = false): string {
@@ -103,6 +111,7 @@ export class TemplateExpander {
     this.page = page;
     this.fallback = fallback;
     this.expandDepth = 0;
+    this.counted = []; // what the calls of one page counted, kept only while a call is cached
     this.inFootnote = footnote;
     const root = new Frame(page.title, undefined, [], (nodes, frame) => this.expand(nodes, frame));
     const expanded = this.expand(parseWikitext(text, false), root);
@@ -153,8 +162,23 @@ export class TemplateExpander {
     this.counted.push([name, outcome]);
   }
 
-  /** A call the page made: cached when it does not depend on the page; Lua below it is caught here. */
+  /**
+   * A call the page made: cached when it does not depend on the page; Lua below it is caught
+   * here. The outermost ones count towards the page's include size, as MediaWiki's limit does.
+   */
   private pageCall(node: BraceNode, frame: Frame): string {
+    this.pageCallDepth++;
+    try {
+      const text = this.cachedPageCall(node, frame);
+      if (this.pageCallDepth > 1) return text;
+      this.includeSize += text.length;
+      return this.includeSize > LIMITS.includeSize ? '' : text;
+    } finally {
+      this.pageCallDepth--;
+    }
+  }
+
+  private cachedPageCall(node: BraceNode, frame: Frame): string {
     const key = `${this.placeOf(node)}:${node.source}`;
     const cached = this.expansions.get(key);
     if (cached) {
@@ -175,16 +199,19 @@ export class TemplateExpander {
         // The call the page made, else (for a page call without named arguments, such as a
         // navigation box) the innermost call with some: what the Lua module would have shown.
         const call = this.describeCall(node, frame, name, 'lua');
-        let shown = this.renderOtherwise(call, node);
+        let shown = this.renderOtherwise(call, this.placeOf(node));
         if (shown.how === 'dropped' && call.named.size === 0 && error.namedCall) {
-          shown = this.renderOtherwise(error.namedCall, node);
+          shown = this.renderOtherwise(error.namedCall, this.placeOf(node));
         }
         this.count(name, shown.how);
         text = shown.text;
       }
-      this.includeSize += text.length;
-      if (this.includeSize > LIMITS.includeSize) text = '';
-      if (!this.pageDependent) this.expansions.set(key, { text, counted: this.counted });
+      if (!this.pageDependent) {
+        // Own copies: a string cut from the page would keep the whole page alive in the cache.
+        const counted = this.counted.map(([called, outcome]): [string, CallOutcome] => [ownCopy(called), outcome]);
+        const ownKey = ownCopy(key);
+        this.expansions.set(ownKey, { key: ownKey, text: ownCopy(text), counted });
+      }
       return text;
     } finally {
       this.pageDependent ||= outerDependent;
@@ -198,8 +225,8 @@ export class TemplateExpander {
   }
 
   /** The fallback's rendering, which holds the page's own markers: never cached. */
-  private renderOtherwise(call: UnexpandedCall, node: BraceNode) {
-    const shown = this.fallback(call, this.placeOf(node));
+  private renderOtherwise(call: UnexpandedCall, place: CallPlace) {
+    const shown = this.fallback(call, place);
     if (shown.text !== '') this.pageDependent = true;
     return shown;
   }
@@ -235,17 +262,16 @@ export class TemplateExpander {
     const title = fullTitle(parsed, this.page.namespaces);
     if (frame.includes(title)) return limitError('loop', title);
     if (frame.depth >= LIMITS.templateDepth) return limitError('template-depth');
-    const text = this.source.text(title);
-    if (text === undefined) {
-      const shown = frame.isRoot
-        ? this.renderOtherwise(this.describeCall(node, frame, name, 'missing'), node)
-        : this.fallback(this.describeCall(node, frame, name, 'missing'), 'nested');
+    const nodes = this.parsedTemplate(title);
+    if (nodes === undefined) {
+      const place = frame.isRoot ? this.placeOf(node) : 'nested';
+      const shown = this.renderOtherwise(this.describeCall(node, frame, name, 'missing'), place);
       if (frame.isRoot) this.count(name, shown.how);
       return shown.text;
     }
     const inner = new Frame(title, frame, node.parts.slice(1), (nodes, at) => this.expand(nodes, at));
     try {
-      const expanded = this.expand(this.parsedTemplate(title, text), inner);
+      const expanded = this.expand(nodes, inner);
       if (frame.isRoot) this.count(name, 'expanded');
       return expanded;
     } catch (error) {
@@ -256,9 +282,12 @@ export class TemplateExpander {
     }
   }
 
-  private parsedTemplate(title: string, text: string): WikiNode[] {
+  /** A template's parsed text, read from the store on first use; undefined when the wiki lacks it. */
+  private parsedTemplate(title: string): WikiNode[] | undefined {
     let nodes = this.parsed.get(title);
     if (!nodes) {
+      const text = this.source.text(title);
+      if (text === undefined) return undefined;
       nodes = parseWikitext(text, true);
       this.parsed.set(title, nodes);
     }

@@ -1,4 +1,4 @@
-import { DomUtils, parseDocument } from 'htmlparser2';
+import { Parser } from 'htmlparser2';
 
 /**
  * The HTML tags wikitext may use, as MediaWiki's sanitizer allows them, and what ferry keeps of
@@ -37,6 +37,27 @@ export function blockTag(name: string, closing: boolean, attributes: string): st
  * opened, so that a page's body cannot break the page around it.
  */
 export function balanceHtml(html: string): string {
-  const document = parseDocument(html, { decodeEntities: false });
-  return DomUtils.getOuterHTML(document.children, { decodeEntities: false, encodeEntities: false });
+  // Streamed, without building a tree: the parser closes what is implied and ignores stray closings.
+  let out = '';
+  const parser = new Parser(
+    {
+      onopentag(name, attributes) {
+        out += `<${name}`;
+        for (const [key, value] of Object.entries(attributes)) out += ` ${key}="${value}"`;
+        out += '>';
+      },
+      ontext(text) {
+        out += text;
+      },
+      onclosetag(name) {
+        if (!VOID_TAGS.has(name)) out += `</${name}>`;
+      },
+    },
+    { decodeEntities: false },
+  );
+  parser.write(html);
+  parser.end();
+  return out;
 }
+
+const VOID_TAGS = new Set(['br', 'hr', 'wbr', 'img', 'col']);
