@@ -5,6 +5,12 @@
  * missing), one to three of 1,000 categories each, and one page in ten a redirect, all drawn with
  * a fixed seed. Then packs it: pages per second and peak RSS (the render workers are threads of
  * the same process, so their memory is counted). Results go to bench/results/<date>-mediawiki.json.
+ *
+ * `--real-templates`: the dump also carries the Template and Module pages of the real exports in
+ * test/fixtures/mediawiki-real/, and one article in four is one of their pages that calls them
+ * (Commons' Creator and Institution pages, WikiFM's code example, WikiToLearn's department grid,
+ * the StochSD article with English Wikipedia's infobox and citations): template expansion at
+ * scale. Results go to …-mediawiki-templates.json.
  */
 import { execFileSync } from 'node:child_process';
 import {
@@ -12,6 +18,7 @@ import {
   existsSync,
   mkdirSync,
   openSync,
+  readdirSync,
   readFileSync,
   rmSync,
   statSync,
@@ -28,6 +35,7 @@ const REPO = fileURLToPath(new URL('../../', import.meta.url));
 const WORK = join(REPO, 'bench/work');
 const CLI = join(REPO, 'dist/src/cli/main.js');
 const FIXTURE = join(REPO, 'test/fixtures/mediawiki/cleanwater-pages-articles.xml');
+const REAL = join(REPO, 'test/fixtures/mediawiki-real');
 const SEED = 1;
 const CATEGORIES = 1000;
 const WORDS = 'water river town school clinic field market bridge valley forest hill lake road garden well'.split(' ');
@@ -52,13 +60,32 @@ function fixtureArticles(xml: string): string[] {
   return articles;
 }
 
-function writeDump(file: string, pages: number): void {
+/** The real exports' template and module pages, as written, and the texts of their pages that call them. */
+function realTemplates(): { pages: string[]; callers: string[] } {
+  const pages: string[] = [];
+  const callers: string[] = [];
+  for (const file of readdirSync(REAL).filter((name) => name.endsWith('.xml'))) {
+    const xml = readFileSync(join(REAL, file), 'utf8');
+    for (const match of xml.matchAll(/<page>([\s\S]*?)<\/page>/g)) {
+      const page = match[1]!;
+      if (/<ns>(10|828)<\/ns>/.test(page)) pages.push(`  <page>${page}</page>\n`);
+      else if (/<ns>(0|100|106)<\/ns>/.test(page) && !page.includes('<redirect')) {
+        const text = [...page.matchAll(/<text[^>]*>([\s\S]*?)<\/text>/g)].at(-1)?.[1];
+        if (text && text.includes('{{')) callers.push(unescapeXml(text));
+      }
+    }
+  }
+  return { pages, callers };
+}
+
+function writeDump(file: string, pages: number, withTemplates: boolean): void {
   const done = `${file}.complete`;
   if (existsSync(done)) return;
   rmSync(file, { force: true });
   const xml = readFileSync(FIXTURE, 'utf8');
   const header = xml.slice(0, xml.indexOf('</siteinfo>') + '</siteinfo>'.length);
-  const articles = fixtureArticles(xml);
+  const fixture = fixtureArticles(xml);
+  const real = withTemplates ? realTemplates() : { pages: [], callers: [] };
   const next = seededRandom(SEED);
   const pick = <T>(items: T[]) => items[Math.floor(next() * items.length)]!;
   // Titles as a wiki stores them, first letter capitalised: links and redirects may use either case.
@@ -69,6 +96,7 @@ function writeDump(file: string, pages: number): void {
   const xmlFile = file.replace(/\.bz2$/, '');
   const out = openSync(xmlFile, 'w');
   writeSync(out, header + '\n');
+  for (const page of real.pages) writeSync(out, page);
   for (let index = 1; index <= pages; index++) {
     const title = titleOf(index);
     let body: string;
@@ -80,6 +108,7 @@ function writeDump(file: string, pages: number): void {
     } else {
       // One link in twenty points past the end of the dump: a missing page.
       const linked = (label: string) => `[[${titleOf(1 + Math.floor(next() * pages * 1.05))}|${label}]]`;
+      const articles = real.callers.length > 0 && next() < 0.25 ? real.callers : fixture;
       body = pick(articles).replace(/\[\[([^\]|]+)(?:\|([^\]]*))?\]\]/g, (_, target: string, label?: string) =>
         linked(label ?? target),
       );
@@ -104,12 +133,14 @@ function writeDump(file: string, pages: number): void {
 async function main(): Promise<void> {
   const at = process.argv.indexOf('--pages');
   const pages = at > 0 ? Number(process.argv[at + 1]) : 100_000;
+  const withTemplates = process.argv.includes('--real-templates');
+  const kind = withTemplates ? 'mediawiki-templates' : 'mediawiki';
   const log = (line: string) => process.stderr.write(line + '\n');
   mkdirSync(WORK, { recursive: true });
-  const dump = join(WORK, `mediawiki-${pages}.xml.bz2`);
+  const dump = join(WORK, `${kind}-${pages}.xml.bz2`);
   log(`writing a dump of ${pages} pages`);
-  writeDump(dump, pages);
-  const output = join(WORK, `mediawiki-${pages}.ferry`);
+  writeDump(dump, pages, withTemplates);
+  const output = join(WORK, `${kind}-${pages}.ferry`);
   log(`packing on ${availableParallelism()} cores`);
   const pack = measureCommand('node', [CLI, 'pack', '--kind', 'mediawiki', dump, '-o', output, '--name', 'synthetic']);
   const result = {
@@ -119,15 +150,16 @@ async function main(): Promise<void> {
     dumpBytes: statSync(dump).size,
     bundleBytes: statSync(output).size,
     pack: { seconds: pack.seconds, pagesPerSecond: pages / pack.seconds, peakRssMB: pack.peakRssMB },
+    templateCalls: /templates: .*/.exec(pack.stderr)?.[0],
   };
   mkdirSync(join(REPO, 'bench/results'), { recursive: true });
   const suffix = pages === 100_000 ? '' : `-${pages}`;
-  const file = join(REPO, 'bench/results', `${result.date}-mediawiki${suffix}.json`);
+  const file = join(REPO, 'bench/results', `${result.date}-${kind}${suffix}.json`);
   writeFileSync(file, JSON.stringify(result, null, 2) + '\n');
   process.stdout.write(
     `pack of a ${pages}-page dump (${(result.dumpBytes / 1e6).toFixed(1)} MB of bzip2): ${pack.seconds.toFixed(1)} s, ` +
       `${result.pack.pagesPerSecond.toFixed(0)} pages/s, peak RSS ${pack.peakRssMB.toFixed(0)} MB, ` +
-      `bundle ${(result.bundleBytes / 1e6).toFixed(1)} MB\nsaved ${file}\n`,
+      `bundle ${(result.bundleBytes / 1e6).toFixed(1)} MB\n${result.templateCalls ?? ''}\nsaved ${file}\n`,
   );
 }
 

@@ -109,6 +109,20 @@ function closingTag(text: string, name: string, from: number): { at: number; end
 
 const SPECIAL = /[{}[\]|=<]/g;
 
+/** Whether only spaces or tabs stand between the line's start and `at`. */
+function startsLine(text: string, at: number): boolean {
+  let index = at - 1;
+  while (index >= 0 && (text[index] === ' ' || text[index] === '\t')) index--;
+  return index < 0 || text[index] === '\n';
+}
+
+/** Whether only spaces or tabs stand between `at` and the line's end. */
+function endsLine(text: string, at: number): boolean {
+  let index = at;
+  while (index < text.length && (text[index] === ' ' || text[index] === '\t')) index++;
+  return index === text.length || text[index] === '\n';
+}
+
 /**
  * Parses wikitext; `inclusion` when it is a template's text being transcluded, else a page's
  * own text. Never throws: whatever does not close stays text.
@@ -218,9 +232,7 @@ export function parseWikitext(input: string, inclusion: boolean): WikiNode[] {
     } else {
       const start = top.start + top.count - matching;
       const source = text.slice(start, index);
-      const block =
-        /(^|\n)[ \t]*$/.test(text.slice(Math.max(0, start - 80), start)) &&
-        /^[ \t]*(\n|$)/.test(text.slice(index, index + 80));
+      const block = startsLine(text, start) && endsLine(text, index);
       made = [{ kind: matching === 3 ? 'argument' : 'template', parts: top.parts, source, block }];
     }
     const remaining = top.count - matching;
