@@ -58,11 +58,18 @@ async function factsOf(bundle: Bundle): Promise<PageFacts[]> {
   return facts;
 }
 
-/** Kiwix packs exactly the HTML ferry's bundle holds: its content/ folder, unzipped. */
+/**
+ * Kiwix packs exactly the HTML ferry's bundle holds: its content/ folder, unzipped from a
+ * deflate copy (unzip cannot read a compact bundle's zstd entries).
+ */
 function zimOfBundle(corpus: QualityCorpus, bundlePath: string, mainPage: string): string {
   const folder = join(OUT, `${corpus.id}-html`);
   rmSync(folder, { recursive: true, force: true });
-  execFileSync('unzip', ['-q', bundlePath, 'content/*', '-d', folder]);
+  const deflated = join(OUT, `${corpus.id}-deflate.ferry`);
+  rmSync(deflated, { force: true });
+  execFileSync('node', [CLI, 'convert', bundlePath, deflated, '--compression', 'deflate'], { stdio: 'ignore' });
+  execFileSync('unzip', ['-q', deflated, 'content/*', '-d', folder]);
+  rmSync(deflated, { force: true });
   const html = join(folder, 'content');
   writeFileSync(join(html, 'illustration-48.png'), defaultIllustration(corpus.id));
   const zim = join(OUT, `${corpus.id}.zim`);

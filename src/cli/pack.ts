@@ -103,7 +103,7 @@ export function registerPack(program: Command, io: CliIO): void {
     .requiredOption('-o, --output <file>', 'the bundle to write, such as site.ferry')
     .option(
       '--kind <kind>',
-      'the kind of source: site, gutenberg (a Project Gutenberg mirror) or mediawiki (an XML dump, .xml, .bz2 or .gz)',
+      'the kind of source: site, gutenberg (a Project Gutenberg mirror) or mediawiki (an XML dump, .xml, .bz2 or .gz, or a Wikimedia Enterprise HTML dump, .tar.gz)',
       'site',
     )
     .option('--main <path>', "the page to open first (default: index.html at the top; mediawiki: the wiki's main page)")

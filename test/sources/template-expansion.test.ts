@@ -6,6 +6,7 @@ import {
 } from '../../src/sources/mediawiki/templates/expand.js';
 import { TemplateCounts } from '../../src/sources/mediawiki/templates/template-counts.js';
 import { defaultNamespaces } from '../../src/sources/mediawiki/titles.js';
+import { renderWikitext } from '../../src/sources/mediawiki/wikitext/render.js';
 
 /** Expands `text` as page "Test page" of a wiki whose templates are `templates` (by full title). */
 function expander(templates: Record<string, string>, language = 'en') {
@@ -159,5 +160,33 @@ describe('template expansion', () => {
     run('{{Plain}}{{Plain}}');
     expect(counts.byName.get('Plain')).toEqual({ expanded: 2, hand: 0, table: 0, dropped: 0 });
     expect(counts.byName.get('Infobox town')?.dropped).toBe(1);
+  });
+});
+
+describe('a navigation box built on Lua', () => {
+  it('renders the lists of its innermost call with named arguments as links', () => {
+    // English Wikipedia's Template:Navbox is this one line; the navigation box calling it is the
+    // usual shape of one (a title, groups, lists of links).
+    const templates: Record<string, string> = {
+      'Template:Navbox': '<includeonly>{{#invoke:Navbox|navbox}}</includeonly><noinclude>{{documentation}}</noinclude>',
+      'Template:Water treatment':
+        '{{Navbox\n| name = Water treatment\n| title = Water treatment\n| group1 = Methods\n| list1 = [[Boiling]] · [[Chlorination]]\n}}',
+    };
+    const namespaces = defaultNamespaces();
+    const source = { text: (title: string) => templates[title], exists: (title: string) => title in templates };
+    const expander = new TemplateExpander(source, new TemplateCounts());
+    const page = { title: 'Page', namespaces, siteName: '', now: new Date(0), language: 'en', server: '' };
+    const links = {
+      namespaces,
+      pagePath: 'Page',
+      title: 'Page',
+      exists: (title: string) => title === 'Boiling' || title === 'Chlorination',
+    };
+    const { body } = renderWikitext('Text.\n\n{{Water treatment}}\n', links, { expander, page });
+    expect(body).toContain('<caption>Water treatment</caption>');
+    expect(body).toContain(
+      '<th scope="row">List1</th><td><a href="Boiling">Boiling</a> · <a href="Chlorination">Chlorination</a></td>',
+    );
+    expect(expander.counts.byName.get('Water treatment')).toEqual({ expanded: 0, hand: 0, table: 1, dropped: 0 });
   });
 });

@@ -206,8 +206,7 @@ export class TemplateExpander {
         this.count(name, shown.how);
         text = shown.text;
       }
-      // Only what a template of the dump expanded is worth keeping: a call that fell back is quick.
-      if (!this.pageDependent && this.counted.some(([, outcome]) => outcome === 'expanded')) {
+      if (!this.pageDependent) {
         // Own copies: a string cut from the page would keep the whole page alive in the cache.
         const counted = this.counted.map(([called, outcome]): [string, CallOutcome] => [ownCopy(called), outcome]);
         const ownKey = ownCopy(key);
