@@ -22,7 +22,7 @@ import { BundleAssembler } from './assembler.js';
 import { chooseDictionary } from './choose-dictionary.js';
 import { extractPageText } from './html-text.js';
 import { resolveMetadata } from './metadata.js';
-import type { MediawikiSummary, PackMediawikiOptions } from './pack-mediawiki.js';
+import { addCategoryPages, type MediawikiSummary, type PackMediawikiOptions } from './pack-mediawiki.js';
 import { loadIllustration } from './pack-site.js';
 
 /** What the first pass learns: the wiki, its titles, its category prefix, its newest date. */
@@ -185,10 +185,7 @@ export async function packEnterprise(options: PackMediawikiOptions): Promise<Med
     } catch (error) {
       if (!(error instanceof DumpDamagedError) || !options.partial) throw error;
     }
-    for (const page of categories.pages(site, namespaces, exists)) {
-      const search = page.first ? { path: page.path, title: page.title, headings: '', text: '' } : undefined;
-      await assembler.addPage(page.path, Buffer.from(page.html), 'text/html', search);
-    }
+    await addCategoryPages(assembler, categories.pages(site, namespaces, exists));
     const bytesOut = await assembler.finish(metadata, mainPath, illustration);
     return {
       output: options.output,

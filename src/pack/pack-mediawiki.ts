@@ -4,6 +4,7 @@ import { performance } from 'node:perf_hooks';
 import { trackTempFile, untrackTempFile } from '../bundle/temp-files.js';
 import { FerryError } from '../errors.js';
 import { CategoryIndex } from '../sources/mediawiki/category-index.js';
+import type { CategoryPage } from '../sources/mediawiki/category-pages.js';
 import { categoriesOf } from '../sources/mediawiki/categories.js';
 import { DumpDamagedError, readDump, type DumpPage } from '../sources/mediawiki/dump-reader.js';
 import { openDump, type Bzip2Choice } from '../sources/mediawiki/open-dump.js';
@@ -53,6 +54,17 @@ function serverOf(base: string): string {
     return new URL(base).origin;
   } catch {
     return '';
+  }
+}
+
+/** Adds the category pages; the first page of a category is found by its title, those after it by nothing. */
+export async function addCategoryPages(
+  assembler: BundleAssembler,
+  pages: Iterable<CategoryPage & { first: boolean }>,
+): Promise<void> {
+  for (const page of pages) {
+    const search = page.first ? { path: page.path, title: page.title, headings: '', text: '' } : undefined;
+    await assembler.addPage(page.path, Buffer.from(page.html), 'text/html', search);
   }
 }
 
@@ -244,11 +256,10 @@ async function packScanned(run: PackRun, scan: DumpScan, started: number): Promi
     }
 
     const site = { siteName: metadata.title, language: htmlLanguage, mainPath };
-    for (const page of categories.pages(site, namespaces, (title) => scan.titles.has(title))) {
-      // The first page of a category is found by its title; the pages after it by nothing.
-      const search = page.first ? { path: page.path, title: page.title, headings: '', text: '' } : undefined;
-      await assembler.addPage(page.path, Buffer.from(page.html), 'text/html', search);
-    }
+    await addCategoryPages(
+      assembler,
+      categories.pages(site, namespaces, (title) => scan.titles.has(title)),
+    );
     const bytesOut = await assembler.finish(metadata, mainPath, illustration);
     return {
       output: options.output,

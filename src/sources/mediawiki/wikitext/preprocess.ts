@@ -1,4 +1,5 @@
 import { escapeHtml } from '../../../search/snippet.js';
+import { decodeReferences } from '../templates/compare.js';
 import { REFERENCES_MARK, type RenderState } from './state.js';
 
 /** Tags whose content is code or markup of an extension we cannot run offline: dropped whole. */
@@ -22,7 +23,7 @@ export function preprocess(text: string, state: RenderState): string {
   result = result.replace(new RegExp(`<(${DROPPED_TAGS})\\b[^>]*?(?:/>|>[\\s\\S]*?(?:</\\1\\s*>|$))`, 'gi'), '');
   result = result.replace(/<nowiki\s*\/>/gi, '');
   result = result.replace(/<nowiki\s*>([\s\S]*?)(?:<\/nowiki\s*>|$)/gi, (_, content: string) =>
-    state.keep(escapeHtml(decodeEntities(content))),
+    state.keep(escapeHtml(decodeReferences(content))),
   );
   result = result.replace(
     new RegExp(`<(${CODE_TAGS})\\b([^>]*)>([\\s\\S]*?)(?:</\\1\\s*>|$)`, 'gi'),
@@ -54,19 +55,6 @@ function extractRefs(text: string, state: RenderState): string {
     (_, attributes: string, content?: string) => state.refMark(content ?? '', attribute(attributes, 'name')),
   );
   return result;
-}
-
-const NAMED_ENTITIES: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'", nbsp: '\u00a0' };
-
-/** Enough entity decoding for <nowiki> content, which is shown as written. */
-function decodeEntities(text: string): string {
-  return text.replace(/&(#x[0-9a-f]+|#\d+|[a-z]+);/gi, (whole, body: string) => {
-    if (body[0] === '#') {
-      const code = body[1] === 'x' || body[1] === 'X' ? parseInt(body.slice(2), 16) : parseInt(body.slice(1), 10);
-      return code > 0 && code <= 0x10ffff ? String.fromCodePoint(code) : whole;
-    }
-    return NAMED_ENTITIES[body.toLowerCase()] ?? whole;
-  });
 }
 
 export { attribute };
