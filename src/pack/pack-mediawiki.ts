@@ -173,6 +173,7 @@ async function packScanned(run: PackRun, scan: DumpScan, started: number): Promi
     templates: scan.templates,
     nowMs: scan.newestMs,
     server: serverOf(siteInfo.base),
+    wiki: siteInfo.dbName,
   };
 
   // Pages are rendered as the dump streams by: the dictionary comes from the first ones.

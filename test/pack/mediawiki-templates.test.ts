@@ -60,7 +60,15 @@ async function expanderOf(dump: string, folder: string): Promise<(text: string) 
     new TemplateStore(scan.templates, namespaces, scan.titles),
     new TemplateCounts(),
   );
-  const page = { title: 'Test', namespaces, siteName: '', now: new Date(scan.newestMs), language: 'it', server: '' };
+  const page = {
+    title: 'Test',
+    namespaces,
+    siteName: '',
+    now: new Date(scan.newestMs),
+    language: 'it',
+    server: '',
+    wiki: 'itwikitolearn',
+  };
   return (text) => expander.expandPage(text, page, () => ({ text: '', how: 'dropped' }));
 }
 
@@ -104,6 +112,20 @@ describe('templates of real wikis', () => {
     expect(html).toMatch(/<li id="note-\d+">.*<a class="external" href="[^"]+">/);
     for (const path of ['Alabama', 'Anarchism', 'Autism', 'Albedo'])
       expect(await en.text(path)).not.toMatch(/\{\{|\}\}|\{\||\|\}/);
+  });
+
+  it("shows an English Wiktionary entry's etymology, labels and translations, though the dump lacks its templates", async () => {
+    const dump = join(folder, 'enwiktionary.xml');
+    execFileSync('sh', ['-c', `bzip2 -dc '${join(SHARED, 'enwiktionary/test-pages-articles.xml.bz2')}' > '${dump}'`]);
+    const wikt = await packed(dump);
+    const text = await wikt.text('free');
+    // From {{inh|en|enm|free}}, {{m|enm|fre}}, … {{inh|en|gem-pro|*frijaz||beloved, not in bondage}}
+    expect(text).toContain(
+      'From Middle English free, fre, freo, from Old English frēo (“free”), from Proto-Germanic *frijaz (“beloved, not in bondage”)',
+    );
+    expect(text).toContain('Translations not imprisoned Afrikaans: vrye Albanian: lirë');
+    expect(text).toContain('IPA: /fɹiː/');
+    expect(wikt.run.stderr).toMatch(/T\+\s+0\s+45,535\s+0\s+0/);
   });
 
   it('expands an #if and an #ifeq from the templates of a wiki, through templates calling templates', async () => {

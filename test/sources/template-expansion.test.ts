@@ -24,6 +24,7 @@ function expander(templates: Record<string, string>, language = 'en') {
     now: new Date(Date.UTC(2016, 4, 1, 12, 30)),
     language,
     server: 'https://test.example.org',
+    wiki: 'testwiki',
   };
   const run = (text: string) =>
     expand.expandPage(text, page, (call, place) => {
@@ -175,7 +176,15 @@ describe('a navigation box built on Lua', () => {
     const namespaces = defaultNamespaces();
     const source = { text: (title: string) => templates[title], exists: (title: string) => title in templates };
     const expander = new TemplateExpander(source, new TemplateCounts());
-    const page = { title: 'Page', namespaces, siteName: '', now: new Date(0), language: 'en', server: '' };
+    const page = {
+      title: 'Page',
+      namespaces,
+      siteName: '',
+      now: new Date(0),
+      language: 'en',
+      server: '',
+      wiki: 'enwiki',
+    };
     const links = {
       namespaces,
       pagePath: 'Page',

@@ -23,6 +23,8 @@ export interface RenderSetup {
   nowMs: number;
   /** The wiki's address, for {{fullurl:}}. */
   server: string;
+  /** The wiki's database name (enwiktionary). */
+  wiki: string;
 }
 
 export interface PageJob {
@@ -67,6 +69,7 @@ export function createPageRenderer(setup: RenderSetup): PageRenderer {
       now,
       language: setup.htmlLanguage,
       server: setup.server,
+      wiki: setup.wiki,
     };
     const links = { namespaces, pagePath: job.path, title: job.title, exists };
     const { body } = renderWikitext(job.text, links, { expander, page: context });

@@ -30,6 +30,8 @@ export interface PageContext {
   language: string;
   /** The wiki's address (https://en.wikipedia.org), for {{fullurl:}}; empty when the dump has none. */
   server: string;
+  /** The wiki's database name (enwiki, enwiktionary): which hand renderings apply. */
+  wiki: string;
 }
 
 /** A call that expansion could not do: the template is not in the dump, or it runs Lua. */

@@ -64,6 +64,7 @@ function withoutTemplates(links: WikiLinks): PageTemplates {
     now: new Date(0),
     language: 'en',
     server: '',
+    wiki: '',
   };
   return { expander, page };
 }
@@ -77,7 +78,7 @@ function withoutTemplates(links: WikiLinks): PageTemplates {
 export function renderWikitext(text: string, links: WikiLinks, templates = withoutTemplates(links)): RenderedWikitext {
   const state = new RenderState(links);
   const { expander, page } = templates;
-  const fallback: Fallback = (call, place) => renderUnexpanded(call, place, state, renderInline, page.language);
+  const fallback: Fallback = (call, place) => renderUnexpanded(call, place, state, renderInline, page);
   // Comments, code and <ref>s first, as MediaWiki does; what templates give back goes the same way.
   state.expandText = (wikitext, footnote) => preprocess(expander.expandPage(wikitext, page, fallback, footnote), state);
   let source = preprocess(text.replace(PRIVATE_USE, ''), state);

@@ -1,5 +1,6 @@
 import { escapeHtml } from '../../../search/snippet.js';
-import type { CallPlace, UnexpandedCall } from '../templates/expand.js';
+import type { CallPlace, PageContext, UnexpandedCall } from '../templates/expand.js';
+import { wiktionaryRendering } from './wiktionary-templates.js';
 import { REFERENCES_MARK, type RenderState } from './state.js';
 
 /** A call as hand renderings see it: the name lower-cased, arguments expanded, keys lower-cased, positional ones also under "1", "2", … */
@@ -241,11 +242,14 @@ export function renderUnexpanded(
   place: CallPlace,
   state: RenderState,
   inline: InlineRenderer,
-  language: string,
+  page: Pick<PageContext, 'language' | 'wiki'>,
 ): { text: string; how: 'hand' | 'table' | 'dropped' } {
   const call = callOf(unexpanded);
-  const hand = handRendering(call, state, inline);
+  const hand =
+    (page.wiki.endsWith('wiktionary') ? wiktionaryRendering(unexpanded, state.links.title) : undefined) ??
+    handRendering(call, state, inline);
   if (hand !== undefined) return { text: hand, how: 'hand' };
+  const language = page.language;
   if (place === 'nested') return { text: '', how: 'dropped' };
   const named = [...unexpanded.named.values()].filter((value) => value !== '').length;
   const translated = languageSwitch(unexpanded, language);
