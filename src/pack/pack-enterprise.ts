@@ -1,12 +1,13 @@
+import { availableParallelism } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { FerryError } from '../errors.js';
-import { structurePrior } from '../search/structure.js';
 import { CategoryIndex } from '../sources/mediawiki/category-index.js';
 import { DumpDamagedError } from '../sources/mediawiki/dump-reader.js';
-import { cleanParsoidHtml } from '../sources/mediawiki/enterprise/parsoid-html.js';
 import { readEnterpriseRecords, type EnterpriseRecord } from '../sources/mediawiki/enterprise/records.js';
-import { STYLESHEET, STYLESHEET_PATH, wikiPageHtml } from '../sources/mediawiki/page-html.js';
-import { categoryPath } from '../sources/mediawiki/render-page.js';
+import { STYLESHEET, STYLESHEET_PATH } from '../sources/mediawiki/page-html.js';
+import type { RenderSetup } from '../sources/mediawiki/render-page.js';
+import { RenderPool } from '../sources/mediawiki/render-pool.js';
+import { RenderWindow } from '../sources/mediawiki/render-window.js';
 import { ISO_639_3, siteMetadata } from '../sources/mediawiki/site-metadata.js';
 import {
   CATEGORY,
@@ -20,7 +21,6 @@ import {
 } from '../sources/mediawiki/titles.js';
 import { BundleAssembler } from './assembler.js';
 import { chooseDictionary } from './choose-dictionary.js';
-import { extractPageText } from './html-text.js';
 import { resolveMetadata } from './metadata.js';
 import { addCategoryPages, type MediawikiSummary, type PackMediawikiOptions } from './pack-mediawiki.js';
 import { loadIllustration } from './pack-site.js';
@@ -135,9 +135,34 @@ export async function packEnterprise(options: PackMediawikiOptions): Promise<Med
 
   const dictionary = await chooseDictionary(options, warn);
   const assembler = await BundleAssembler.create(options.output, mtime, metadata.language, scan.pages, dictionary);
+  const setup: RenderSetup = {
+    namespaces,
+    titleKeys: titles.buffer,
+    siteName: metadata.title,
+    htmlLanguage: language,
+    mainPath,
+    templates: undefined,
+    nowMs: scan.newestMs,
+    server: first.wikiUrl,
+    wiki: first.wiki,
+  };
+  // Cleaning a page's HTML and reading its text for search takes the time: one thread per core.
+  const pool = new RenderPool(Math.max(1, options.threads ?? availableParallelism()), setup);
   const categories = new CategoryIndex(assembler.spillPath('categories'));
   const skipped: { path: string; reason: string }[] = [];
   let articles = 0;
+  const window = new RenderWindow(pool, async (result, job) => {
+    if ('error' in result) {
+      skipped.push({ path: job.title, reason: `it could not be rendered (${result.error})` });
+      return;
+    }
+    await assembler.addPage(result.path, Buffer.from(result.html), 'text/html', result.search);
+    for (const name of result.categories) categories.addPage(name, job.title, job.path);
+    for (const redirect of job.redirects ?? []) {
+      if (!titlePathProblem(titlePath(redirect))) assembler.addRedirect(titlePath(redirect), job.path, redirect);
+    }
+    articles++;
+  });
   try {
     await assembler.addAsset(STYLESHEET_PATH, Buffer.from(STYLESHEET), 'text/css');
     const { dump, records } = await readEnterpriseRecords(options.dump);
@@ -150,29 +175,15 @@ export async function packEnterprise(options: PackMediawikiOptions): Promise<Med
           skipped.push({ path: record.name, reason: `its title cannot be a path in the bundle (${problem})` });
           continue;
         }
-        const body = cleanParsoidHtml(record.html, { pagePath: path, title: record.name, exists });
-        const names = record.categories.map(categoryName);
-        const html = wikiPageHtml({
-          ...site,
-          path,
+        await window.add({
           title: record.name,
-          body,
-          categories: names.map((name) => ({ name, path: categoryPath(name, namespaces) })),
+          path,
+          text: '',
+          namespace: record.namespace,
+          parsoidHtml: record.html,
+          categories: record.categories.map(categoryName),
+          redirects: record.redirects,
         });
-        const page = extractPageText(html);
-        const search = {
-          path,
-          title: record.name,
-          headings: page.headings,
-          text: page.text,
-          prior: structurePrior(page),
-        };
-        await assembler.addPage(path, Buffer.from(html), 'text/html', search);
-        for (const name of names) categories.addPage(name, record.name, path);
-        for (const redirect of record.redirects) {
-          if (!titlePathProblem(titlePath(redirect))) assembler.addRedirect(titlePath(redirect), path, redirect);
-        }
-        articles++;
         options.onProgress?.({
           stage: 'packing',
           unit: 'pages',
@@ -185,6 +196,7 @@ export async function packEnterprise(options: PackMediawikiOptions): Promise<Med
     } catch (error) {
       if (!(error instanceof DumpDamagedError) || !options.partial) throw error;
     }
+    await window.finish();
     await addCategoryPages(assembler, categories.pages(site, namespaces, exists));
     const bytesOut = await assembler.finish(metadata, mainPath, illustration);
     return {
@@ -204,5 +216,6 @@ export async function packEnterprise(options: PackMediawikiOptions): Promise<Med
     throw error;
   } finally {
     categories.close();
+    await pool.close();
   }
 }

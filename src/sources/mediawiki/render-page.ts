@@ -2,6 +2,7 @@ import { structurePrior } from '../../search/structure.js';
 import { extractPageText } from '../../pack/html-text.js';
 import type { SearchDocument } from '../../search/shard-builder.js';
 import { categoriesOf } from './categories.js';
+import { cleanParsoidHtml } from './enterprise/parsoid-html.js';
 import { wikiPageHtml } from './page-html.js';
 import { TemplateStore, type TemplateStoreData } from './template-store.js';
 import { TemplateExpander } from './templates/expand.js';
@@ -30,8 +31,15 @@ export interface RenderSetup {
 export interface PageJob {
   title: string;
   path: string;
+  /** The page's wikitext (from an XML dump). */
   text: string;
   namespace: number;
+  /** The page as the wiki rendered it (an Enterprise HTML dump), rendered instead of `text`. */
+  parsoidHtml?: string;
+  /** Its categories, when the dump lists them rather than the wikitext naming them. */
+  categories?: string[];
+  /** Titles that redirect to it, when the dump lists them with the page. */
+  redirects?: string[];
 }
 
 export interface RenderedPage {
@@ -53,7 +61,10 @@ export interface PageRenderer {
   counts: TemplateCounts;
 }
 
-/** Renders pages of one wiki to whole HTML pages with their search text, expanding its templates. */
+/**
+ * Renders pages of one wiki to whole HTML pages with their search text: wikitext with its
+ * templates expanded, or the wiki's own rendering cleaned.
+ */
 export function createPageRenderer(setup: RenderSetup): PageRenderer {
   const titles = new TitleSet(new Float64Array(setup.titleKeys));
   const { namespaces } = setup;
@@ -72,8 +83,11 @@ export function createPageRenderer(setup: RenderSetup): PageRenderer {
       wiki: setup.wiki,
     };
     const links = { namespaces, pagePath: job.path, title: job.title, exists };
-    const { body } = renderWikitext(job.text, links, { expander, page: context });
-    const categories = categoriesOf(job.text, namespaces);
+    const body =
+      job.parsoidHtml !== undefined
+        ? cleanParsoidHtml(job.parsoidHtml, links)
+        : renderWikitext(job.text, links, { expander, page: context }).body;
+    const categories = job.categories ?? categoriesOf(job.text, namespaces);
     const html = wikiPageHtml({
       siteName: setup.siteName,
       language: setup.htmlLanguage,

@@ -2,6 +2,8 @@ import type { PageJob } from './render-page.js';
 import type { RenderPool, RenderResult } from './render-pool.js';
 
 const BATCH_PAGES = 32;
+/** A batch also ends at this many characters of page text: an HTML dump's articles are large. */
+const BATCH_CHARACTERS = 1 << 20;
 
 /**
  * Sends pages to the render pool in batches and hands the results back in dump order, keeping at
@@ -9,6 +11,7 @@ const BATCH_PAGES = 32;
  */
 export class RenderWindow {
   private batch: PageJob[] = [];
+  private batchCharacters = 0;
   private readonly inFlight: { results: Promise<RenderResult[]>; jobs: PageJob[] }[] = [];
 
   constructor(
@@ -18,7 +21,8 @@ export class RenderWindow {
 
   async add(job: PageJob): Promise<void> {
     this.batch.push(job);
-    if (this.batch.length >= BATCH_PAGES) await this.send();
+    this.batchCharacters += job.text.length + (job.parsoidHtml?.length ?? 0);
+    if (this.batch.length >= BATCH_PAGES || this.batchCharacters >= BATCH_CHARACTERS) await this.send();
   }
 
   /** Renders and stores what is left. */
@@ -31,6 +35,7 @@ export class RenderWindow {
     if (this.batch.length === 0) return;
     this.inFlight.push({ results: this.pool.render(this.batch), jobs: this.batch });
     this.batch = [];
+    this.batchCharacters = 0;
     while (this.inFlight.length > this.pool.size * 2) await this.storeOldest();
   }
 
