@@ -140,6 +140,14 @@ describe('template expansion', () => {
     );
   });
 
+  it('stops a template whose output grows tenfold at every level before it fills the memory', () => {
+    const laughs: Record<string, string> = { 'Template:Laugh9': 'x'.repeat(100_000) };
+    for (let level = 0; level < 9; level++) laughs[`Template:Laugh${level}`] = `{{Laugh${level + 1}}}`.repeat(10);
+    // Unchecked, this is 10^9 copies of 100 KB: a string no engine can make.
+    const page = expander(laughs).run('{{Laugh0}}');
+    expect(page.length).toBeLessThanOrEqual(2 * 1024 * 1024); // no more than MediaWiki's include size
+  });
+
   it('hands calls it cannot expand to the fallback: missing templates and those that run Lua', () => {
     const { run, unexpanded, counts } = expander({
       'Template:Infobox town': '{{Infobox|label1=Area|data1={{{area}}}}}',

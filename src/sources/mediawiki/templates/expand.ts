@@ -88,6 +88,7 @@ export class TemplateExpander {
   private fallback!: Fallback;
   private nodeCount = 0;
   private includeSize = 0;
+  private expandedSize = 0;
   private expandDepth = 0;
   private pageCallDepth = 0;
   /** Set when something used the page's own name, or a rendering of the page's, so the call cannot be cached. */
@@ -109,6 +110,7 @@ export class TemplateExpander {
     if (page !== this.page) {
       this.nodeCount = 0;
       this.includeSize = 0;
+      this.expandedSize = 0;
     }
     this.page = page;
     this.fallback = fallback;
@@ -271,9 +273,11 @@ export class TemplateExpander {
       if (frame.isRoot) this.count(name, shown.how);
       return shown.text;
     }
+    if (this.expandedSize > LIMITS.expandedSize) return '';
     const inner = new Frame(title, frame, node.parts.slice(1), (nodes, at) => this.expand(nodes, at));
     try {
       const expanded = this.expand(nodes, inner);
+      this.expandedSize += expanded.length;
       if (frame.isRoot) this.count(name, 'expanded');
       return expanded;
     } catch (error) {

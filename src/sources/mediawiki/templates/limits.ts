@@ -9,6 +9,12 @@ export const LIMITS = {
   nodeCount: 1_000_000,
   /** Characters of template output a page may include (2 MB in MediaWiki, counted in bytes). */
   includeSize: 2 * 1024 * 1024,
+  /**
+   * Characters all of a page's template expansions may make, nested ones counted again: what
+   * keeps a template that doubles its output at every level from filling the memory before the
+   * include size is checked.
+   */
+  expandedSize: 32 * 1024 * 1024,
 };
 
 export type LimitKind = 'loop' | 'template-depth' | 'expand-depth' | 'node-count';
