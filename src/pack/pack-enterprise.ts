@@ -8,7 +8,6 @@ import { STYLESHEET, STYLESHEET_PATH } from '../sources/mediawiki/page-html.js';
 import type { RenderSetup } from '../sources/mediawiki/render-page.js';
 import { RenderPool } from '../sources/mediawiki/render-pool.js';
 import { RenderWindow } from '../sources/mediawiki/render-window.js';
-import { ISO_639_3, siteMetadata } from '../sources/mediawiki/site-metadata.js';
 import {
   CATEGORY,
   defaultNamespaces,
@@ -21,9 +20,7 @@ import {
 } from '../sources/mediawiki/titles.js';
 import { BundleAssembler } from './assembler.js';
 import { chooseDictionary } from './choose-dictionary.js';
-import { resolveMetadata } from './metadata.js';
-import { addCategoryPages, type MediawikiSummary, type PackMediawikiOptions } from './pack-mediawiki.js';
-import { loadIllustration } from './pack-site.js';
+import { addCategoryPages, wikiMetadata, type MediawikiSummary, type PackMediawikiOptions } from './pack-mediawiki.js';
 
 /** What the first pass learns: the wiki, its titles, its category prefix, its newest date. */
 interface EnterpriseScan {
@@ -120,17 +117,12 @@ export async function packEnterprise(options: PackMediawikiOptions): Promise<Med
   const mainTitle = options.mainPage ?? first.name;
   if (!titles.has(mainTitle)) throw new FerryError('USAGE', `--main "${mainTitle}" is not an article of the dump.`);
   const mainPath = titlePath(mainTitle);
-  const mtime =
-    options.sourceDateEpoch !== undefined ? new Date(options.sourceDateEpoch * 1000) : new Date(scan.newestMs);
-  const fromSite = siteMetadata(siteInfo);
-  const { metadata, warnings } = resolveMetadata(
-    { ...Object.fromEntries(Object.entries(fromSite).filter(([, value]) => value !== undefined)), ...options.metadata },
-    { folderName: 'wiki', mainPageTitle: first.wikiName ?? first.wiki, date: mtime, source: fromSite.source ?? '' },
-  );
-  warnings.forEach(warn);
-  const illustration = await loadIllustration(options.illustration, metadata.name);
-  const language =
-    Object.entries(ISO_639_3).find(([, code]) => code === metadata.language.split(',')[0])?.[0] ?? first.language;
+  const {
+    mtime,
+    metadata,
+    illustration,
+    htmlLanguage: language,
+  } = await wikiMetadata(options, siteInfo, scan.newestMs, first.wikiName ?? first.wiki);
   const site = { siteName: metadata.title, language, mainPath };
 
   const dictionary = await chooseDictionary(options, warn);

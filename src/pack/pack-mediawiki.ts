@@ -6,7 +6,7 @@ import { FerryError } from '../errors.js';
 import { CategoryIndex } from '../sources/mediawiki/category-index.js';
 import type { CategoryPage } from '../sources/mediawiki/category-pages.js';
 import { categoriesOf } from '../sources/mediawiki/categories.js';
-import { DumpDamagedError, readDump, type DumpPage } from '../sources/mediawiki/dump-reader.js';
+import { DumpDamagedError, readDump, type DumpPage, type SiteInfo } from '../sources/mediawiki/dump-reader.js';
 import { openDump, type Bzip2Choice } from '../sources/mediawiki/open-dump.js';
 import { STYLESHEET, STYLESHEET_PATH } from '../sources/mediawiki/page-html.js';
 import type { RenderSetup } from '../sources/mediawiki/render-page.js';
@@ -73,6 +73,25 @@ function templatesPath(output: string): string {
   const path = join(dirname(output), `.${basename(output)}.templates-${process.pid}.tmp`);
   trackTempFile(path);
   return path;
+}
+
+/**
+ * The bundle's metadata from the wiki's siteinfo under the person's flags, its date (the newest
+ * revision's, or SOURCE_DATE_EPOCH), its illustration, and the language as HTML's lang has it.
+ */
+export async function wikiMetadata(options: PackMediawikiOptions, siteInfo: SiteInfo, newestMs: number, title: string) {
+  const warn = options.onWarning ?? (() => undefined);
+  const mtime = options.sourceDateEpoch !== undefined ? new Date(options.sourceDateEpoch * 1000) : new Date(newestMs);
+  const fromSite = siteMetadata(siteInfo);
+  const { metadata, warnings } = resolveMetadata(
+    { ...Object.fromEntries(Object.entries(fromSite).filter(([, value]) => value !== undefined)), ...options.metadata },
+    { folderName: 'wiki', mainPageTitle: title, date: mtime, source: fromSite.source ?? '' },
+  );
+  warnings.forEach(warn);
+  const illustration = await loadIllustration(options.illustration, metadata.name);
+  const mainLanguage = metadata.language.split(',')[0]!;
+  const htmlLanguage = Object.entries(ISO_639_3).find(([, code]) => code === mainLanguage)?.[0] ?? mainLanguage;
+  return { mtime, metadata, illustration, htmlLanguage };
 }
 
 /** Checks the chosen main page, else the wiki's own, else its first article. */
@@ -153,17 +172,12 @@ async function packScanned(run: PackRun, scan: DumpScan, started: number): Promi
   const mainTitle = chooseMainTitle(scan, options.mainPage);
   const mainPath = titlePath(mainTitle);
 
-  const mtime =
-    options.sourceDateEpoch !== undefined ? new Date(options.sourceDateEpoch * 1000) : new Date(scan.newestMs);
-  const fromSite = siteMetadata(siteInfo);
-  const { metadata, warnings } = resolveMetadata(
-    { ...Object.fromEntries(Object.entries(fromSite).filter(([, value]) => value !== undefined)), ...options.metadata },
-    { folderName: 'wiki', mainPageTitle: siteInfo.siteName || mainTitle, date: mtime, source: fromSite.source ?? '' },
+  const { mtime, metadata, illustration, htmlLanguage } = await wikiMetadata(
+    options,
+    siteInfo,
+    scan.newestMs,
+    siteInfo.siteName || mainTitle,
   );
-  warnings.forEach(warn);
-  const illustration = await loadIllustration(options.illustration, metadata.name);
-  const mainLanguage = metadata.language.split(',')[0]!;
-  const htmlLanguage = Object.entries(ISO_639_3).find(([, code]) => code === mainLanguage)?.[0] ?? mainLanguage;
   const setup: RenderSetup = {
     namespaces,
     titleKeys: scan.titles.buffer,
