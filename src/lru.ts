@@ -63,8 +63,12 @@ export class SizedLru<K, V> {
   }
 
   set(key: K, value: V): void {
-    if (this.sizeOf(value) > this.maxSize / 4) return; // one value must not empty the cache
     this.old.delete(key);
+    if (this.sizeOf(value) > this.maxSize / 4) {
+      this.young.delete(key); // one value must not empty the cache; nor may an older one stay
+      return;
+    }
+    if (this.young.has(key)) this.young.delete(key); // counted again below: an over-estimate, never under
     this.add(key, value);
   }
 

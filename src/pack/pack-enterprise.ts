@@ -22,10 +22,62 @@ import { BundleAssembler } from './assembler.js';
 import { chooseDictionary } from './choose-dictionary.js';
 import { addCategoryPages, wikiMetadata, type MediawikiSummary, type PackMediawikiOptions } from './pack-mediawiki.js';
 
+/**
+ * Names given twice in a dump (a record repeated, two articles listing one redirect, a redirect
+ * named as an article): the first article keeps its name, then the first redirect; the others
+ * are left out. Only the few names found twice in the first pass are remembered in the second.
+ */
+class UniqueNames {
+  private readonly articles: TitleSet;
+  private readonly twiceArticles: Set<number>;
+  private readonly twiceRedirects: Set<number>;
+  private readonly taken = new Set<number>();
+  skipped = 0;
+
+  constructor(articleKeys: KeyList, redirectKeys: KeyList) {
+    this.articles = TitleSet.fromKeys(articleKeys.view());
+    this.twiceArticles = repeated(articleKeys.view());
+    this.twiceRedirects = repeated(redirectKeys.view());
+  }
+
+  /** Whether the article may take its name. */
+  article(title: string): boolean {
+    return this.claim(titleKey(title), this.twiceArticles);
+  }
+
+  /** Whether the redirect may take its name: not an article's, nor an earlier redirect's. */
+  redirect(title: string): boolean {
+    const key = titleKey(title);
+    if (this.articles.hasKey(key)) return false;
+    return this.claim(key, this.twiceRedirects);
+  }
+
+  private claim(key: number, twice: Set<number>): boolean {
+    if (!twice.has(key)) return true;
+    if (this.taken.has(key)) {
+      this.skipped++;
+      return false;
+    }
+    this.taken.add(key);
+    return true;
+  }
+}
+
+function repeated(keys: Float64Array): Set<number> {
+  const sorted = keys.slice().sort();
+  const twice = new Set<number>();
+  for (let index = 1; index < sorted.length; index++)
+    if (sorted[index] === sorted[index - 1]) twice.add(sorted[index]!);
+  return twice;
+}
+
 /** What the first pass learns: the wiki, its titles, its category prefix, its newest date. */
 interface EnterpriseScan {
   first: EnterpriseRecord;
+  /** The first article (namespace 0) of the wiki: the main page unless --main names one. */
+  firstArticle: string;
   titles: TitleSet;
+  names: UniqueNames;
   pages: number;
   otherWikis: number;
   newestMs: number;
@@ -39,7 +91,10 @@ const categoryName = (fullTitle: string) => fullTitle.slice(fullTitle.indexOf(':
 async function scanRecords(options: PackMediawikiOptions, included: Set<number>): Promise<EnterpriseScan> {
   const { dump, records } = await readEnterpriseRecords(options.dump);
   const keys = new KeyList();
+  const articleKeys = new KeyList();
+  const redirectKeys = new KeyList();
   let first: EnterpriseRecord | undefined;
+  let firstArticle: string | undefined;
   let pages = 0;
   let otherWikis = 0;
   let newestMs = 0;
@@ -55,8 +110,13 @@ async function scanRecords(options: PackMediawikiOptions, included: Set<number>)
       if (!included.has(record.namespace)) continue;
       pages++;
       newestMs = Math.max(newestMs, Date.parse(record.dateModified) || 0);
+      if (record.namespace === 0) firstArticle ??= record.name;
       keys.push(titleKey(record.name));
-      for (const redirect of record.redirects) keys.push(titleKey(redirect));
+      articleKeys.push(titleKey(record.name));
+      for (const redirect of record.redirects) {
+        keys.push(titleKey(redirect));
+        redirectKeys.push(titleKey(redirect));
+      }
       for (const category of record.categories) {
         // The wiki's own name for its category namespace, which the records spell out.
         const prefix = category.slice(0, category.indexOf(':'));
@@ -79,13 +139,23 @@ async function scanRecords(options: PackMediawikiOptions, included: Set<number>)
     if (!(error instanceof DumpDamagedError) || !options.partial) throw error;
     damage = error;
   }
-  if (!first || pages === 0) {
+  if (!first || pages === 0 || firstArticle === undefined) {
     throw new FerryError(
       'INPUT_INVALID',
       'The Enterprise HTML dump has no article to pack (namespace 0, with its HTML).',
     );
   }
-  return { first, titles: TitleSet.fromKeys(keys.view()), pages, otherWikis, newestMs, namespaces, damage };
+  return {
+    first,
+    firstArticle,
+    titles: TitleSet.fromKeys(keys.view()),
+    names: new UniqueNames(articleKeys, redirectKeys),
+    pages,
+    otherWikis,
+    newestMs,
+    namespaces,
+    damage,
+  };
 }
 
 /**
@@ -114,7 +184,7 @@ export async function packEnterprise(options: PackMediawikiOptions): Promise<Med
     language: first.language,
     namespaces,
   };
-  const mainTitle = options.mainPage ?? first.name;
+  const mainTitle = options.mainPage ?? scan.firstArticle;
   if (!titles.has(mainTitle)) throw new FerryError('USAGE', `--main "${mainTitle}" is not an article of the dump.`);
   const mainPath = titlePath(mainTitle);
   const {
@@ -151,7 +221,9 @@ export async function packEnterprise(options: PackMediawikiOptions): Promise<Med
     await assembler.addPage(result.path, Buffer.from(result.html), 'text/html', result.search);
     for (const name of result.categories) categories.addPage(name, job.title, job.path);
     for (const redirect of job.redirects ?? []) {
-      if (!titlePathProblem(titlePath(redirect))) assembler.addRedirect(titlePath(redirect), job.path, redirect);
+      if (scan.names.redirect(redirect) && !titlePathProblem(titlePath(redirect))) {
+        assembler.addRedirect(titlePath(redirect), job.path, redirect);
+      }
     }
     articles++;
   });
@@ -161,6 +233,7 @@ export async function packEnterprise(options: PackMediawikiOptions): Promise<Med
     try {
       for await (const record of records) {
         if (record.wiki !== first.wiki || !included.has(record.namespace)) continue;
+        if (!scan.names.article(record.name)) continue;
         const path = titlePath(record.name);
         const problem = titlePathProblem(path);
         if (problem) {
@@ -189,6 +262,8 @@ export async function packEnterprise(options: PackMediawikiOptions): Promise<Med
       if (!(error instanceof DumpDamagedError) || !options.partial) throw error;
     }
     await window.finish();
+    if (scan.names.skipped > 0)
+      warn(`${scan.names.skipped} names given twice in the dump are packed once, the first time.`);
     await addCategoryPages(assembler, categories.pages(site, namespaces, exists));
     const bytesOut = await assembler.finish(metadata, mainPath, illustration);
     return {

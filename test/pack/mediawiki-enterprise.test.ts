@@ -82,6 +82,15 @@ describe('ferry pack --kind mediawiki, from a Wikimedia Enterprise HTML dump', (
     await german.close();
   });
 
+  it('packs a record given twice once, with its redirects once', async () => {
+    const english = lines.find((line) => line.includes('"identifier":"enwiki"'))!;
+    const twice = await enterpriseDump(folder, 'twice', [english, english]);
+    const result = await pack(twice, join(folder, 'twice.ferry'));
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stderr).toMatch(/packed enwiki: .*12 redirects; .*1 articles/);
+    expect(result.stderr).toContain('names given twice in the dump are packed once, the first time');
+  });
+
   it('fails on a cut-short dump naming where, leaving nothing, and packs the whole articles with --partial', async () => {
     const whole = await readFile(await enterpriseDump(folder, 'cut', lines));
     const cut = join(folder, 'cut.tar.gz');

@@ -26,8 +26,9 @@ function expander(templates: Record<string, string>, language = 'en') {
     server: 'https://test.example.org',
     wiki: 'testwiki',
   };
-  const run = (text: string) =>
-    expand.expandPage(text, page, (call, place) => {
+  /** Expands as the page `title` (default "Test page"); the expander and its caches stay. */
+  const run = (text: string, title = 'Test page') =>
+    expand.expandPage(text, { ...page, title }, (call, place) => {
       unexpanded.push([call, place]);
       return { text: `[${call.reason}:${call.name}]`, how: 'dropped' };
     });
@@ -205,5 +206,52 @@ describe('a navigation box built on Lua', () => {
       '<th scope="row">List1</th><td><a href="Boiling">Boiling</a> · <a href="Chlorination">Chlorination</a></td>',
     );
     expect(expander.counts.byName.get('Water treatment')).toEqual({ expanded: 0, hand: 0, table: 1, dropped: 0 });
+  });
+});
+
+describe('what one page expands never leaks into another', () => {
+  it('does not cache a call that names the page, with an empty title too', () => {
+    const { run } = expander({ 'Template:Me': 'I am {{PAGENAME:{{{1|}}}}}' });
+    expect(run('{{Me}}', 'Alpha')).toBe('I am Alpha');
+    expect(run('{{Me}}', 'Beta')).toBe('I am Beta');
+  });
+
+  it('does not cache a call cut short by a limit the page before it had reached', () => {
+    const { run } = expander({ 'Template:Big': 'x'.repeat(1024 * 1024) + '{{{1}}}', 'Template:Small': 'small ok' });
+    const heavy = Array.from({ length: 40 }, (_, index) => `{{Big|${index}}}`).join('') + '{{Small}}';
+    run(heavy, 'Heavy');
+    expect(run('{{Small}}', 'Light')).toBe('small ok');
+  });
+
+  it('stops arguments that grow tenfold through a chain of templates, without running out of memory', () => {
+    const grow: Record<string, string> = { 'Template:G8': '{{{1}}}' };
+    for (let level = 0; level < 8; level++) grow[`Template:G${level}`] = `{{G${level + 1}|${'{{{1}}}'.repeat(10)}}}`;
+    const page = expander(grow).run(`{{G0|${'x'.repeat(1000)}}}`);
+    expect(page.length).toBeLessThanOrEqual(64 * 1024 * 1024);
+  });
+});
+
+describe('hostile or odd input', () => {
+  it('parses a hundred thousand calls inside an unclosed one, and thousands of unclosed ones', () => {
+    const { run } = expander({ 'Template:B': 'b' });
+    expect(run('{{x|' + '{{B}}'.repeat(130_000))).toBe('x|' + 'b'.repeat(130_000));
+    expect(run('{{a|{{B}}'.repeat(20_000))).toBe('a|b'.repeat(20_000));
+  });
+
+  it('answers MediaWiki-like errors for numbers and dates out of range and nesting too deep', () => {
+    const { run } = expander({});
+    expect(run('{{#expr: 1.5e20}} {{#expr: 1e15}} {{#expr: 1e-5}}')).toBe('1.5E+20 1.0E+15 1.0E-5');
+    expect(run('{{#time: c | @99999999999999999 }}')).toBe('<strong class="error">Error: Invalid time.</strong>');
+    expect(run(`{{#expr: ${'('.repeat(20_000)}1${')'.repeat(20_000)} }}`)).toBe(
+      '<strong class="error">Expression error: Expression nested too deeply.</strong>',
+    );
+    expect(run('{{#time: jS F | 2021-03-01 }} {{#time: jS | 2021-03-12 }} {{#time: xrY | 2021-03-01 }}')).toBe(
+      '1st March 12th MMXXI',
+    );
+  });
+
+  it("takes #switch's unnamed #default as the next case's value, and #Default in any case", () => {
+    const { run } = expander({});
+    expect(run('{{#switch: z | #default | a = 1 }} {{#switch: z | #Default = D }}')).toBe('1 D');
   });
 });

@@ -106,3 +106,12 @@ describe('HTML that templates write', () => {
     expect(render('a</div></table>b')).toBe('a b');
   });
 });
+
+describe('footnotes inside tables of arguments', () => {
+  it('leave the rest of the page as it was: each box of a missing template is still a table', () => {
+    const box = (name: string, extra: string) => `{{Settlement box\n|name=${name}\n|${extra}\n|area=3\n}}`;
+    const html = render(`${box('X', 'born=1900<ref>source</ref>')}\n\nText.\n\n${box('Y', 'population=5')}\n`);
+    expect(html.match(/<table class="infobox">/g)?.length).toBe(2);
+    expect(html).toContain('<li id="note-1"><a href="#ref-1">^</a> source</li>');
+  });
+});

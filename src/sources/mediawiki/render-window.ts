@@ -33,7 +33,10 @@ export class RenderWindow {
 
   private async send(): Promise<void> {
     if (this.batch.length === 0) return;
-    this.inFlight.push({ results: this.pool.render(this.batch), jobs: this.batch });
+    const results = this.pool.render(this.batch);
+    // A failing worker rejects every batch at once; each is awaited in turn, the first rethrows.
+    results.catch(() => undefined);
+    this.inFlight.push({ results, jobs: this.batch });
     this.batch = [];
     this.batchCharacters = 0;
     while (this.inFlight.length > this.pool.size * 2) await this.storeOldest();

@@ -74,6 +74,7 @@ export function cleanParsoidHtml(html: string, links: PageLinks): string {
   const stack: Open[] = [];
   let out = '';
   let dropping = 0;
+  let preDepth = 0;
   const parser = new Parser(
     {
       onopentag(name, attribs) {
@@ -104,12 +105,13 @@ export function cleanParsoidHtml(html: string, links: PageLinks): string {
           return;
         }
         out += `<${name}${attributes(name, attribs)}>`;
+        if (name === 'pre') preDepth++;
         stack.push({ name, close: `</${name}>`, dropped: false });
       },
       ontext(text) {
         if (dropping > 0) return;
         // Templates leave runs of blank lines between the parts they hid: one newline does.
-        const blank = /^\s*\n\s*\n\s*$/.test(text) && !stack.some((open) => open.name === 'pre');
+        const blank = preDepth === 0 && text.trim() === '' && text.indexOf('\n') !== text.lastIndexOf('\n');
         out += blank ? '\n' : escapeHtml(text);
       },
       onclosetag(name) {
@@ -118,14 +120,23 @@ export function cleanParsoidHtml(html: string, links: PageLinks): string {
         if (!open) return;
         if (open.dropped) dropping--;
         else out += open.close;
+        if (open.name === 'pre' && open.close !== '') preDepth--;
       },
     },
     { decodeEntities: true, lowerCaseTags: true },
   );
-  const body = /<body\b[^>]*>([\s\S]*)<\/body>/i.exec(html)?.[1] ?? html;
-  parser.write(body);
+  parser.write(bodyOf(html));
   parser.end();
   return out;
+}
+
+/** What is between <body …> and </body>, found without a regular expression that backtracks. */
+function bodyOf(html: string): string {
+  const lower = html.slice(0, 65536).toLowerCase();
+  const open = lower.indexOf('<body');
+  const start = open < 0 ? -1 : html.indexOf('>', open);
+  const end = html.toLowerCase().lastIndexOf('</body>');
+  return start >= 0 && end > start ? html.slice(start + 1, end) : html;
 }
 
 function linkStart(attribs: Record<string, string>, links: PageLinks): { start: string; close: string } {

@@ -4,7 +4,7 @@ import { fullTitle, parseTitle, type Namespaces } from '../titles.js';
 import { Frame } from './frame.js';
 import type { FunctionCall } from './function-call.js';
 import { callParserFunction } from './functions.js';
-import { LIMITS, limitError } from './limits.js';
+import { LIMITS, limitError, type LimitKind } from './limits.js';
 import { pageVariable } from './magic-words.js';
 import { parseWikitext, type BraceNode, type WikiNode } from './parse.js';
 import type { CallOutcome, TemplateCounts } from './template-counts.js';
@@ -112,20 +112,49 @@ export class TemplateExpander {
       this.includeSize = 0;
       this.expandedSize = 0;
     }
+    // A footnote is expanded while the body's own expansion may be under way (a table of a
+    // call's arguments renders the <ref> in one): its state is put back afterwards.
+    const outer = {
+      page: this.page,
+      fallback: this.fallback,
+      expandDepth: this.expandDepth,
+      pageCallDepth: this.pageCallDepth,
+      pageDependent: this.pageDependent,
+      counted: this.counted,
+      inFootnote: this.inFootnote,
+    };
     this.page = page;
     this.fallback = fallback;
     this.expandDepth = 0;
+    this.pageCallDepth = 0;
     this.counted = []; // what the calls of one page counted, kept only while a call is cached
     this.inFootnote = footnote;
-    const root = new Frame(page.title, undefined, [], (nodes, frame) => this.expand(nodes, frame));
-    const expanded = this.expand(parseWikitext(text, false), root);
-    // An argument the page itself uses shows as {{{name}}} in MediaWiki; offline it is noise.
-    return expanded.replace(/\{\{\{[^{}|]*\}\}\}/g, '');
+    try {
+      const root = new Frame(page.title, undefined, [], (nodes, frame) => this.expand(nodes, frame));
+      const expanded = this.expand(parseWikitext(text, false), root);
+      // An argument the page itself uses shows as {{{name}}} in MediaWiki; offline it is noise.
+      return expanded.replace(/\{\{\{[^{}|]*\}\}\}/g, '');
+    } finally {
+      const nested = outer.page === page && outer.fallback !== undefined && outer.expandDepth > 0;
+      if (nested) {
+        Object.assign(this, outer);
+        this.pageDependent = true; // the footnote's rendering holds the page's markers
+      }
+    }
   }
 
   /** Marks the expansion in progress as depending on the page (its name, its place). */
   usesPage(): void {
     this.pageDependent = true;
+  }
+
+  /**
+   * A limit reached: MediaWiki's error text (none for the size, which MediaWiki leaves silent).
+   * What the page expanded before decides it, so the call is not cached for other pages.
+   */
+  private limited(kind: LimitKind | 'expanded-size'): string {
+    this.pageDependent = true;
+    return kind === 'expanded-size' ? '' : limitError(kind);
   }
 
   get context(): PageContext {
@@ -137,12 +166,12 @@ export class TemplateExpander {
   }
 
   expand(nodes: WikiNode[], frame: Frame): string {
-    if (this.expandDepth >= LIMITS.expandDepth) return limitError('expand-depth');
+    if (this.expandDepth >= LIMITS.expandDepth) return this.limited('expand-depth');
     this.expandDepth++;
     try {
       let out = '';
       for (const node of nodes) {
-        if (++this.nodeCount > LIMITS.nodeCount) return out + limitError('node-count');
+        if (++this.nodeCount > LIMITS.nodeCount) return out + this.limited('node-count');
         if (typeof node === 'string') out += node;
         else if (node.kind === 'argument') out += this.argument(node, frame);
         else out += frame.isRoot ? this.pageCall(node, frame) : this.call(node, frame);
@@ -156,7 +185,11 @@ export class TemplateExpander {
   private argument(node: BraceNode, frame: Frame): string {
     const name = this.expand(node.parts[0]!.nodes, frame).trim();
     const value = frame.argument(name);
-    if (value !== undefined) return value;
+    if (value !== undefined) {
+      // Arguments count too, as MediaWiki's 'arg' include size: a chain can grow them tenfold a level.
+      this.expandedSize += value.length;
+      return this.expandedSize > LIMITS.expandedSize ? this.limited('expanded-size') : value;
+    }
     const fallback = node.parts[1];
     return fallback ? this.expand(fallback.nodes, frame) : `{{{${name}}}}`;
   }
@@ -237,7 +270,7 @@ export class TemplateExpander {
 
   private call(node: BraceNode, frame: Frame, knownName?: string): string {
     // The limit reached while expanding the name is the call's error, as in MediaWiki, not a name.
-    if (this.expandDepth + 1 >= LIMITS.expandDepth) return limitError('expand-depth');
+    if (this.expandDepth + 1 >= LIMITS.expandDepth) return this.limited('expand-depth');
     // {{{{{|safesubst:}}}#if:…}} is how templates say "substitute when substituted": here, just call.
     const name = (knownName ?? this.expand(node.parts[0]!.nodes, frame).trim()).replace(/^(safe)?subst:\s*/i, '');
     const rest = node.parts.slice(1);
@@ -273,7 +306,7 @@ export class TemplateExpander {
       if (frame.isRoot) this.count(name, shown.how);
       return shown.text;
     }
-    if (this.expandedSize > LIMITS.expandedSize) return '';
+    if (this.expandedSize > LIMITS.expandedSize) return this.limited('expanded-size');
     const inner = new Frame(title, frame, node.parts.slice(1), (nodes, at) => this.expand(nodes, at));
     try {
       const expanded = this.expand(nodes, inner);

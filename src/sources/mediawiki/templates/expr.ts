@@ -145,8 +145,12 @@ function applyBinary(op: string, left: number, right: number): number {
   }
 }
 
+/** Deeper nesting than this (brackets, unary signs) is refused rather than overflowing the stack. */
+const MAX_NESTING = 1000;
+
 class ExpressionParser {
   private position = 0;
+  private depth = 0;
 
   constructor(private readonly tokens: Token[]) {}
 
@@ -168,6 +172,15 @@ class ExpressionParser {
   }
 
   private binary(minimum: number): number {
+    if (++this.depth > MAX_NESTING) throw new ExpressionError('Expression nested too deeply.');
+    try {
+      return this.binaryAt(minimum);
+    } finally {
+      this.depth--;
+    }
+  }
+
+  private binaryAt(minimum: number): number {
     let left = this.operand();
     for (let op = this.operatorAt(); op !== undefined && BINARY[op]! >= minimum; op = this.operatorAt()) {
       this.position++;

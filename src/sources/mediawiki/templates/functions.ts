@@ -16,19 +16,25 @@ const expressionError = (error: unknown) => {
 function switchCase(call: FunctionCall): string {
   const { expander, frame } = call;
   let found = false;
+  let defaultNext = false;
   let fallback: Part | undefined;
   let lastUnnamed: Part | undefined;
+  const isDefault = (text: string) => text.toLowerCase() === '#default';
   for (const part of call.rest) {
     if (part.equals >= 0) {
       lastUnnamed = undefined;
-      const value = () => expander.expand(part.nodes.slice(part.equals + 1), frame).trim();
-      if (found) return value();
+      const valuePart = { nodes: part.nodes.slice(part.equals + 1), equals: -1 };
+      if (found) return expander.expand(valuePart.nodes, frame).trim();
       const name = expander.expand(part.nodes.slice(0, part.equals), frame).trim();
-      if (valuesEqual(name, call.first)) return value();
-      if (name === '#default') fallback = { nodes: part.nodes.slice(part.equals + 1), equals: -1 };
+      if (valuesEqual(name, call.first)) return expander.expand(valuePart.nodes, frame).trim();
+      // `#default = x`, or `#default | a = x` (an unnamed #default shares the next case's value).
+      if (isDefault(name) || defaultNext) fallback = valuePart;
+      defaultNext = false;
     } else {
       lastUnnamed = part;
-      if (valuesEqual(expander.expand(part.nodes, frame).trim(), call.first)) found = true;
+      const test = expander.expand(part.nodes, frame).trim();
+      if (valuesEqual(test, call.first)) found = true;
+      else if (isDefault(test)) defaultNext = true;
     }
   }
   const chosen = lastUnnamed ?? fallback;
@@ -126,7 +132,7 @@ export function formatExpression(value: number): string {
   if (exponent >= 15 || exponent < -4) {
     const [mantissa, power] = rounded.toExponential().split('e');
     const withDot = mantissa!.includes('.') ? mantissa : `${mantissa}.0`;
-    return `${withDot}E${power!.startsWith('-') ? '' : '+'}${power}`.replace('E+-', 'E-');
+    return `${withDot}E${power}`; // toExponential gives the sign: 1.5E+20, 1.0E-5
   }
   return String(rounded);
 }

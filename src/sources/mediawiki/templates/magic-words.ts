@@ -179,7 +179,10 @@ export const STRING_FUNCTIONS: Record<string, StringFunction> = {
 
 for (const word of Object.keys(PAGE_NAMES)) {
   for (const form of [word, `${word}E`]) {
-    STRING_FUNCTIONS[form] = (first, _args, expander) =>
-      pageName(form, first === '' ? expander.context.title : first, expander.context.namespaces) ?? '';
+    STRING_FUNCTIONS[form] = (first, _args, expander) => {
+      // An empty title ({{PAGENAME:{{{1|}}}}}) is the page's own: the call depends on the page.
+      if (first === '') expander.usesPage();
+      return pageName(form, first === '' ? expander.context.title : first, expander.context.namespaces) ?? '';
+    };
   }
 }

@@ -62,7 +62,7 @@ function brokenPiece(piece: Piece): WikiNode[] {
   const nodes: WikiNode[] = [piece.open.repeat(piece.count)];
   piece.parts.forEach((part, index) => {
     if (index > 0) nodes.push('|');
-    nodes.push(...part.nodes);
+    for (const node of part.nodes) nodes.push(node); // not push(...): a part may hold 100,000 nodes
   });
   return nodes;
 }
@@ -100,10 +100,18 @@ function tagAt(
   };
 }
 
-function closingTag(text: string, name: string, from: number): { at: number; end: number } | undefined {
+/** Where the closing tag of `name` is after `from`; `unclosed` remembers names that have none left. */
+function closingTag(
+  text: string,
+  name: string,
+  from: number,
+  unclosed: Map<string, number>,
+): { at: number; end: number } | undefined {
+  if ((unclosed.get(name) ?? Infinity) <= from) return undefined;
   const pattern = new RegExp(`</${name}\\s*>`, 'gi');
   pattern.lastIndex = from;
   const match = pattern.exec(text);
+  if (!match) unclosed.set(name, Math.min(from, unclosed.get(name) ?? Infinity));
   return match ? { at: match.index, end: match.index + match[0].length } : undefined;
 }
 
@@ -131,6 +139,7 @@ export function parseWikitext(input: string, inclusion: boolean): WikiNode[] {
   const text = inclusion ? onlyIncluded(input) : input;
   const root: Part = { nodes: [], equals: -1 };
   const stack: Piece[] = [];
+  const unclosed = new Map<string, number>();
   const current = (): Part => {
     const top = stack[stack.length - 1];
     return top ? top.parts[top.parts.length - 1]! : root;
@@ -157,12 +166,12 @@ export function parseWikitext(input: string, inclusion: boolean): WikiNode[] {
         index = tag.end;
         const hidden = inclusion ? tag.name === 'noinclude' : tag.name === 'includeonly';
         if (hidden && !tag.closing && !tag.selfClosing) {
-          index = closingTag(text, tag.name, tag.end)?.end ?? text.length;
+          index = closingTag(text, tag.name, tag.end, unclosed)?.end ?? text.length;
         }
         continue;
       }
       if (tag && !tag.closing && OPAQUE_TAGS.has(tag.name)) {
-        const close = tag.selfClosing ? { end: tag.end } : closingTag(text, tag.name, tag.end);
+        const close = tag.selfClosing ? { end: tag.end } : closingTag(text, tag.name, tag.end, unclosed);
         if (close) {
           addText(current(), text.slice(index, close.end));
           index = close.end;
@@ -245,12 +254,14 @@ export function parseWikitext(input: string, inclusion: boolean): WikiNode[] {
     addNodes(current(), made);
   }
   addText(current(), text.slice(index));
-  while (stack.length > 0) {
-    const piece = stack.pop()!;
+  // Pieces never closed become text, outermost first: each one's content ends where the next
+  // one's begins, so they follow each other at the root rather than nest (copying each into
+  // its parent would take quadratic time on thousands of them).
+  for (const piece of stack) {
     const nodes = brokenPiece(piece);
     // MediaWiki shows an unclosed {{ as typed; on a page offline that is noise, so its braces go.
     if (!inclusion && piece.open === '{') nodes.shift();
-    addNodes(current(), nodes);
+    addNodes(root, nodes);
   }
   return root.nodes;
 }

@@ -47,7 +47,10 @@ function applyRelative(date: Date, amountText: string, unitText: string): Date |
 export function parseDate(text: string, now: Date): Date | undefined {
   let rest = text.trim().replace(/\s+/g, ' ');
   if (rest === '' || /^now$/i.test(rest)) return now;
-  if (/^@-?\d+$/.test(rest)) return new Date(Number(rest.slice(1)) * 1000);
+  if (/^@-?\d+$/.test(rest)) {
+    const date = new Date(Number(rest.slice(1)) * 1000);
+    return Number.isNaN(date.getTime()) ? undefined : date;
+  }
   const today = utc(now.getUTCFullYear(), now.getUTCMonth() + 1, now.getUTCDate())!;
   let date: Date | undefined;
   const relative: [string, string][] = [];
@@ -94,7 +97,8 @@ export function parseDate(text: string, now: Date): Date | undefined {
       clock.length === 5 ? `${clock}:00` : clock,
     );
   for (const [amount, unit] of relative) date = date && applyRelative(date, amount, unit);
-  return date;
+  // Out of JavaScript's range (±275,760 years) or not a date at all: an invalid time, not a crash.
+  return date && !Number.isNaN(date.getTime()) ? date : undefined;
 }
 
 const pad = (value: number, width = 2) => String(value).padStart(width, '0');
@@ -117,6 +121,40 @@ function names(language: string, date: Date) {
     weekday: () => format({ weekday: 'long' }).format(date),
     weekdayShort: () => format({ weekday: 'short' }).format(date).replace(/\.$/, ''),
   };
+}
+
+/** PHP's English ordinal suffix of a day: 1st, 2nd, 3rd, 4th, 11th, 22nd. */
+function ordinalSuffix(day: number): string {
+  if (day % 100 >= 11 && day % 100 <= 13) return 'th';
+  return ['th', 'st', 'nd', 'rd'][day % 10] ?? 'th';
+}
+
+/** Roman numerals, for `xr`. */
+function roman(value: number): string {
+  const numerals: [number, string][] = [
+    [1000, 'M'],
+    [900, 'CM'],
+    [500, 'D'],
+    [400, 'CD'],
+    [100, 'C'],
+    [90, 'XC'],
+    [50, 'L'],
+    [40, 'XL'],
+    [10, 'X'],
+    [9, 'IX'],
+    [5, 'V'],
+    [4, 'IV'],
+    [1, 'I'],
+  ];
+  let rest = value;
+  let out = '';
+  for (const [amount, numeral] of numerals) {
+    while (rest >= amount) {
+      out += numeral;
+      rest -= amount;
+    }
+  }
+  return out;
 }
 
 function daysInMonth(date: Date): number {
@@ -184,6 +222,12 @@ function code(letter: string, date: Date, language: string): string | undefined 
       return date.toISOString().replace(/\.\d{3}Z$/, '+00:00');
     case 'r':
       return date.toUTCString().replace('GMT', '+0000');
+    case 'S':
+      return ordinalSuffix(date.getUTCDate());
+    case 'O':
+      return '+0000';
+    case 'P':
+      return '+00:00';
     case 'e':
     case 'T':
       return 'UTC';
@@ -219,7 +263,10 @@ export function formatTime(
       const next = format[++index]!;
       if (next === 'g') out += names(lang, date).monthGenitive();
       else if (next === 'x') out += 'x';
-      else out += code(format[++index] ?? '', date, lang) ?? ''; // xn, xN, xr…: the plain value
+      else if (next === 'r') {
+        const value = Number(code(format[++index] ?? '', date, lang));
+        out += value > 0 && value < 4000 ? roman(value) : '';
+      } else out += code(format[++index] ?? '', date, lang) ?? ''; // xn, xN…: the plain value
     } else {
       out += code(char, date, lang) ?? char;
     }
