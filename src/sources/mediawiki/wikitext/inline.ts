@@ -103,7 +103,10 @@ function escapeText(text: string, state: RenderState): string {
     .replace(/<(\/?)([a-z][a-z0-9]*)\b[^<>]*?(\/?)>/gi, (whole, slash: string, tag: string, selfClose: string) => {
       const name = tag.toLowerCase();
       if (KEPT_TAGS.has(name)) return state.keep(name === 'br' || selfClose ? `<${name}>` : `<${slash}${name}>`);
-      if (BLOCK_TAGS.has(name)) return state.keep(blockTag(name, slash === '/', whole));
+      if (BLOCK_TAGS.has(name)) {
+        state.wroteHtmlTags = true;
+        return state.keep(blockTag(name, slash === '/', whole));
+      }
       if (name === 'img') return ''; // an image from the wiki's server, which is not there offline
       if (UNWRAPPED_TAGS.test(name)) return ' ';
       return whole;

@@ -84,7 +84,9 @@ export function renderWikitext(text: string, links: WikiLinks, templates = witho
   let source = preprocess(text.replace(PRIVATE_USE, ''), state);
   source = state.expandText(source, false);
   source = joinLinkLabels(source.replace(/__[A-Z]+__/g, ''));
-  let body = balanceHtml(state.restore(renderBlocks(source, state)));
+  let body = state.restore(renderBlocks(source, state));
+  // What ferry writes itself is balanced; only HTML tags from the wiki's text may not be.
+  if (state.wroteHtmlTags) body = balanceHtml(body);
   const notes = footnotesHtml(state);
   if (body.includes(REFERENCES_MARK)) {
     let placed = false;

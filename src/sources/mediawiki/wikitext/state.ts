@@ -42,6 +42,8 @@ export class RenderState {
   referencesPlaced = false;
   /** How deep rendering has nested (tables in cells, links in captions): hostile pages nest thousands deep. */
   depth = 0;
+  /** Whether the page's wikitext or templates wrote HTML block tags, which may not be balanced. */
+  wroteHtmlTags = false;
   /** Expands the templates of wikitext of this page (a footnote's when `footnote`), set by the renderer. */
   expandText: (text: string, footnote: boolean) => string = (text) => text;
 
