@@ -87,6 +87,14 @@ const quotation: Rendering = (call) => {
   return `${source.filter(Boolean).join(', ')}${passage ? `: “${passage}”` : ''}`;
 };
 
+/** `{{suffix|en|connote|ation}}`, `{{compound|…}}`: the parts of a word, linked, with a plus between. */
+const wordParts: Rendering = (call) =>
+  call.positional
+    .slice(call.named.has('lang') ? 0 : 1)
+    .filter(Boolean)
+    .map((part) => link(part))
+    .join(' + ');
+
 const RENDERINGS: Record<string, Rendering> = {
   t: translation,
   't+': translation,
@@ -157,30 +165,10 @@ const RENDERINGS: Record<string, Rendering> = {
     const term = call.named.has('lang') ? arg(call, 0) : arg(call, 1);
     return term ? `inflection of ''${link(term)}''` : '';
   },
-  suffix: (call) =>
-    call.positional
-      .slice(call.named.has('lang') ? 0 : 1)
-      .filter(Boolean)
-      .map((part) => link(part))
-      .join(' + '),
-  prefix: (call) =>
-    call.positional
-      .slice(call.named.has('lang') ? 0 : 1)
-      .filter(Boolean)
-      .map((part) => link(part))
-      .join(' + '),
-  affix: (call) =>
-    call.positional
-      .slice(call.named.has('lang') ? 0 : 1)
-      .filter(Boolean)
-      .map((part) => link(part))
-      .join(' + '),
-  compound: (call) =>
-    call.positional
-      .slice(call.named.has('lang') ? 0 : 1)
-      .filter(Boolean)
-      .map((part) => link(part))
-      .join(' + '),
+  suffix: wordParts,
+  prefix: wordParts,
+  affix: wordParts,
+  compound: wordParts,
 };
 RENDERINGS.link = RENDERINGS.l!;
 RENDERINGS.mention = RENDERINGS.m!;
