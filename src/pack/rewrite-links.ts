@@ -1,3 +1,4 @@
+import { decodeReferences } from '../char-references.js';
 /**
  * Makes links that are absolute to the mirrored site's own address relative, so pages work offline.
  * Only attribute values that start with the base URL change; everything else stays byte for byte.
@@ -14,7 +15,7 @@ export function linksOf(html: string): string[] {
  * leave the collection (with a scheme, protocol-relative, or fragment-only).
  */
 export function resolveLink(pagePath: string, link: string): string | undefined {
-  const value = link.trim().replace(/&amp;/g, '&');
+  const value = decodeReferences(link.trim());
   if (value === '' || value.startsWith('#') || value.startsWith('//') || /^[a-z][a-z0-9+.-]*:/i.test(value))
     return undefined;
   let url: URL;

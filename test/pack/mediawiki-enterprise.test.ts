@@ -54,6 +54,14 @@ describe('ferry pack --kind mediawiki, from a Wikimedia Enterprise HTML dump', (
     expect(bundle.manifest.metadata.source).toBe('https://en.wikipedia.org');
   });
 
+  it('links only to what the bundle has, a category named with an apostrophe too (ferry verify)', async () => {
+    const verified = await runCli(['verify', join(folder, 'enwiki.ferry')]);
+    expect(verified.stdout + verified.stderr).not.toContain('not in the bundle');
+    expect(await pageText(bundle, 'Squirrel')).toContain(
+      'href="Category%3AArticles_with_&#39;species&#39;_microformats"',
+    );
+  });
+
   it('keeps its redirects and makes its category pages', async () => {
     for (const redirect of ['Sciuridae', 'Squirrels', 'Behavior_of_squirrels']) {
       const record = await bundle.resolveContent(redirect);

@@ -1,5 +1,5 @@
 import { escapeHtml } from '../../../search/snippet.js';
-import { decodeReferences } from '../templates/compare.js';
+import { decodeReferences } from '../../../char-references.js';
 import { REFERENCES_MARK, type RenderState } from './state.js';
 
 /** Tags whose content is code or markup of an extension we cannot run offline: dropped whole. */
