@@ -1,0 +1,42 @@
+import { createHash } from 'node:crypto';
+
+/** Names longer than this end in a digest of the whole: a crawl can capture URLs of any length. */
+const MAX_NAME_BYTES = 1024;
+
+function decodeSegment(segment: string): string {
+  try {
+    // A `/` sent encoded stays encoded, or it would split the segment in two.
+    return decodeURIComponent(segment).replace(/\//g, '%2F');
+  } catch {
+    return segment;
+  }
+}
+
+/**
+ * Where a captured URL lives in a bundle: the host (with the port when not the scheme's own),
+ * then the path decoded, `index.html` for a path ending in `/`, and the query with its
+ * parameters in sorted order after a literal `?` (links write it `%3F`). http and https share a
+ * path: an archive often holds both captures of one site. Undefined for other schemes.
+ */
+export function capturePath(url: string): string | undefined {
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    return undefined;
+  }
+  if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') return undefined;
+  const segments = parsed.pathname.split('/').slice(1).map(decodeSegment);
+  if (segments.at(-1) === '') segments[segments.length - 1] = 'index.html';
+  const path = segments.filter((segment) => segment !== '').join('/');
+  const query = new URLSearchParams(parsed.search);
+  query.sort();
+  const search = query.toString();
+  const name = `${parsed.host}/${path}${search ? `?${search}` : ''}`;
+  if (Buffer.byteLength(name) <= MAX_NAME_BYTES) return name;
+  const digest = createHash('sha256').update(name).digest('hex').slice(0, 16);
+  return `${Buffer.from(name)
+    .subarray(0, MAX_NAME_BYTES / 2)
+    .toString('utf8')
+    .replace(/\uFFFD$/, '')}~${digest}`;
+}
