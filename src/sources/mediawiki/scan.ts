@@ -8,7 +8,9 @@ import {
   defaultNamespaces,
   fullTitle,
   KeyList,
+  MODULE,
   parseTitle,
+  TEMPLATE,
   TitleSet,
   titleKey,
   type Namespaces,
@@ -40,9 +42,6 @@ export interface DumpScan {
   templates: TemplateStoreData;
   templateWriter: TemplateStoreWriter;
 }
-
-const TEMPLATE = 10;
-const MODULE = 828;
 
 const MAX_REDIRECT_HOPS = 8;
 

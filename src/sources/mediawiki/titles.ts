@@ -12,7 +12,9 @@ export interface Namespaces {
 
 export const MAIN = 0;
 export const FILE = 6;
+export const TEMPLATE = 10;
 export const CATEGORY = 14;
+export const MODULE = 828;
 
 /** English canonical names, which every wiki accepts besides its local ones. */
 const CANONICAL: Record<string, number> = {

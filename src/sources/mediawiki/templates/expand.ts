@@ -1,15 +1,13 @@
 import { SizedLru } from '../../../lru.js';
 import { ownCopy } from '../dump-reader.js';
-import { fullTitle, parseTitle, type Namespaces } from '../titles.js';
+import { fullTitle, parseTitle, TEMPLATE, type Namespaces } from '../titles.js';
 import { Frame } from './frame.js';
 import type { FunctionCall } from './function-call.js';
 import { callParserFunction } from './functions.js';
 import { LIMITS, limitError, type LimitKind } from './limits.js';
 import { pageVariable } from './magic-words.js';
-import { parseWikitext, type BraceNode, type WikiNode } from './parse.js';
+import { parseWikitext, splitPart, type BraceNode, type WikiNode } from './parse.js';
 import type { CallOutcome, TemplateCounts } from './template-counts.js';
-
-const TEMPLATE = 10;
 
 /** Where template texts come from: the dump's Template pages (and Module titles, without text). */
 export interface TemplateSource {
@@ -338,9 +336,9 @@ export class TemplateExpander {
     const named = new Map<string, string>();
     const positional: string[] = [];
     for (const part of node.parts.slice(1)) {
-      if (part.equals >= 0) {
-        const key = this.expandSafely(part.nodes.slice(0, part.equals), frame).trim();
-        named.set(key, this.expandSafely(part.nodes.slice(part.equals + 1), frame).trim());
+      const split = splitPart(part);
+      if (split) {
+        named.set(this.expandSafely(split.name, frame).trim(), this.expandSafely(split.value, frame).trim());
       } else {
         positional.push(this.expandSafely(part.nodes, frame).trim());
       }

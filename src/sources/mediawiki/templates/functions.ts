@@ -3,7 +3,7 @@ import { valuesEqual } from './compare.js';
 import { evaluateExpression, ExpressionError } from './expr.js';
 import { NeedsLua } from './expand.js';
 import { STRING_FUNCTIONS } from './magic-words.js';
-import type { Part } from './parse.js';
+import { splitPart, type Part } from './parse.js';
 import { partText, type FunctionCall } from './function-call.js';
 import { STRING_PARSER_FUNCTIONS } from './string-functions.js';
 import { formatTime } from './time.js';
@@ -21,11 +21,12 @@ function switchCase(call: FunctionCall): string {
   let lastUnnamed: Part | undefined;
   const isDefault = (text: string) => text.toLowerCase() === '#default';
   for (const part of call.rest) {
-    if (part.equals >= 0) {
+    const named = splitPart(part);
+    if (named) {
       lastUnnamed = undefined;
-      const valuePart = { nodes: part.nodes.slice(part.equals + 1), equals: -1 };
+      const valuePart = { nodes: named.value, equals: -1 };
       if (found) return expander.expand(valuePart.nodes, frame).trim();
-      const name = expander.expand(part.nodes.slice(0, part.equals), frame).trim();
+      const name = expander.expand(named.name, frame).trim();
       if (valuesEqual(name, call.first)) return expander.expand(valuePart.nodes, frame).trim();
       // `#default = x`, or `#default | a = x` (an unnamed #default shares the next case's value).
       if (isDefault(name) || defaultNext) fallback = valuePart;
@@ -47,10 +48,11 @@ function tag(call: FunctionCall): string {
   const content = partText(call, 0) ?? '';
   const attributes = call.rest
     .slice(1)
-    .filter((part) => part.equals >= 0)
-    .map((part) => {
-      const key = call.expander.expand(part.nodes.slice(0, part.equals), call.frame).trim();
-      const value = call.expander.expand(part.nodes.slice(part.equals + 1), call.frame).trim();
+    .map(splitPart)
+    .filter((named) => named !== undefined)
+    .map((named) => {
+      const key = call.expander.expand(named.name, call.frame).trim();
+      const value = call.expander.expand(named.value, call.frame).trim();
       return ` ${key}="${value.replace(/^(["'])(.*)\1$/, '$2').replace(/"/g, '&quot;')}"`;
     })
     .join('');
@@ -69,6 +71,9 @@ function titleParts(call: FunctionCall): string {
 }
 
 type Handler = (call: FunctionCall) => string;
+
+const time: Handler = (call) =>
+  formatTime(call.first, partText(call, 0) ?? '', partText(call, 1), call.expander.context);
 
 const PARSER_FUNCTIONS: Record<string, Handler> = {
   '#if': (call) => (call.first !== '' ? partText(call, 0) : partText(call, 1)) ?? '',
@@ -99,8 +104,8 @@ const PARSER_FUNCTIONS: Record<string, Handler> = {
       return expressionError(error);
     }
   },
-  '#time': (call) => formatTime(call.first, partText(call, 0) ?? '', partText(call, 1), call.expander.context),
-  '#timel': (call) => formatTime(call.first, partText(call, 0) ?? '', partText(call, 1), call.expander.context),
+  '#time': time,
+  '#timel': time, // local time is UTC here, as the server's
   '#tag': tag,
   '#titleparts': titleParts,
   '#invoke': () => {

@@ -1,5 +1,6 @@
 import { fullTitle, parseTitle, type Namespaces } from '../titles.js';
-import type { TemplateExpander } from './expand.js';
+import type { PageContext, TemplateExpander } from './expand.js';
+import { formatTime } from './time.js';
 import { anchorEncode, formatNumber, pad, pluralForm, urlEncode } from './text-functions.js';
 
 /** MediaWiki escapes what a page name could turn into markup (wfEscapeWikiText). */
@@ -53,40 +54,30 @@ function pageName(word: string, titleText: string, namespaces: Namespaces): stri
   return encoded ? urlEncode(value, 'WIKI') : escapeWikiText(value);
 }
 
-const pad2 = (value: number) => String(value).padStart(2, '0');
+/** The date variables as #time formats, all of the dump's date (UTC, as Wikipedia's server time). */
+const DATE_FORMATS: Record<string, string> = {
+  YEAR: 'Y',
+  MONTH: 'm',
+  MONTH2: 'm',
+  MONTH1: 'n',
+  MONTHNAME: 'F',
+  MONTHNAMEGEN: 'xg',
+  MONTHABBREV: 'M',
+  DAY: 'j',
+  DAY2: 'd',
+  DOW: 'w',
+  DAYNAME: 'l',
+  TIME: 'H:i',
+  HOUR: 'H',
+  WEEK: 'W',
+  TIMESTAMP: 'YmdHis',
+};
 
-/** The date variables, all of the dump's date (UTC, as Wikipedia's server time). */
-function dateVariable(word: string, now: Date, language: string): string | undefined {
-  const key = word.replace(/^(CURRENT|LOCAL)/, '');
-  if (key === word) return undefined;
-  const month = (style: 'long' | 'short') =>
-    new Intl.DateTimeFormat(language, { month: style, timeZone: 'UTC' }).format(now);
-  const values: Record<string, () => string> = {
-    YEAR: () => String(now.getUTCFullYear()),
-    MONTH: () => pad2(now.getUTCMonth() + 1),
-    MONTH2: () => pad2(now.getUTCMonth() + 1),
-    MONTH1: () => String(now.getUTCMonth() + 1),
-    MONTHNAME: () => month('long'),
-    MONTHNAMEGEN: () => month('long'),
-    MONTHABBREV: () => month('short'),
-    DAY: () => String(now.getUTCDate()),
-    DAY2: () => pad2(now.getUTCDate()),
-    DOW: () => String(now.getUTCDay()),
-    DAYNAME: () => new Intl.DateTimeFormat(language, { weekday: 'long', timeZone: 'UTC' }).format(now),
-    TIME: () => `${pad2(now.getUTCHours())}:${pad2(now.getUTCMinutes())}`,
-    HOUR: () => pad2(now.getUTCHours()),
-    WEEK: () => String(isoWeek(now)),
-    TIMESTAMP: () => now.toISOString().replace(/[-:T]/g, '').slice(0, 14),
-  };
-  return values[key]?.();
-}
-
-export function isoWeek(date: Date): number {
-  const day = new Date(Date.UTC(date.getUTCFullYear(), date.getUTCMonth(), date.getUTCDate()));
-  const weekday = day.getUTCDay() || 7;
-  day.setUTCDate(day.getUTCDate() + 4 - weekday);
-  const yearStart = Date.UTC(day.getUTCFullYear(), 0, 1);
-  return Math.ceil(((day.getTime() - yearStart) / 86_400_000 + 1) / 7);
+function dateVariable(word: string, page: PageContext): string | undefined {
+  const format = DATE_FORMATS[word.replace(/^(CURRENT|LOCAL)/, '')];
+  if (format === undefined || !/^(CURRENT|LOCAL)/.test(word)) return undefined;
+  const value = formatTime(format, '', undefined, page);
+  return format === 'W' ? String(Number(value)) : value; // MediaWiki gives the week unpadded
 }
 
 const CONSTANTS: Record<string, string> = {
@@ -120,7 +111,7 @@ export function pageVariable(name: string, expander: TemplateExpander): string |
   if (name === 'CONTENTLANGUAGE' || name === 'CONTENTLANG') return page.language;
   if (name === 'SERVER') return page.server;
   if (name === 'SERVERNAME') return page.server.replace(/^\w*:?\/\//, '');
-  const date = dateVariable(name, page.now, page.language);
+  const date = dateVariable(name, page);
   if (date !== undefined) return date;
   const named = pageName(name, page.title, page.namespaces);
   if (named !== undefined) expander.usesPage();

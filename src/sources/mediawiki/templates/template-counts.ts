@@ -45,12 +45,7 @@ export class TemplateCounts {
 
 /** Template names as MediaWiki matches them: first letter upper case, underscores as spaces. */
 function normalName(name: string): string {
+  // A parser function's name holds no arguments ({{#invoke:Module|…}} counts as #invoke:Module).
   const clean = name.replace(/[_\s]+/g, ' ').trim();
-  const colon = clean.indexOf(':');
-  // Parser functions ({{#invoke:Module|…}}) are counted by function and module, not by arguments.
-  const shown =
-    clean.startsWith('#') && colon > 0
-      ? clean.slice(0, clean.indexOf('|') < 0 ? undefined : clean.indexOf('|'))
-      : clean;
-  return shown.charAt(0).toUpperCase() + shown.slice(1);
+  return clean.charAt(0).toUpperCase() + clean.slice(1);
 }

@@ -1,5 +1,3 @@
-import { isoWeek } from './magic-words.js';
-
 /**
  * {{#time: format | date | language}}: PHP's date() codes (with MediaWiki's xg, and "…" and \
  * for literal text) on the dates strtotime reads most in templates: ISO dates and times, "1 May
@@ -102,6 +100,15 @@ export function parseDate(text: string, now: Date): Date | undefined {
 }
 
 const pad = (value: number, width = 2) => String(value).padStart(width, '0');
+
+/** The ISO 8601 week of a date (1–53). */
+function isoWeek(date: Date): number {
+  const day = new Date(Date.UTC(date.getUTCFullYear(), date.getUTCMonth(), date.getUTCDate()));
+  const weekday = day.getUTCDay() || 7;
+  day.setUTCDate(day.getUTCDate() + 4 - weekday);
+  const yearStart = Date.UTC(day.getUTCFullYear(), 0, 1);
+  return Math.ceil(((day.getTime() - yearStart) / 86_400_000 + 1) / 7);
+}
 
 function names(language: string, date: Date) {
   const format = (options: Intl.DateTimeFormatOptions) => {

@@ -57,8 +57,7 @@ function internalLink(inner: string, trail: string, state: RenderState): string 
   if (!leadingColon && LANGUAGE_PREFIX.test(`${prefix}:`)) return '';
   let shown = renderInline(label + trail, state);
   // A label of only an image (dropped offline) would leave nothing to click: the title stands in.
-  if (state.restore(shown).replace(/<[^>]*>|\s/g, '') === '')
-    shown = renderInline(target.replace(/^#/, '') + trail, state);
+  if (state.showsNothing(shown)) shown = renderInline(target.replace(/^#/, '') + trail, state);
   if (parsed.name === '' && parsed.fragment !== '') {
     return `<a href="#${escapeHtml(encodeURIComponent(anchorOf(parsed.fragment)))}">${shown}</a>`;
   }

@@ -80,6 +80,11 @@ export class RenderState {
     return `${REF_OPEN}${this.refTexts.length - 1}${REF_CLOSE}`;
   }
 
+  /** Whether rendered HTML, its stashed parts put back, shows no text at all (only tags, or blanks). */
+  showsNothing(html: string): boolean {
+    return this.restore(html).replace(/<[^>]*>|\s/g, '') === '';
+  }
+
   /** Puts stashed HTML back, however deeply markers were nested. */
   restore(text: string): string {
     let result = text;

@@ -1,5 +1,6 @@
 import { escapeHtml } from '../../../search/snippet.js';
 import type { CallPlace, PageContext, UnexpandedCall } from '../templates/expand.js';
+import { parseTitle, TEMPLATE, type Namespaces } from '../titles.js';
 import { wiktionaryRendering } from './wiktionary-templates.js';
 import { REFERENCES_MARK, type RenderState } from './state.js';
 
@@ -13,7 +14,7 @@ interface TemplateCall {
 /** Renders a fragment of wikitext to inline HTML (links, bold, …): given by the caller to avoid a cycle. */
 export type InlineRenderer = (text: string, state: RenderState) => string;
 
-function callOf(call: UnexpandedCall): TemplateCall {
+function callOf(call: UnexpandedCall, namespaces: Namespaces): TemplateCall {
   const args = new Map<string, string>();
   call.positional.forEach((value, index) => args.set(String(index + 1), value));
   for (const [key, value] of call.named) args.set(key.toLowerCase(), value);
@@ -23,8 +24,10 @@ function callOf(call: UnexpandedCall): TemplateCall {
     .trim()
     .replace(/\s+/g, ' ')
     .toLowerCase();
+  // {{Template:Cite web}} or {{Sjabloon:…}}: the wiki's own name for the namespace, whatever it is.
+  const parsed = name.startsWith('#') ? undefined : parseTitle(name, namespaces);
   return {
-    name: name.replace(/^(template|sjabloon|vorlage|modèle|plantilla|predefinição|шаблон):/, ''),
+    name: parsed?.namespace === TEMPLATE ? parsed.name.toLowerCase() : name,
     args,
     positional: call.positional,
   };
@@ -104,7 +107,7 @@ function parametersTable(call: TemplateCall, state: RenderState, inline: InlineR
     const label = key.replace(/_/g, ' ').replace(/^./, (letter) => letter.toUpperCase());
     const shown = inline(value, state);
     // A value made only of what cannot be shown (a map template, a file) leaves no empty row.
-    if (state.restore(shown).replace(/<[^>]*>|\s/g, '') === '') continue;
+    if (state.showsNothing(shown)) continue;
     rows.push(`<tr><th scope="row">${escapeHtml(label)}</th><td>${shown}</td></tr>`);
   }
   if (rows.length === 0) return '';
@@ -244,7 +247,7 @@ export function renderUnexpanded(
   inline: InlineRenderer,
   page: Pick<PageContext, 'language' | 'wiki'>,
 ): { text: string; how: 'hand' | 'table' | 'dropped' } {
-  const call = callOf(unexpanded);
+  const call = callOf(unexpanded, state.links.namespaces);
   const hand =
     (page.wiki.endsWith('wiktionary') ? wiktionaryRendering(unexpanded, state.links.title) : undefined) ??
     handRendering(call, state, inline);
