@@ -7,6 +7,7 @@ import { FerryError } from '../errors.js';
 import { formatBytes, parseSize } from '../format.js';
 import type { CliIO } from './io.js';
 import { progressLine } from './progress.js';
+import { warcDetail } from './warc-report.js';
 
 interface PackFlags extends MetadataInput {
   output: string;
@@ -29,9 +30,19 @@ interface PackFlags extends MetadataInput {
   bzip2: string;
   compression: string;
   base?: string;
+  at?: string;
 }
 
-const KINDS = ['site', 'gutenberg', 'mediawiki'];
+const KINDS = ['site', 'gutenberg', 'mediawiki', 'warc'];
+
+/** --at: a date, or a date and time, as WARC-Date writes it. */
+function parseAt(text: string | undefined): number | undefined {
+  if (text === undefined) return undefined;
+  const ms = /^\d{4}(-\d{2}(-\d{2}([T ][\d:.]+Z?)?)?)?$/.test(text.trim()) ? Date.parse(text.trim()) : NaN;
+  if (Number.isNaN(ms))
+    throw new FerryError('USAGE', `--at "${text}" is not a date such as 2024-03-25 or 2024-03-25T12:00:00Z.`);
+  return ms;
+}
 
 /** The --compression flag of pack and convert. */
 export function parseCompression(text: string): Compression {
@@ -95,18 +106,23 @@ async function selectionOf(flags: PackFlags) {
 export function registerPack(program: Command, io: CliIO): void {
   program
     .command('pack')
-    .description('pack a mirrored website folder, a Project Gutenberg mirror or a MediaWiki dump into one bundle file')
+    .description(
+      'pack a mirrored website folder, a Project Gutenberg mirror, a MediaWiki dump or web archives into one bundle file',
+    )
     .argument(
-      '<source>',
-      'the folder of the site (a wget --mirror or HTTrack copy, Sphinx output, any HTML folder), the mirror, or the dump file',
+      '<source...>',
+      'the folder of the site (a wget --mirror or HTTrack copy, Sphinx output, any HTML folder), the mirror, the dump file, or (warc) WARC and WACZ files and folders of them',
     )
     .requiredOption('-o, --output <file>', 'the bundle to write, such as site.ferry')
     .option(
       '--kind <kind>',
-      'the kind of source: site, gutenberg (a Project Gutenberg mirror) or mediawiki (an XML dump, .xml, .bz2 or .gz, or a Wikimedia Enterprise HTML dump, .tar.gz)',
+      'the kind of source: site, gutenberg (a Project Gutenberg mirror), mediawiki (an XML dump, .xml, .bz2 or .gz, or a Wikimedia Enterprise HTML dump, .tar.gz) or warc (web archives: .warc, .warc.gz, .wacz)',
       'site',
     )
-    .option('--main <path>', "the page to open first (default: index.html at the top; mediawiki: the wiki's main page)")
+    .option(
+      '--main <path>',
+      "the page to open first (default: index.html at the top; mediawiki: the wiki's main page; warc: a URL, default the crawl's first page)",
+    )
     .option('--base-url <url>', "the site's own address: links to it are made relative")
     .option('--metadata <file>', 'a JSON file with any of the metadata below; flags override it')
     .option('--name <name>', 'short identifier used in URLs, such as python_docs_en')
@@ -134,7 +150,14 @@ export function registerPack(program: Command, io: CliIO): void {
     .option('--formats <list>', 'gutenberg: editions to carry (html, epub, txt, kindle)', 'html,epub,txt')
     .option('--budget <size>', 'gutenberg: at most this much of editions, most downloaded books first, such as 2G')
     .option('--namespaces <list>', 'mediawiki: namespace numbers to carry besides articles, such as 4,12')
-    .option('--partial', 'mediawiki: when the dump is cut short or damaged, pack the complete pages (default: fail)')
+    .option(
+      '--partial',
+      'mediawiki, warc: when the dump or archive is cut short or damaged, pack what is whole before the damage (default: fail)',
+    )
+    .option(
+      '--at <date>',
+      'warc: of a URL captured more than once, keep the capture nearest this date (default: the latest)',
+    )
     .option('--threads <n>', 'mediawiki: worker threads that render pages (default: one per core)')
     .option(
       '--bzip2 <how>',
@@ -145,12 +168,17 @@ export function registerPack(program: Command, io: CliIO): void {
       'after',
       '\nExamples:\n  ferry pack mirror/docs.python.org -o python.ferry --language eng --base-url https://docs.python.org/3/\n' +
         '  ferry pack --kind gutenberg gutenberg-mirror/ -o books-fr.ferry --lang fr --formats html,epub --budget 2G --language fra\n' +
-        '  ferry pack --kind mediawiki enwikivoyage-latest-pages-articles.xml.bz2 -o wikivoyage_en.ferry',
+        '  ferry pack --kind mediawiki enwikivoyage-latest-pages-articles.xml.bz2 -o wikivoyage_en.ferry\n' +
+        '  ferry pack --kind warc crawl.warc.gz more-crawls/ -o site.ferry --main https://example.org/',
     )
-    .action(async (folder: string, flags: PackFlags) => {
+    .action(async (sources: string[], flags: PackFlags) => {
       if (!KINDS.includes(flags.kind)) {
-        throw new FerryError('USAGE', `--kind "${flags.kind}" is not known; give site, gutenberg or mediawiki.`);
+        throw new FerryError('USAGE', `--kind "${flags.kind}" is not known; give site, gutenberg, mediawiki or warc.`);
       }
+      if (sources.length > 1 && flags.kind !== 'warc') {
+        throw new FerryError('USAGE', `--kind ${flags.kind} packs one source; ${sources.length} were given.`);
+      }
+      const folder = sources[0]!;
       if (flags.bzip2 !== 'auto' && flags.bzip2 !== 'javascript') {
         throw new FerryError('USAGE', `--bzip2 "${flags.bzip2}" is not auto or javascript.`);
       }
@@ -158,6 +186,7 @@ export function registerPack(program: Command, io: CliIO): void {
       const { packSite } = await import('../pack/pack-site.js');
       const { packGutenberg } = await import('../pack/pack-gutenberg.js');
       const { packMediawiki } = await import('../pack/pack-mediawiki.js');
+      const { packWarc } = await import('../pack/pack-warc.js');
       const { readMetadataFile } = await import('../pack/metadata.js');
       const fromFile = flags.metadata ? await readMetadataFile(flags.metadata) : {};
       const metadata: MetadataInput = { ...fromFile };
@@ -206,7 +235,18 @@ export function registerPack(program: Command, io: CliIO): void {
                 templates = templateReport(result);
                 return result;
               })
-            : packSite({ ...common, folder, mainPage: flags.main, baseUrl: flags.baseUrl })
+            : flags.kind === 'warc'
+              ? packWarc({
+                  ...common,
+                  sources,
+                  mainUrl: flags.main,
+                  at: parseAt(flags.at),
+                  partial: flags.partial,
+                }).then((result) => {
+                  detail = warcDetail(result);
+                  return result;
+                })
+              : packSite({ ...common, folder, mainPage: flags.main, baseUrl: flags.baseUrl })
       ).finally(() => {
         process.off('SIGINT', interrupted);
         process.off('SIGTERM', interrupted);

@@ -1,5 +1,6 @@
 import { Parser } from 'htmlparser2';
 import { decodeText } from './charset.js';
+import { decodeReferences } from '../char-references.js';
 
 export interface PageText {
   title: string;
@@ -237,4 +238,18 @@ function sectionsOf(marked: string, clean: (value: string) => string): PageSecti
     sections.push({ anchor: parts[i]!, heading: parts[i + 1]!, text: clean(parts[i + 2]!) });
   }
   return sections;
+}
+
+const META_DESCRIPTION = /<meta\s[^>]*(?:name|property)\s*=\s*["']?(?:description|og:description)["']?[^>]*>/gi;
+
+/** What a page says of itself in <meta name="description"> (or og:description), or undefined. */
+export function metaDescription(html: string): string | undefined {
+  for (const tag of html.slice(0, 65536).match(META_DESCRIPTION) ?? []) {
+    const content = /\scontent\s*=\s*(?:"([^"]*)"|'([^']*)')/i.exec(tag);
+    const text = decodeReferences(content?.[1] ?? content?.[2] ?? '')
+      .replace(/\s+/g, ' ')
+      .trim();
+    if (text) return text;
+  }
+  return undefined;
 }

@@ -39,7 +39,7 @@ const SIGNATURES: [number[], string][] = [
 ];
 
 /** Sniffs the few types a mirror commonly saves without a telling extension. */
-function sniff(head: Buffer): string | undefined {
+export function sniff(head: Buffer): string | undefined {
   for (const [signature, type] of SIGNATURES) {
     if (signature.every((byte, i) => head[i] === byte)) return type;
   }

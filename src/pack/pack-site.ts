@@ -61,6 +61,20 @@ export interface PackSummary {
 const NOINDEX = /<meta\s[^>]*name=["']?robots["']?[^>]*content=["'][^"']*noindex/i;
 const HEAD_BYTES = 4096;
 
+/** A page as search sees it; none for a page marked noindex (a list of links, a site's own search page). */
+export function pageSearchDocument(path: string, html: string): SearchDocument | undefined {
+  if (NOINDEX.test(html.slice(0, HEAD_BYTES))) return undefined;
+  const page = extractPageText(html);
+  return {
+    path,
+    title: page.title || page.heading || basename(path),
+    headings: page.headings,
+    text: page.text,
+    prior: structurePrior(page),
+    language: languageOfTag(page.language),
+  };
+}
+
 /** Step: pick the main page, as asked or by the usual names. */
 function chooseMainPage(listing: Collection, asked: string | undefined, warn: (message: string) => void): string {
   const paths = new Set(listing.files.map((file) => file.path));
@@ -140,21 +154,7 @@ export async function packCollection(
           const rewritten = rewriter.rewrite(html, file.path);
           if (rewritten !== html) data = Buffer.from((html = rewritten), 'utf8');
         }
-        // A page marked noindex (a list of links, a site's own search page) stays out of search.
-        let search: SearchDocument | undefined;
-        if (!NOINDEX.test(html.slice(0, HEAD_BYTES))) {
-          const page = extractPageText(html);
-          const title = page.title || page.heading || basename(file.path);
-          search = {
-            path: file.path,
-            title,
-            headings: page.headings,
-            text: page.text,
-            prior: structurePrior(page),
-            language: languageOfTag(page.language),
-          };
-        }
-        await assembler.addPage(file.path, data, mediaType, search);
+        await assembler.addPage(file.path, data, mediaType, pageSearchDocument(file.path, html));
       } else {
         await assembler.addAsset(file.path, data, mediaType);
       }

@@ -1,4 +1,5 @@
 import { execFile } from 'node:child_process';
+import { createReadStream } from 'node:fs';
 import { promisify } from 'node:util';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -47,7 +48,7 @@ describe('reading the captures of a WARC that wget wrote', () => {
   let server: Server;
   let base: string;
   let captures: Capture[];
-  const skipped = { count: 0 };
+  const notes = { skipped: 0, seeds: [] as string[], bytesRead: 0 };
 
   beforeAll(async () => {
     server = site();
@@ -70,7 +71,9 @@ describe('reading the captures of a WARC that wget wrote', () => {
       { timeout: 60_000 },
     );
     captures = [];
-    for await (const capture of readCaptures(join(folder, 'crawl.warc.gz'), skipped)) captures.push(capture);
+    const path = join(folder, 'crawl.warc.gz');
+    const input = { label: path, size: 0, open: async () => createReadStream(path) };
+    for await (const capture of readCaptures(input, { wantBody: () => true, notes })) captures.push(capture);
   });
   afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
 
@@ -91,6 +94,10 @@ describe('reading the captures of a WARC that wget wrote', () => {
   it('keeps a redirect with where it leads, and skips what is not a capture of the web', () => {
     expect(at('/old.html')).toMatchObject({ status: 301, location: '/page2.html' });
     expect(captures.every((capture) => capture.url.startsWith('http'))).toBe(true);
-    expect(skipped.count).toBeGreaterThan(0); // wget's own log and arguments, as metadata:// resources
+    expect(notes.skipped).toBeGreaterThan(0); // wget's own log and arguments, as metadata:// resources
+  });
+
+  it("finds the crawl's seed on wget's command line", () => {
+    expect(notes.seeds).toEqual([`${base}/`]);
   });
 });

@@ -1,11 +1,11 @@
-import { createReadStream } from 'node:fs';
-import { brotliDecompressSync } from 'node:zlib';
 import { WARCParser, type WARCRecord } from 'warcio';
+import { FerryError } from '../../errors.js';
+import { decodeBody, parseHttpMessage } from './http-block.js';
+import type { WarcInput } from './inputs.js';
 
 /**
  * The captures of a WARC file (1.0 or 1.1; plain, gzip per record or the whole file gzipped):
- * what a browser was sent for each URL. The first step of packing a web archive; packing
- * itself (paths, links, the bundle) is still to come.
+ * what a browser was sent for each URL.
  */
 export interface Capture {
   kind: 'response' | 'resource' | 'revisit';
@@ -22,8 +22,38 @@ export interface Capture {
   digest: string | undefined;
   /** For a revisit, the capture it repeats, when the record says. */
   refersTo: { url: string; date: string } | undefined;
-  /** The body as the browser saw it: chunked transfer coding and gzip, deflate or br undone. Empty for a revisit. */
+  /** The body as the browser saw it: chunked transfer coding and gzip, deflate or br undone. Empty for a revisit, and when not asked for. */
   body: Buffer;
+  /** Where the record starts in its file (in the compressed bytes of a .warc.gz), and its number there from 0. */
+  offset: number;
+  ordinal: number;
+}
+
+/** A record that is cut short or not a WARC record: where, so a person can look, and how many came whole before it. */
+export class WarcDamagedError extends FerryError {
+  constructor(
+    readonly input: string,
+    readonly offset: number,
+    readonly reason: string,
+    /** Records read whole before the damage. */
+    readonly wholeRecords: number,
+  ) {
+    super(
+      'INPUT_INVALID',
+      `The web archive "${input}" is damaged at byte ${offset}: ${reason}. Nothing was written. ` +
+        'Give --partial to pack the records before the damage.',
+    );
+  }
+}
+
+/** What readCaptures saw besides captures. */
+export interface ReadNotes {
+  /** Captures of other schemes (`dns:`, `whois:`, wget's `metadata://`). */
+  skipped: number;
+  /** URLs the crawl started from, as its records say (wget's arguments). */
+  seeds: string[];
+  /** Bytes of the input read so far (compressed, for a .warc.gz). */
+  bytesRead: number;
 }
 
 /** `sha-256:` and `SHA256:` are one label (writers differ). */
@@ -34,37 +64,104 @@ function normalDigest(value: string | null | undefined): string | undefined {
   return `${value.slice(0, colon).toLowerCase().replace(/-/g, '')}:${value.slice(colon + 1)}`;
 }
 
-/** warcio undoes gzip and deflate but leaves brotli as it came. */
-function undoBrotli(body: Uint8Array, record: WARCRecord): Buffer {
-  const encoding = record.httpHeaders?.headers.get('content-encoding')?.toLowerCase() ?? '';
-  const bytes = Buffer.from(body.buffer, body.byteOffset, body.byteLength);
-  if (!encoding.split(',').some((part) => part.trim() === 'br')) return bytes;
+/** wget keeps its command line as a resource record: the URLs on it are the crawl's seeds. */
+const WGET_ARGUMENTS = 'metadata://gnu.org/software/wget/warc/wget_arguments.txt';
+
+function seedsOfArguments(text: string): string[] {
+  return [...text.matchAll(/"(https?:\/\/[^"]+)"|(?:^|\s)(https?:\/\/\S+)/g)].map((match) => match[1] ?? match[2]!);
+}
+
+/** Webrecorder lists the pages of a recording in its warcinfo's json-metadata. */
+function seedsOfWarcinfo(fields: string): string[] {
+  const json = /^json-metadata:\s*(.*)$/m.exec(fields)?.[1];
+  if (!json) return [];
   try {
-    return brotliDecompressSync(bytes);
+    const pages = (JSON.parse(json) as { pages?: { url?: unknown }[] }).pages ?? [];
+    return pages.map((page) => page.url).filter((url): url is string => typeof url === 'string');
   } catch {
-    return bytes; // sent as br but not br: kept as sent
+    return [];
   }
 }
 
 /**
- * Reads the captures of one WARC file in order. Records that are not captures of a web page
- * (warcinfo, request, metadata) and captures of other schemes (`dns:`, wget's `metadata://`)
- * are skipped; `skipped` counts them.
+ * warcio reports a record longer than its Content-Length on the console and reads on; here it
+ * is damage like any other. Captured per read: one archive is read at a time.
  */
-export async function* readCaptures(path: string, skipped = { count: 0 }): AsyncGenerator<Capture> {
-  const parser = new WARCParser(createReadStream(path));
-  for await (const record of parser) {
-    const kind = record.warcType;
+let lengthWarning: string | undefined;
+const consoleWarn = console.warn.bind(console);
+console.warn = (...args: unknown[]) => {
+  if (typeof args[0] === 'string' && args[0].startsWith('Content-Length Too Small')) lengthWarning = args[0];
+  else consoleWarn(...args);
+};
+
+/** Why a record is not a whole WARC record, or undefined. */
+function recordProblem(record: WARCRecord): string | undefined {
+  const version = record.warcHeaders.statusline;
+  if (!/^WARC\/1\.[01]$/.test(version))
+    return `a record starts with "${version.slice(0, 40)}", not WARC/1.0 or WARC/1.1`;
+  if (!record.warcType) return 'a record has no WARC-Type';
+  if (!/^\d+$/.test(record.warcHeader('Content-Length') ?? '')) return 'a record has no Content-Length';
+  return undefined;
+}
+
+/** The record's block, read whole; undefined when the file ends before it does. */
+async function readBlock(record: WARCRecord): Promise<Uint8Array | undefined> {
+  const raw = await record.readFully(false);
+  const left = (record.reader as { limit?: number }).limit ?? 0;
+  return left > 0 ? undefined : raw;
+}
+
+/**
+ * Reads the captures of one WARC input in order, with the bodies of the records `wantBody` asks
+ * for (by ordinal; decoding them is most of the work). Records that are not captures of a web
+ * page (warcinfo, request, metadata) are passed over; captures of other schemes (and responses
+ * that hold no HTTP) are counted in `notes.skipped`. A record cut short or not a WARC
+ * record ends the read with a WarcDamagedError naming its byte offset.
+ */
+export async function* readCaptures(
+  input: WarcInput,
+  options: { wantBody?: (ordinal: number) => boolean; notes?: ReadNotes } = {},
+): AsyncGenerator<Capture> {
+  const notes = options.notes ?? { skipped: 0, seeds: [], bytesRead: 0 };
+  const parser = new WARCParser(await input.open(), { parseHttp: false });
+  let ordinal = 0;
+  const damaged = (reason: string, offset = parser.offset) =>
+    new WarcDamagedError(input.label, offset, reason, ordinal);
+  const records = parser[Symbol.asyncIterator]();
+  for (;;) {
+    lengthWarning = undefined;
+    let next: IteratorResult<WARCRecord>;
+    try {
+      next = await records.next();
+    } catch (error) {
+      throw damaged((error as Error).message);
+    }
+    if (lengthWarning) throw damaged('a record is longer than its Content-Length says');
+    if (next.done) return;
+    const record = next.value;
+    const offset = parser.offset;
+    const problem = recordProblem(record);
+    if (problem) throw damaged(problem, offset);
+    const raw = await readBlock(record);
+    if (!raw) throw damaged('the file ends inside this record', offset);
+    notes.bytesRead = offset + parser.recordLength;
+    const kind = record.warcType as string;
     const url = record.warcTargetURI ?? '';
-    if ((kind !== 'response' && kind !== 'resource' && kind !== 'revisit') || !/^https?:\/\//i.test(url)) {
-      if (kind === 'response' || kind === 'resource') skipped.count++;
-      await record.skipFully();
+    if (kind === 'resource' && url === WGET_ARGUMENTS)
+      notes.seeds.push(...seedsOfArguments(Buffer.from(raw).toString()));
+    if (kind === 'warcinfo') notes.seeds.push(...seedsOfWarcinfo(Buffer.from(raw).toString()));
+    // A revisit may carry the HTTP headers it repeats, or nothing.
+    const http = kind === 'response' || kind === 'revisit' ? parseHttpMessage(raw) : undefined;
+    const isCapture =
+      (kind === 'resource' || kind === 'revisit' || (kind === 'response' && http)) && /^https?:\/\//i.test(url);
+    if (!isCapture) {
+      if (kind === 'response' || kind === 'resource') notes.skipped++;
+      ordinal++;
       continue;
     }
-    const http = record.httpHeaders;
-    const status = kind === 'resource' ? 200 : Number(http?.statusCode ?? 0);
-    const body = kind === 'revisit' ? Buffer.alloc(0) : undoBrotli(await record.readFully(true), record);
-    if (kind === 'revisit') await record.skipFully();
+    const status = http ? http.status : 200;
+    let body: Buffer = Buffer.alloc(0);
+    if (kind !== 'revisit' && options.wantBody?.(ordinal)) body = http ? await decodeBody(http) : Buffer.from(raw);
     const refersUrl = record.warcHeader('WARC-Refers-To-Target-URI');
     const refersDate = record.warcHeader('WARC-Refers-To-Date');
     yield {
@@ -72,11 +169,13 @@ export async function* readCaptures(path: string, skipped = { count: 0 }): Async
       url,
       date: record.warcDate ?? '',
       status,
-      contentType: (kind === 'resource' ? record.warcContentType : http?.headers.get('content-type')) ?? undefined,
-      location: http?.headers.get('location') ?? undefined,
+      contentType: (http ? http.headers.get('content-type') : record.warcContentType) ?? undefined,
+      location: http?.headers.get('location'),
       digest: normalDigest(record.warcPayloadDigest),
       refersTo: refersUrl && refersDate ? { url: refersUrl, date: refersDate } : undefined,
       body,
+      offset,
+      ordinal: ordinal++,
     };
   }
 }

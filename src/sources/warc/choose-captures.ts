@@ -1,0 +1,182 @@
+import { createHash } from 'node:crypto';
+import type { Capture } from './captures.js';
+import { capturePath } from './capture-paths.js';
+
+/** A record of the archive: which input, and its number there. */
+export interface RecordRef {
+  input: number;
+  ordinal: number;
+}
+
+/** A capture that becomes an entry: a page or asset at `path`, from the bytes of record `source`. */
+export interface ChosenEntry {
+  path: string;
+  url: string;
+  /** The Content-Type the capture was sent with (for a revisit, its own, else its payload's). */
+  contentType: string | undefined;
+  source: RecordRef;
+}
+
+export interface ChosenCaptures {
+  /** Records whose bytes become entries, each with the entries made of it, in record order. */
+  entries: Map<string, ChosenEntry[]>;
+  /** Path → path of a page or asset, chains followed. */
+  redirects: Map<string, string>;
+  /** Whether a path is in the bundle (an entry or a redirect). */
+  has(path: string): boolean;
+  /** A path a person names by URL, through redirects. */
+  pathOf(url: string): string | undefined;
+  counts: { notOk: number; unresolvedRevisits: number; deadRedirects: number; olderCaptures: number };
+}
+
+interface Candidate {
+  url: string;
+  dateMs: number;
+  status: number;
+  ref: RecordRef;
+  contentType: string | undefined;
+  /** 3xx: the path it sends to. */
+  redirectTo?: string | undefined;
+  /** revisit: the keys its payload may be found by. */
+  payloadKeys?: string[] | undefined;
+}
+
+/** A compact key for a capture named by URL and date (a revisit's WARC-Refers-To-*). */
+function urlDateKey(url: string, date: string): string {
+  return createHash('sha1')
+    .update(`${url} ${Date.parse(date)}`)
+    .digest('base64')
+    .slice(0, 16);
+}
+
+const refKey = (ref: RecordRef) => `${ref.input}:${ref.ordinal}`;
+
+/**
+ * Picks, of all captures of each URL, the one a bundle keeps: the latest, or with `at` the one
+ * nearest to it. Pages and assets are 2xx captures (a revisit through the payload it repeats,
+ * found by digest or by the capture it names, in any input); redirects are 3xx captures with a
+ * Location elsewhere. Offer every capture in record order, then call choose().
+ */
+export class CaptureChooser {
+  private readonly best = new Map<string, Candidate>();
+  /** Payloads by digest and by URL and date: the first 2xx capture with a body. */
+  private readonly payloads = new Map<string, RecordRef & { contentType: string | undefined }>();
+  private notOk = 0;
+  private olderCaptures = 0;
+
+  constructor(private readonly at?: number) {}
+
+  offer(capture: Capture, input: number): void {
+    const path = capturePath(capture.url);
+    if (path === undefined) return;
+    const ref = { input, ordinal: capture.ordinal };
+    // A revisit that a server answered "not modified" repeats a 200.
+    const status = capture.kind === 'revisit' && capture.status === 304 ? 200 : capture.status;
+    if (capture.kind !== 'revisit' && status >= 200 && status < 300) {
+      const payload = { ...ref, contentType: capture.contentType };
+      if (capture.digest && !this.payloads.has(capture.digest)) this.payloads.set(capture.digest, payload);
+      this.payloads.set(urlDateKey(capture.url, capture.date), payload);
+    }
+    const candidate: Candidate = {
+      url: capture.url,
+      dateMs: Date.parse(capture.date),
+      status,
+      ref,
+      contentType: capture.contentType,
+    };
+    if (status >= 300 && status < 400) {
+      const target = this.locationPath(capture);
+      if (target === undefined || target === path) return void this.notOk++;
+      candidate.redirectTo = target;
+    } else if (status < 200 || status >= 300) {
+      return void this.notOk++;
+    }
+    if (capture.kind === 'revisit') {
+      candidate.payloadKeys = [
+        capture.digest,
+        capture.refersTo && urlDateKey(capture.refersTo.url, capture.refersTo.date),
+      ].filter((key): key is string => key !== undefined);
+    }
+    const previous = this.best.get(path);
+    if (previous) this.olderCaptures++;
+    if (!previous || this.isBetter(candidate, previous)) this.best.set(path, candidate);
+  }
+
+  private locationPath(capture: Capture): string | undefined {
+    if (!capture.location) return undefined;
+    try {
+      return capturePath(new URL(capture.location, capture.url).href);
+    } catch {
+      return undefined;
+    }
+  }
+
+  /** Nearer to --at, else later; on a tie, the later record. */
+  private isBetter(candidate: Candidate, previous: Candidate): boolean {
+    if (this.at !== undefined) {
+      const distance = Math.abs(candidate.dateMs - this.at) - Math.abs(previous.dateMs - this.at);
+      if (distance !== 0) return distance < 0;
+    } else if (candidate.dateMs !== previous.dateMs) {
+      return candidate.dateMs > previous.dateMs;
+    }
+    return true; // offered later
+  }
+
+  choose(): ChosenCaptures {
+    const counts = { notOk: this.notOk, unresolvedRevisits: 0, deadRedirects: 0, olderCaptures: this.olderCaptures };
+    const sources = new Map<string, ChosenEntry[]>();
+    const pending = new Map<string, string>();
+    for (const [path, candidate] of this.best) {
+      if (candidate.redirectTo !== undefined) {
+        pending.set(path, candidate.redirectTo);
+        continue;
+      }
+      let source: RecordRef = candidate.ref;
+      let contentType = candidate.contentType;
+      if (candidate.payloadKeys) {
+        const payload = candidate.payloadKeys.map((key) => this.payloads.get(key)).find(Boolean);
+        if (!payload) {
+          counts.unresolvedRevisits++;
+          continue;
+        }
+        source = payload;
+        contentType ??= payload.contentType;
+      }
+      const key = refKey(source);
+      const list = sources.get(key) ?? [];
+      list.push({ path, url: candidate.url, contentType, source });
+      sources.set(key, list);
+    }
+    const stored = new Set([...sources.values()].flat().map((entry) => entry.path));
+    const redirects = new Map<string, string>();
+    for (const [path, first] of pending) {
+      // Follow the chain to a page or asset; a loop or a page not captured ends it.
+      let target: string | undefined = first;
+      const seen = new Set([path]);
+      while (target !== undefined && !stored.has(target) && !seen.has(target)) {
+        seen.add(target);
+        target = pending.get(target);
+      }
+      if (target !== undefined && stored.has(target)) redirects.set(path, target);
+      else counts.deadRedirects++;
+    }
+    const entries = new Map(
+      [...sources].sort(
+        ([, [a]], [, [b]]) => a!.source.input - b!.source.input || a!.source.ordinal - b!.source.ordinal,
+      ),
+    );
+    return {
+      entries,
+      redirects,
+      has: (path) => stored.has(path) || redirects.has(path),
+      pathOf: (url) => {
+        const path = capturePath(url);
+        if (path === undefined) return undefined;
+        return stored.has(path) ? path : redirects.get(path);
+      },
+      counts,
+    };
+  }
+}
+
+export { refKey };
