@@ -82,8 +82,9 @@ async function chooseCaptures(
       chooser.offer(capture, number);
       const dateMs = Date.parse(capture.date);
       if (dateMs > newestMs) newestMs = dateMs;
-      if (firstPage === undefined && capture.status >= 200 && capture.status < 300 && isHtml(capture.contentType ?? ''))
-        firstPage = capture.url;
+      // Not a revisit: its payload may be missing.
+      const isPage = capture.kind !== 'revisit' && capture.status >= 200 && capture.status < 300;
+      if (firstPage === undefined && isPage && isHtml(capture.contentType ?? '')) firstPage = capture.url;
       if (captures % 256 === 0)
         options.onProgress?.({
           stage: 'reading captures',
@@ -140,7 +141,13 @@ async function addCapture(
   const type = essence(mediaType);
   if (!isHtml(mediaType) && type !== 'text/css') return assembler.addAsset(entry.path, body, mediaType);
   const text = decodeText(body, mediaType);
-  const rewritten = rewriteCapturedLinks(text, type === 'text/css' ? 'css' : 'html', entry.url, entry.path, chosen.has);
+  const rewritten = rewriteCapturedLinks(
+    text,
+    type === 'text/css' ? 'css' : 'html',
+    entry.url,
+    entry.path,
+    chosen.find,
+  );
   // Written back as UTF-8, said so in the type: the server's header outranks the page's own <meta>.
   const changed = rewritten !== text;
   const data = changed ? Buffer.from(rewritten, 'utf8') : body;

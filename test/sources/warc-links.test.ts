@@ -13,7 +13,7 @@ const CAPTURED = new Set(
     'https://cdn.example.net/fonts/f.woff2',
   ].map((url) => capturePath(url)!),
 );
-const isCaptured = (path: string) => CAPTURED.has(path);
+const isCaptured = (path: string) => (CAPTURED.has(path) ? path : undefined);
 const page = { url: 'https://example.org/docs/index.html', path: 'example.org/docs/index.html' };
 const html = (text: string) => rewriteCapturedLinks(text, 'html', page.url, page.path, isCaptured);
 

@@ -40,3 +40,43 @@ export function capturePath(url: string): string | undefined {
     .toString('utf8')
     .replace(/\uFFFD$/, '')}~${digest}`;
 }
+
+/** Query parameters sites add only to defeat caches (`style.css?ver=5.2`, `app.js?_=1559539894`). */
+const CACHE_BUSTING = new Set([
+  '_',
+  '__v',
+  '_t',
+  '_v',
+  'bust',
+  'cache',
+  'cachebust',
+  'cachebuster',
+  'cb',
+  'nocache',
+  'rand',
+  'random',
+  'rev',
+  'rnd',
+  't',
+  'time',
+  'timestamp',
+  'ts',
+  'v',
+  'ver',
+  'version',
+]);
+
+/**
+ * A capture path without its cache-busting parameters, and without any whose value is a Unix
+ * time (ten or thirteen digits): a page links `app.js?v=3` where `app.js?v=2` was captured.
+ */
+export function withoutCacheBusting(path: string): string {
+  const mark = path.indexOf('?');
+  if (mark < 0) return path;
+  const query = new URLSearchParams(path.slice(mark + 1));
+  const kept = [...query].filter(
+    ([name, value]) => !CACHE_BUSTING.has(name.toLowerCase()) && !/^\d{10}(\d{3})?$/.test(value),
+  );
+  const rest = new URLSearchParams(kept).toString();
+  return rest ? `${path.slice(0, mark)}?${rest}` : path.slice(0, mark);
+}

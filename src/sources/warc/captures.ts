@@ -94,6 +94,9 @@ console.warn = (...args: unknown[]) => {
   else consoleWarn(...args);
 };
 
+/** Line ends a writer may leave after the last record. */
+const TRAILING_BYTES = 4;
+
 /** Why a record is not a whole WARC record, or undefined. */
 function recordProblem(record: WARCRecord): string | undefined {
   const version = record.warcHeaders.statusline;
@@ -123,7 +126,15 @@ export async function* readCaptures(
   options: { wantBody?: (ordinal: number) => boolean; notes?: ReadNotes } = {},
 ): AsyncGenerator<Capture> {
   const notes = options.notes ?? { skipped: 0, seeds: [], bytesRead: 0 };
-  const parser = new WARCParser(await input.open(), { parseHttp: false });
+  const stream = await input.open();
+  let streamBytes = 0;
+  async function* counted(): AsyncGenerator<Uint8Array> {
+    for await (const chunk of stream as AsyncIterable<Uint8Array>) {
+      streamBytes += chunk.length;
+      yield chunk;
+    }
+  }
+  const parser = new WARCParser(counted(), { parseHttp: false });
   let ordinal = 0;
   const damaged = (reason: string, offset = parser.offset) =>
     new WarcDamagedError(input.label, offset, reason, ordinal);
@@ -137,7 +148,12 @@ export async function* readCaptures(
       throw damaged((error as Error).message);
     }
     if (lengthWarning) throw damaged('a record is longer than its Content-Length says');
-    if (next.done) return;
+    if (next.done) {
+      // warcio ends quietly at a gzip member cut short: bytes left over are a record lost.
+      const consumed = parser._reader.getRawOffset();
+      if (streamBytes - consumed > TRAILING_BYTES) throw damaged('the file ends inside a record', consumed);
+      return;
+    }
     const record = next.value;
     const offset = parser.offset;
     const problem = recordProblem(record);

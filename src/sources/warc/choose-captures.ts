@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { Capture } from './captures.js';
-import { capturePath } from './capture-paths.js';
+import { capturePath, withoutCacheBusting } from './capture-paths.js';
 
 /** A record of the archive: which input, and its number there. */
 export interface RecordRef {
@@ -22,8 +22,8 @@ export interface ChosenCaptures {
   entries: Map<string, ChosenEntry[]>;
   /** Path → path of a page or asset, chains followed. */
   redirects: Map<string, string>;
-  /** Whether a path is in the bundle (an entry or a redirect). */
-  has(path: string): boolean;
+  /** The bundle path for a link's capture path: itself, or one that differs in cache-busting parameters only. */
+  find(path: string): string | undefined;
   /** A path a person names by URL, through redirects. */
   pathOf(url: string): string | undefined;
   counts: { notOk: number; unresolvedRevisits: number; deadRedirects: number; olderCaptures: number };
@@ -165,10 +165,20 @@ export class CaptureChooser {
         ([, [a]], [, [b]]) => a!.source.input - b!.source.input || a!.source.ordinal - b!.source.ordinal,
       ),
     );
+    const has = (path: string) => stored.has(path) || redirects.has(path);
+    const byPlainPath = new Map<string, string>();
+    for (const path of [...stored, ...redirects.keys()]) {
+      const plain = withoutCacheBusting(path);
+      if (plain !== path && !byPlainPath.has(plain)) byPlainPath.set(plain, path);
+    }
     return {
       entries,
       redirects,
-      has: (path) => stored.has(path) || redirects.has(path),
+      find: (path) => {
+        if (has(path)) return path;
+        const plain = withoutCacheBusting(path);
+        return has(plain) ? plain : byPlainPath.get(plain);
+      },
       pathOf: (url) => {
         const path = capturePath(url);
         if (path === undefined) return undefined;
