@@ -35,10 +35,13 @@ interface PackFlags extends MetadataInput {
 
 const KINDS = ['site', 'gutenberg', 'mediawiki', 'warc'];
 
-/** --at: a date, or a date and time, as WARC-Date writes it. */
+/** --at: a date, or a date and time as WARC-Date writes it; without a zone, UTC, as in WARC files. */
 function parseAt(text: string | undefined): number | undefined {
   if (text === undefined) return undefined;
-  const ms = /^\d{4}(-\d{2}(-\d{2}([T ][\d:.]+Z?)?)?)?$/.test(text.trim()) ? Date.parse(text.trim()) : NaN;
+  const written = text.trim().replace(' ', 'T');
+  const form = /^\d{4}(-\d{2}(-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})?)?)?)?$/.exec(written);
+  const zoned = form?.[3] !== undefined && form[6] === undefined ? `${written}Z` : written;
+  const ms = form ? Date.parse(zoned) : NaN;
   if (Number.isNaN(ms))
     throw new FerryError('USAGE', `--at "${text}" is not a date such as 2024-03-25 or 2024-03-25T12:00:00Z.`);
   return ms;

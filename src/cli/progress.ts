@@ -12,12 +12,14 @@ export function progressLine(io: CliIO, verb: string) {
     update(progress: PackProgress): void {
       if (!io.interactive) return;
       const now = Date.now();
-      if (now - lastDraw < REDRAW_MS && progress.files < progress.totalFiles) return;
+      // The last update (all files done) is always drawn; with no total known, none is the last.
+      const last = progress.totalFiles > 0 && progress.files >= progress.totalFiles;
+      if (now - lastDraw < REDRAW_MS && !last) return;
       lastDraw = now;
       drawn = true;
       const percent = progress.totalBytes > 0 ? Math.floor((progress.bytes / progress.totalBytes) * 100) : 100;
       io.stderr.write(
-        `\r\x1b[K${progress.stage ?? verb} ${progress.files}/${progress.totalFiles} ${progress.unit ?? 'files'}, ${formatBytes(progress.bytes)} of ${formatBytes(progress.totalBytes)} (${percent}%)`,
+        `\r\x1b[K${progress.stage ?? verb} ${progress.files}${progress.totalFiles > 0 ? `/${progress.totalFiles}` : ''} ${progress.unit ?? 'files'}, ${formatBytes(progress.bytes)} of ${formatBytes(progress.totalBytes)} (${percent}%)`,
       );
     },
     clear(): void {

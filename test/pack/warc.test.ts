@@ -1,5 +1,6 @@
 import { createReadStream, existsSync } from 'node:fs';
-import { copyFile, mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
+import { execFileSync } from 'node:child_process';
+import { copyFile, mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -174,7 +175,9 @@ describe('ferry pack --kind warc, on a damaged archive', () => {
     const output = join(folder, 'cut.ferry');
     const failed = await pack([cut], output);
     expect(failed.code).not.toBe(0);
-    expect(failed.stderr).toMatch(/cut\.warc\.gz" is damaged at byte \d+: .*Nothing was written\. Give --partial/);
+    expect(failed.stderr).toMatch(
+      /cut\.warc\.gz" is damaged at byte \d+ of its data after gzip is undone \(record \d+\): .*Nothing was written\. Give --partial/,
+    );
     expect(existsSync(output)).toBe(false);
     expect((await readdir(folder)).filter((name) => name !== 'cut.warc.gz')).toEqual([]);
 
@@ -197,12 +200,46 @@ describe('ferry pack --kind warc, on a damaged archive', () => {
     expect(existsSync(join(folder, 'out.ferry'))).toBe(false);
   });
 
+  it('refuses gzip data that does not check out: a flipped byte, junk after the last record', async () => {
+    const folder = await tempFolder();
+    const flipped = Buffer.from(await readFile(FIRST_CRAWL));
+    flipped[100_000] = flipped[100_000]! ^ 0xff;
+    await writeFile(join(folder, 'flipped.warc.gz'), flipped);
+    const junk = Buffer.concat([await readFile(WGET), Buffer.from('junk after the end')]);
+    await writeFile(join(folder, 'junk.warc.gz'), junk);
+    for (const name of ['flipped.warc.gz', 'junk.warc.gz']) {
+      const run = await pack([join(folder, name)], join(folder, 'out.ferry'));
+      expect(run.code, name).not.toBe(0);
+      expect(run.stderr).toContain(`${name}" is damaged at byte`);
+      expect(existsSync(join(folder, 'out.ferry'))).toBe(false);
+    }
+  });
+
+  it('refuses a WACZ whose entry does not match its CRC-32', async () => {
+    const folder = await tempFolder();
+    // The package's WARC unzipped, gzip undone and stored again, then one byte of a page flipped:
+    // only the package's own checksum can tell.
+    execFileSync('unzip', ['-q', WACZ, '-d', join(folder, 'unpacked')]);
+    const warc = gunzipSync(await readFile(join(folder, 'unpacked/archive/data.warc.gz')));
+    await writeFile(join(folder, 'unpacked/archive/data.warc'), warc);
+    await rm(join(folder, 'unpacked/archive/data.warc.gz'));
+    execFileSync('zip', ['-q', '-0', '-r', join(folder, 'plain.wacz'), '.'], { cwd: join(folder, 'unpacked') });
+    const bytes = await readFile(join(folder, 'plain.wacz'));
+    const at = bytes.indexOf('Web archiving for all!');
+    bytes[at] = bytes[at]! ^ 0x20;
+    await writeFile(join(folder, 'plain.wacz'), bytes);
+    const run = await pack([join(folder, 'plain.wacz')], join(folder, 'out.ferry'));
+    expect(run.code).not.toBe(0);
+    expect(run.stderr).toMatch(/archive\/data\.warc in ".*plain\.wacz" does not match its CRC-32/);
+    expect(existsSync(join(folder, 'out.ferry'))).toBe(false);
+  });
+
   it('says so when a file is not a web archive at all', async () => {
     const folder = await tempFolder();
     const notWarc = join(folder, 'notes.warc');
     await copyFile(join(REPO, 'README.md'), notWarc);
     const run = await pack([notWarc], join(folder, 'out.ferry'));
     expect(run.code).not.toBe(0);
-    expect(run.stderr).toMatch(/notes\.warc" is damaged at byte 0: a record starts with/);
+    expect(run.stderr).toMatch(/notes\.warc" is damaged at byte 0 \(record 1\): a record starts with/);
   });
 });

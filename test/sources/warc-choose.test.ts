@@ -83,17 +83,37 @@ describe('which capture of a URL a bundle keeps', () => {
     expect(chosen.pathOf('http://www.example.org/')).toBe('example.org/index.php');
   });
 
-  it('finds a capture that differs from a link only in cache-busting parameters', () => {
+  it('finds a capture of a style sheet, script or image that differs from a link only in cache-busting parameters', () => {
     const chooser = new CaptureChooser();
     const at = '2014-01-01T00:00:00Z';
     chooser.offer(capture('https://example.org/app.js?ver=5.2', at), 0);
     chooser.offer(capture('https://example.org/style.css', at), 0);
-    chooser.offer(capture('https://example.org/list?page=2&_=1559539894123', at), 0);
+    chooser.offer(capture('https://example.org/sprite.png?size=2&_=1559539894123', at), 0);
+    chooser.offer(capture('https://forum.example.org/viewtopic.php?t=111', at), 0);
     const { find } = chooser.choose();
     expect(find('example.org/app.js?ver=5.3')).toBe('example.org/app.js?ver=5.2');
     expect(find('example.org/style.css?v=1559539894')).toBe('example.org/style.css');
-    expect(find('example.org/list?_=1&page=2')).toBe('example.org/list?_=1559539894123&page=2');
-    expect(find('example.org/list?page=3')).toBeUndefined();
+    expect(find('example.org/sprite.png?_=1&size=2')).toBe('example.org/sprite.png?_=1559539894123&size=2');
+    expect(find('example.org/sprite.png?size=3')).toBeUndefined();
     expect(find('example.org/app.js?lang=fr')).toBeUndefined();
+    // For a page, `t` names another page, not a cache.
+    expect(find('forum.example.org/viewtopic.php?t=222')).toBeUndefined();
+  });
+
+  it('keeps an older capture with a body when the latest leads nowhere', () => {
+    const chooser = new CaptureChooser();
+    const page = capture('https://example.org/doc.html', '2020-01-01T00:00:00Z');
+    chooser.offer(page, 0);
+    const consent = { status: 302, location: 'https://consent.example.net/' };
+    chooser.offer(capture('https://example.org/doc.html', '2021-01-01T00:00:00Z', consent), 0);
+    const image = capture('https://example.org/a.png', '2020-01-01T00:00:00Z');
+    chooser.offer(image, 0);
+    chooser.offer(
+      capture('https://example.org/a.png', '2021-01-01T00:00:00Z', { kind: 'revisit', digest: 'sha1:NONE' }),
+      0,
+    );
+    const made = sources(chooser);
+    expect(made.get('example.org/doc.html')).toBe(refKey({ input: 0, ordinal: page.ordinal }));
+    expect(made.get('example.org/a.png')).toBe(refKey({ input: 0, ordinal: image.ordinal }));
   });
 });

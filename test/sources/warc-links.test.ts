@@ -45,3 +45,32 @@ describe("a captured page's links, offline", () => {
     ).toBe('@import url(../../example.org/docs/guide.html); @font-face { src: url(../fonts/f.woff2) }');
   });
 });
+
+describe('what link rewriting leaves alone, and what it follows', () => {
+  it('touches only markup: scripts, comments and text stay as written', () => {
+    const script =
+      '<script>var data = {a: 1}; el.src = x; new URL(location.href); x = "<a href=\\"/docs/\\">";</script>';
+    expect(html(script)).toBe(script);
+    expect(html('<!-- <img src="/a.png"> --><p>src = the file, url(x)</p>')).toBe(
+      '<!-- <img src="/a.png"> --><p>src = the file, url(x)</p>',
+    );
+    expect(html('<textarea><a href="/">x</a></textarea>')).toBe('<textarea><a href="/">x</a></textarea>');
+    expect(html('<a title="a > b" href="/">home</a>')).toBe('<a title="a > b" href="../index.html">home</a>');
+  });
+
+  it('resolves links against <base href> and then drops it', () => {
+    const page = '<head><base href="https://example.org/"><link href="docs/guide.html"></head>';
+    expect(html(page)).toBe('<head><base><link href="guide.html"></head>');
+  });
+
+  it('reads srcset as the standard does: commas inside a URL belong to it', () => {
+    expect(html('<img srcset="https://cdn.example.net/img/w_400,c_fill/a.png 400w, /missing.png 2x">')).toBe(
+      '<img srcset="https://cdn.example.net/img/w_400,c_fill/a.png 400w, https://example.org/missing.png 2x">',
+    );
+  });
+
+  it('keeps up with a tag left open in a large page', () => {
+    const open = `<a ${'x'.repeat(200_000)}`;
+    expect(html(open)).toBe(open);
+  });
+});

@@ -5,8 +5,13 @@ const MAX_NAME_BYTES = 1024;
 
 function decodeSegment(segment: string): string {
   try {
-    // A `/` sent encoded stays encoded, or it would split the segment in two.
-    return decodeURIComponent(segment).replace(/\//g, '%2F');
+    // A `/` sent encoded stays encoded, or it would split the segment in two; so do a backslash
+    // and control characters, which no bundle name may hold.
+    return decodeURIComponent(segment).replace(
+      // eslint-disable-next-line no-control-regex
+      /[/\\\u0000-\u001f\u007f]/g,
+      (char) => `%${char.charCodeAt(0).toString(16).toUpperCase().padStart(2, '0')}`,
+    );
   } catch {
     return segment;
   }
@@ -66,13 +71,17 @@ const CACHE_BUSTING = new Set([
   'version',
 ]);
 
+const LOADED_FILE = /\.(css|js|mjs|json|woff2?|ttf|otf|eot|png|jpe?g|gif|svg|webp|avif|ico|bmp)$/i;
+
 /**
- * A capture path without its cache-busting parameters, and without any whose value is a Unix
- * time (ten or thirteen digits): a page links `app.js?v=3` where `app.js?v=2` was captured.
+ * A capture path of a style sheet, script, font or image without its cache-busting parameters,
+ * and without any whose value is a Unix time (ten or thirteen digits): a page links `app.js?v=3`
+ * where `app.js?v=2` was captured.
  */
 export function withoutCacheBusting(path: string): string {
   const mark = path.indexOf('?');
-  if (mark < 0) return path;
+  // Only for what a page loads: for a page itself, `?t=` or `?v=` names another page (a topic, a video).
+  if (mark < 0 || !LOADED_FILE.test(path.slice(0, mark))) return path;
   const query = new URLSearchParams(path.slice(mark + 1));
   const kept = [...query].filter(
     ([name, value]) => !CACHE_BUSTING.has(name.toLowerCase()) && !/^\d{10}(\d{3})?$/.test(value),

@@ -1,7 +1,10 @@
+import type { Readable } from 'node:stream';
 import { WARCParser, type WARCRecord } from 'warcio';
 import { FerryError } from '../../errors.js';
 import { decodeBody, parseHttpMessage } from './http-block.js';
 import type { WarcInput } from './inputs.js';
+import { decompressed } from './decompressed.js';
+import { quietLengthWarnings } from './length-warnings.js';
 
 /**
  * The captures of a WARC file (1.0 or 1.1; plain, gzip per record or the whole file gzipped):
@@ -24,7 +27,7 @@ export interface Capture {
   refersTo: { url: string; date: string } | undefined;
   /** The body as the browser saw it: chunked transfer coding and gzip, deflate or br undone. Empty for a revisit, and when not asked for. */
   body: Buffer;
-  /** Where the record starts in its file (in the compressed bytes of a .warc.gz), and its number there from 0. */
+  /** Where the record starts in the file's WARC data (after gzip is undone), and its number there from 0. */
   offset: number;
   ordinal: number;
 }
@@ -37,22 +40,23 @@ export class WarcDamagedError extends FerryError {
     readonly reason: string,
     /** Records read whole before the damage. */
     readonly wholeRecords: number,
+    compressed: boolean,
   ) {
     super(
       'INPUT_INVALID',
-      `The web archive "${input}" is damaged at byte ${offset}: ${reason}. Nothing was written. ` +
-        'Give --partial to pack the records before the damage.',
+      `The web archive "${input}" is damaged at byte ${offset}${compressed ? ' of its data after gzip is undone' : ''} ` +
+        `(record ${wholeRecords + 1}): ${reason}. Nothing was written. Give --partial to pack the records before the damage.`,
     );
   }
 }
 
 /** What readCaptures saw besides captures. */
 export interface ReadNotes {
-  /** Captures of other schemes (`dns:`, `whois:`, wget's `metadata://`). */
+  /** Captures of other schemes (`dns:`, `whois:`, wget's `metadata://`) and responses without HTTP. */
   skipped: number;
-  /** URLs the crawl started from, as its records say (wget's arguments). */
+  /** URLs the crawl started from, as its records say (wget's arguments, Webrecorder's warcinfo). */
   seeds: string[];
-  /** Bytes of the input read so far (compressed, for a .warc.gz). */
+  /** Bytes of the input read so far, as stored (compressed, for a .warc.gz). */
   bytesRead: number;
 }
 
@@ -83,115 +87,132 @@ function seedsOfWarcinfo(fields: string): string[] {
   }
 }
 
-/**
- * warcio reports a record longer than its Content-Length on the console and reads on; here it
- * is damage like any other. Captured per read: one archive is read at a time.
- */
-let lengthWarning: string | undefined;
-const consoleWarn = console.warn.bind(console);
-console.warn = (...args: unknown[]) => {
-  if (typeof args[0] === 'string' && args[0].startsWith('Content-Length Too Small')) lengthWarning = args[0];
-  else consoleWarn(...args);
-};
-
-/** Line ends a writer may leave after the last record. */
-const TRAILING_BYTES = 4;
-
 /** Why a record is not a whole WARC record, or undefined. */
 function recordProblem(record: WARCRecord): string | undefined {
   const version = record.warcHeaders.statusline;
-  if (!/^WARC\/1\.[01]$/.test(version))
+  // 0.17 and 0.18: what Heritrix wrote before WARC became a standard; their records read the same.
+  if (!/^WARC\/(1\.[01]|0\.1[78])$/.test(version))
     return `a record starts with "${version.slice(0, 40)}", not WARC/1.0 or WARC/1.1`;
   if (!record.warcType) return 'a record has no WARC-Type';
   if (!/^\d+$/.test(record.warcHeader('Content-Length') ?? '')) return 'a record has no Content-Length';
   return undefined;
 }
 
-/** The record's block, read whole; undefined when the file ends before it does. */
-async function readBlock(record: WARCRecord): Promise<Uint8Array | undefined> {
-  const raw = await record.readFully(false);
-  const left = (record.reader as { limit?: number }).limit ?? 0;
-  return left > 0 ? undefined : raw;
+/** Enough of a block for its HTTP headers (a larger head is cut: its headers are what matter). */
+const HEAD_BYTES = 64 * 1024;
+
+/**
+ * The record's block, whole or only its first HEAD_BYTES (the rest is read and dropped, so a
+ * record of any size passes in bounded memory); undefined when the file ends inside it.
+ */
+async function readBlock(record: WARCRecord, whole: boolean): Promise<Buffer | undefined> {
+  const reader = record.reader as AsyncIterable<Uint8Array> & { limit?: number };
+  const chunks: Uint8Array[] = [];
+  let kept = 0;
+  for await (const chunk of reader) {
+    if (!whole && kept >= HEAD_BYTES) continue;
+    chunks.push(chunk);
+    kept += chunk.length;
+  }
+  if ((reader.limit ?? 0) > 0) return undefined;
+  record.consumed = 'content';
+  return Buffer.concat(chunks);
+}
+
+interface Whole {
+  capture: Capture;
+  offset: number;
 }
 
 /**
  * Reads the captures of one WARC input in order, with the bodies of the records `wantBody` asks
  * for (by ordinal; decoding them is most of the work). Records that are not captures of a web
  * page (warcinfo, request, metadata) are passed over; captures of other schemes (and responses
- * that hold no HTTP) are counted in `notes.skipped`. A record cut short or not a WARC
- * record ends the read with a WarcDamagedError naming its byte offset.
+ * that hold no HTTP) are counted in `notes.skipped`. A record cut short, not a WARC record, or
+ * in gzip data that does not check out ends the read with a WarcDamagedError naming its byte
+ * offset. A capture is given only once the next record's header has been read, so the gzip
+ * check of the member around it has passed too.
  */
 export async function* readCaptures(
   input: WarcInput,
   options: { wantBody?: (ordinal: number) => boolean; notes?: ReadNotes } = {},
 ): AsyncGenerator<Capture> {
   const notes = options.notes ?? { skipped: 0, seeds: [], bytesRead: 0 };
-  const stream = await input.open();
-  let streamBytes = 0;
-  async function* counted(): AsyncGenerator<Uint8Array> {
-    for await (const chunk of stream as AsyncIterable<Uint8Array>) {
-      streamBytes += chunk.length;
-      yield chunk;
-    }
-  }
-  const parser = new WARCParser(counted(), { parseHttp: false });
-  let ordinal = 0;
-  const damaged = (reason: string, offset = parser.offset) =>
-    new WarcDamagedError(input.label, offset, reason, ordinal);
+  const stream: Readable = await input.open();
+  const data = decompressed(stream);
+  const parser = new WARCParser(data.chunks, { parseHttp: false });
   const records = parser[Symbol.asyncIterator]();
-  for (;;) {
-    lengthWarning = undefined;
-    let next: IteratorResult<WARCRecord>;
-    try {
-      next = await records.next();
-    } catch (error) {
-      throw damaged((error as Error).message);
+  const warnings = quietLengthWarnings();
+  let ordinal = 0;
+  let held: Whole | undefined;
+  let lastOffset = 0;
+  const damaged = (reason: string) => {
+    // The record in hand may be the damaged one: its gzip member is checked only at its end.
+    const offset = held?.offset ?? lastOffset;
+    const whole = held ? held.capture.ordinal : ordinal;
+    return new WarcDamagedError(input.label, offset, reason, whole, data.compressed);
+  };
+  try {
+    for (;;) {
+      let next: IteratorResult<WARCRecord>;
+      try {
+        next = await records.next();
+      } catch (error) {
+        throw damaged((error as Error).message);
+      }
+      if (warnings.take()) throw damaged('a record is longer than its Content-Length says');
+      notes.bytesRead = data.storedBytes();
+      if (held) yield held.capture;
+      held = undefined;
+      if (next.done) return;
+      const record = next.value;
+      lastOffset = parser.offset;
+      const problem = recordProblem(record);
+      if (problem) throw damaged(problem);
+      const kind = record.warcType as string;
+      const url = record.warcTargetURI ?? '';
+      const isWeb = /^https?:\/\//i.test(url);
+      const wantBody = isWeb && kind !== 'revisit' && (options.wantBody?.(ordinal) ?? false);
+      let block: Buffer | undefined;
+      try {
+        block = await readBlock(record, wantBody || kind === 'warcinfo' || url === WGET_ARGUMENTS);
+      } catch (error) {
+        throw damaged((error as Error).message);
+      }
+      if (!block) throw damaged('the file ends inside this record');
+      if (kind === 'resource' && url === WGET_ARGUMENTS) notes.seeds.push(...seedsOfArguments(block.toString()));
+      if (kind === 'warcinfo') notes.seeds.push(...seedsOfWarcinfo(block.toString()));
+      // A revisit may carry the HTTP headers it repeats, or nothing.
+      const http = kind === 'response' || kind === 'revisit' ? parseHttpMessage(block) : undefined;
+      const isCapture = isWeb && (kind === 'resource' || kind === 'revisit' || (kind === 'response' && http));
+      if (!isCapture) {
+        if (kind === 'response' || kind === 'resource') notes.skipped++;
+        ordinal++;
+        continue;
+      }
+      let body: Buffer = Buffer.alloc(0);
+      if (wantBody) body = http ? decodeBody(http) : block;
+      const refersUrl = record.warcHeader('WARC-Refers-To-Target-URI');
+      const refersDate = record.warcHeader('WARC-Refers-To-Date');
+      held = {
+        offset: lastOffset,
+        capture: {
+          kind: kind as Capture['kind'],
+          url,
+          date: record.warcDate ?? '',
+          status: http ? http.status : 200,
+          contentType: (http ? http.headers.get('content-type') : record.warcContentType) ?? undefined,
+          location: http?.headers.get('location'),
+          digest: normalDigest(record.warcPayloadDigest),
+          refersTo: refersUrl && refersDate ? { url: refersUrl, date: refersDate } : undefined,
+          body,
+          offset: lastOffset,
+          ordinal: ordinal++,
+        },
+      };
     }
-    if (lengthWarning) throw damaged('a record is longer than its Content-Length says');
-    if (next.done) {
-      // warcio ends quietly at a gzip member cut short: bytes left over are a record lost.
-      const consumed = parser._reader.getRawOffset();
-      if (streamBytes - consumed > TRAILING_BYTES) throw damaged('the file ends inside a record', consumed);
-      return;
-    }
-    const record = next.value;
-    const offset = parser.offset;
-    const problem = recordProblem(record);
-    if (problem) throw damaged(problem, offset);
-    const raw = await readBlock(record);
-    if (!raw) throw damaged('the file ends inside this record', offset);
-    notes.bytesRead = offset + parser.recordLength;
-    const kind = record.warcType as string;
-    const url = record.warcTargetURI ?? '';
-    if (kind === 'resource' && url === WGET_ARGUMENTS)
-      notes.seeds.push(...seedsOfArguments(Buffer.from(raw).toString()));
-    if (kind === 'warcinfo') notes.seeds.push(...seedsOfWarcinfo(Buffer.from(raw).toString()));
-    // A revisit may carry the HTTP headers it repeats, or nothing.
-    const http = kind === 'response' || kind === 'revisit' ? parseHttpMessage(raw) : undefined;
-    const isCapture =
-      (kind === 'resource' || kind === 'revisit' || (kind === 'response' && http)) && /^https?:\/\//i.test(url);
-    if (!isCapture) {
-      if (kind === 'response' || kind === 'resource') notes.skipped++;
-      ordinal++;
-      continue;
-    }
-    const status = http ? http.status : 200;
-    let body: Buffer = Buffer.alloc(0);
-    if (kind !== 'revisit' && options.wantBody?.(ordinal)) body = http ? await decodeBody(http) : Buffer.from(raw);
-    const refersUrl = record.warcHeader('WARC-Refers-To-Target-URI');
-    const refersDate = record.warcHeader('WARC-Refers-To-Date');
-    yield {
-      kind,
-      url,
-      date: record.warcDate ?? '',
-      status,
-      contentType: (http ? http.headers.get('content-type') : record.warcContentType) ?? undefined,
-      location: http?.headers.get('location'),
-      digest: normalDigest(record.warcPayloadDigest),
-      refersTo: refersUrl && refersDate ? { url: refersUrl, date: refersDate } : undefined,
-      body,
-      offset,
-      ordinal: ordinal++,
-    };
+  } finally {
+    warnings.release();
+    stream.destroy();
   }
 }

@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import type { Capture } from './captures.js';
 import { capturePath, withoutCacheBusting } from './capture-paths.js';
 
@@ -37,16 +36,16 @@ interface Candidate {
   contentType: string | undefined;
   /** 3xx: the path it sends to. */
   redirectTo?: string | undefined;
-  /** revisit: the keys its payload may be found by. */
-  payloadKeys?: string[] | undefined;
+  /** revisit: the digest of its payload, and the capture it names. */
+  repeats?: { digest: string | undefined; refersTo: { path: string | undefined; dateMs: number } | undefined };
 }
 
-/** A compact key for a capture named by URL and date (a revisit's WARC-Refers-To-*). */
-function urlDateKey(url: string, date: string): string {
-  return createHash('sha1')
-    .update(`${url} ${Date.parse(date)}`)
-    .digest('base64')
-    .slice(0, 16);
+/**
+ * A string of its own. Header values are slices of the record's whole header text, and V8 keeps
+ * that text alive as long as a slice lives: held per URL, that tripled the memory of a crawl.
+ */
+function detached<T extends string | undefined>(text: T): T {
+  return (text === undefined ? text : Buffer.from(text).toString()) as T;
 }
 
 const refKey = (ref: RecordRef) => `${ref.input}:${ref.ordinal}`;
@@ -59,8 +58,10 @@ const refKey = (ref: RecordRef) => `${ref.input}:${ref.ordinal}`;
  */
 export class CaptureChooser {
   private readonly best = new Map<string, Candidate>();
-  /** Payloads by digest and by URL and date: the first 2xx capture with a body. */
-  private readonly payloads = new Map<string, RecordRef & { contentType: string | undefined }>();
+  /** Per path, the best capture with its own body: kept when the best one leads nowhere. */
+  private readonly fallback = new Map<string, Candidate>();
+  /** Payloads by digest: the first 2xx capture with a body, as input × 2³² + ordinal. */
+  private readonly payloads = new Map<string, number>();
   private notOk = 0;
   private olderCaptures = 0;
 
@@ -73,16 +74,15 @@ export class CaptureChooser {
     // A revisit that a server answered "not modified" repeats a 200.
     const status = capture.kind === 'revisit' && capture.status === 304 ? 200 : capture.status;
     if (capture.kind !== 'revisit' && status >= 200 && status < 300) {
-      const payload = { ...ref, contentType: capture.contentType };
-      if (capture.digest && !this.payloads.has(capture.digest)) this.payloads.set(capture.digest, payload);
-      this.payloads.set(urlDateKey(capture.url, capture.date), payload);
+      if (capture.digest && !this.payloads.has(capture.digest))
+        this.payloads.set(detached(capture.digest), input * 2 ** 32 + capture.ordinal);
     }
     const candidate: Candidate = {
-      url: capture.url,
+      url: detached(capture.url),
       dateMs: Date.parse(capture.date),
       status,
       ref,
-      contentType: capture.contentType,
+      contentType: detached(capture.contentType),
     };
     if (status >= 300 && status < 400) {
       const target = this.locationPath(capture);
@@ -92,14 +92,19 @@ export class CaptureChooser {
       return void this.notOk++;
     }
     if (capture.kind === 'revisit') {
-      candidate.payloadKeys = [
-        capture.digest,
-        capture.refersTo && urlDateKey(capture.refersTo.url, capture.refersTo.date),
-      ].filter((key): key is string => key !== undefined);
+      const { refersTo } = capture;
+      candidate.repeats = {
+        digest: detached(capture.digest),
+        refersTo: refersTo && { path: capturePath(refersTo.url), dateMs: Date.parse(refersTo.date) },
+      };
     }
     const previous = this.best.get(path);
     if (previous) this.olderCaptures++;
     if (!previous || this.isBetter(candidate, previous)) this.best.set(path, candidate);
+    if (capture.kind !== 'revisit' && candidate.redirectTo === undefined) {
+      const ownBody = this.fallback.get(path);
+      if (!ownBody || this.isBetter(candidate, ownBody)) this.fallback.set(path, candidate);
+    }
   }
 
   private locationPath(capture: Capture): string | undefined {
@@ -122,32 +127,43 @@ export class CaptureChooser {
     return true; // offered later
   }
 
+  /**
+   * The capture whose body a revisit repeats: by digest, else the capture it names (found among
+   * the captures with a body of that URL, by its date).
+   */
+  private payloadOf(repeats: NonNullable<Candidate['repeats']>): { ref: RecordRef; contentType?: string } | undefined {
+    const packed = repeats.digest === undefined ? undefined : this.payloads.get(repeats.digest);
+    if (packed !== undefined) return { ref: { input: Math.floor(packed / 2 ** 32), ordinal: packed % 2 ** 32 } };
+    const named = repeats.refersTo;
+    const ownBody = named?.path === undefined ? undefined : this.fallback.get(named.path);
+    return ownBody && ownBody.dateMs === named!.dateMs ? ownBody : undefined;
+  }
+
   choose(): ChosenCaptures {
     const counts = { notOk: this.notOk, unresolvedRevisits: 0, deadRedirects: 0, olderCaptures: this.olderCaptures };
     const sources = new Map<string, ChosenEntry[]>();
-    const pending = new Map<string, string>();
-    for (const [path, candidate] of this.best) {
-      if (candidate.redirectTo !== undefined) {
-        pending.set(path, candidate.redirectTo);
-        continue;
-      }
-      let source: RecordRef = candidate.ref;
-      let contentType = candidate.contentType;
-      if (candidate.payloadKeys) {
-        const payload = candidate.payloadKeys.map((key) => this.payloads.get(key)).find(Boolean);
-        if (!payload) {
-          counts.unresolvedRevisits++;
-          continue;
-        }
-        source = payload;
-        contentType ??= payload.contentType;
-      }
+    const stored = new Set<string>();
+    const store = (path: string, candidate: Candidate, source: RecordRef, contentType: string | undefined) => {
       const key = refKey(source);
       const list = sources.get(key) ?? [];
       list.push({ path, url: candidate.url, contentType, source });
       sources.set(key, list);
+      stored.add(path);
+    };
+    const pending = new Map<string, string>();
+    for (const [path, candidate] of this.best) {
+      if (candidate.redirectTo !== undefined) {
+        pending.set(path, candidate.redirectTo);
+      } else if (!candidate.repeats) {
+        store(path, candidate, candidate.ref, candidate.contentType);
+      } else {
+        const payload = this.payloadOf(candidate.repeats);
+        const ownBody = this.fallback.get(path);
+        if (payload) store(path, candidate, payload.ref, candidate.contentType ?? payload.contentType);
+        else if (ownBody) store(path, ownBody, ownBody.ref, ownBody.contentType);
+        else counts.unresolvedRevisits++;
+      }
     }
-    const stored = new Set([...sources.values()].flat().map((entry) => entry.path));
     const redirects = new Map<string, string>();
     for (const [path, first] of pending) {
       // Follow the chain to a page or asset; a loop or a page not captured ends it.
@@ -157,7 +173,9 @@ export class CaptureChooser {
         seen.add(target);
         target = pending.get(target);
       }
+      const ownBody = this.fallback.get(path);
       if (target !== undefined && stored.has(target)) redirects.set(path, target);
+      else if (ownBody) store(path, ownBody, ownBody.ref, ownBody.contentType);
       else counts.deadRedirects++;
     }
     const entries = new Map(

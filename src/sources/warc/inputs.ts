@@ -1,7 +1,8 @@
 import { createReadStream } from 'node:fs';
 import { readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { Readable } from 'node:stream';
+import { Transform, type Readable } from 'node:stream';
+import { crc32 } from 'node:zlib';
 import yauzl from 'yauzl';
 import { FerryError } from '../../errors.js';
 
@@ -36,6 +37,26 @@ function readStream(stream: Readable): Promise<Buffer> {
     stream.on('error', reject);
     stream.on('end', () => resolve(Buffer.concat(chunks)));
   });
+}
+
+/**
+ * An entry's bytes, checked against the CRC-32 the package records for it (yauzl checks sizes
+ * only): a flipped byte in a WACZ is damage, not content.
+ */
+function checkedEntry(stream: Readable, entry: yauzl.Entry, path: string): Readable {
+  let crc = 0;
+  const checked = new Transform({
+    transform(chunk: Buffer, _encoding, done) {
+      crc = crc32(chunk, crc);
+      done(null, chunk);
+    },
+    flush(done) {
+      if (crc === entry.crc32) done();
+      else done(new Error(`${entry.fileName} in "${path}" does not match its CRC-32: the package is damaged`));
+    },
+  });
+  stream.on('error', (error) => checked.destroy(error));
+  return stream.pipe(checked);
 }
 
 function entriesOf(zip: yauzl.ZipFile): Promise<yauzl.Entry[]> {
@@ -82,7 +103,7 @@ async function openWacz(path: string, into: WarcInputs, zips: yauzl.ZipFile[]): 
     into.inputs.push({
       label: `${path} › ${entry.fileName}`,
       size: entry.compressedSize,
-      open: () => zip.openReadStreamPromise(entry),
+      open: async () => checkedEntry(await zip.openReadStreamPromise(entry), entry, path),
     });
   }
   for (const name of ['pages/pages.jsonl', 'pages/extraPages.jsonl']) {

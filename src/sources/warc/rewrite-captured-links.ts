@@ -9,22 +9,41 @@ import { capturePath } from './capture-paths.js';
  */
 export type FindCapture = (path: string) => string | undefined;
 
-const ATTRIBUTE = /(\s(?:href|src|action|poster|data)\s*=\s*)(?:"([^"]*)"|'([^']*)'|([^\s"'>]+))/gi;
-const SRCSET = /(\ssrcset\s*=\s*)(?:"([^"]*)"|'([^']*)')/gi;
+/** Where links of a page are resolved from, and what the bundle holds. */
+interface LinkContext {
+  /** The URL relative links resolve against: the page's, or its <base href>. */
+  base: string;
+  pagePath: string;
+  findCapture: FindCapture;
+}
+
+/**
+ * The parts of HTML whose text is not markup (comments, scripts, raw text elements), style
+ * elements, and start tags with their attributes (quoted values may hold `>`; each character has
+ * one way to match, so a tag left open costs linear time). Only start tags and style elements
+ * are rewritten; the rest passes as written.
+ */
+const HTML_PART =
+  /<!--[\s\S]*?(?:-->|$)|<(script|textarea|title|xmp)\b[^>]*>[\s\S]*?(?:<\/\1\s*>|$)|<(style)\b([^>]*)>([\s\S]*?)(<\/style\s*>|$)|<[a-zA-Z](?:[^"'>]|"[^"]*"|'[^']*')*>/gi;
+const ATTRIBUTE = /(\s(?:href|src|action|poster|data|background)\s*=\s*)(?:"([^"]*)"|'([^']*)'|([^\s"'>]+))/gi;
+const SRCSET = /(\s(?:srcset|imagesrcset)\s*=\s*)(?:"([^"]*)"|'([^']*)'|([^\s"'>]+))/gi;
+const STYLE = /(\sstyle\s*=\s*)(?:"([^"]*)"|'([^']*)')/gi;
 const CSS_URL = /url\(\s*(?:"([^"]*)"|'([^']*)'|([^)'"\s]+))\s*\)|@import\s+(?:"([^"]*)"|'([^']*)')/gi;
+const BASE = /^<base\b/i;
+const BASE_HREF = /\shref\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'>]+))/i;
 
 /**
  * One link of a captured page, made to work offline: to a captured URL, the relative path of
  * its capture in the bundle (with its fragment); to anything else on the web, the absolute URL
  * (the viewer's page for leaving the bundle takes it from there). Other schemes stay as written.
  */
-function rewriteLink(value: string, pageUrl: string, pagePath: string, findCapture: FindCapture): string {
+function rewriteLink(value: string, context: LinkContext): string {
   const written = value.trim();
   if (written === '' || written.startsWith('#') || /^(data|javascript|mailto|tel|about|blob):/i.test(written))
     return value;
   let target: URL;
   try {
-    target = new URL(written, pageUrl);
+    target = new URL(written, context.base);
   } catch {
     return value;
   }
@@ -33,24 +52,24 @@ function rewriteLink(value: string, pageUrl: string, pagePath: string, findCaptu
   target.hash = '';
   // By path, not URL: the query's order, the scheme and a default port do not make another page.
   const wanted = capturePath(target.href);
-  const path = wanted === undefined ? undefined : findCapture(wanted);
+  const path = wanted === undefined ? undefined : context.findCapture(wanted);
   if (path === undefined) return target.href + fragment;
   const encoded = path
     .split('/')
     .map((segment) => encodeURIComponent(segment).replace(/'/g, '%27'))
     .join('/');
-  return relativeUrl(pagePath, encoded) + fragment;
+  return relativeUrl(context.pagePath, encoded) + fragment;
 }
 
 /**
  * The links of CSS (`url()`, `@import`), alone or inside HTML. Written back unquoted, with the
  * characters that would end them escaped, so that they fit a style attribute as well.
  */
-function rewriteCss(css: string, pageUrl: string, pagePath: string, findCapture: FindCapture): string {
+function rewriteCss(css: string, context: LinkContext): string {
   return css.replace(CSS_URL, (whole, ...groups: (string | undefined)[]) => {
     const index = groups.slice(0, 5).findIndex((group) => group !== undefined);
     if (index < 0) return whole;
-    const link = rewriteLink(groups[index]!, pageUrl, pagePath, findCapture).replace(
+    const link = rewriteLink(groups[index]!, context).replace(
       /["'()\s\\]/g,
       (char) => `%${char.charCodeAt(0).toString(16).toUpperCase().padStart(2, '0')}`,
     );
@@ -58,10 +77,53 @@ function rewriteCss(css: string, pageUrl: string, pagePath: string, findCapture:
   });
 }
 
+/** A srcset's candidates as the HTML standard reads them: a URL is a run without spaces (commas allowed inside). */
+function rewriteSrcset(srcset: string, context: LinkContext): string {
+  const candidates: string[] = [];
+  let at = 0;
+  while (at < srcset.length) {
+    while (at < srcset.length && /[\s,]/.test(srcset[at]!)) at++;
+    if (at >= srcset.length) break;
+    let end = at;
+    while (end < srcset.length && !/\s/.test(srcset[end]!)) end++;
+    let url = srcset.slice(at, end);
+    let descriptor = '';
+    if (url.endsWith(',')) {
+      url = url.replace(/,+$/, '');
+    } else {
+      const comma = srcset.indexOf(',', end);
+      descriptor = srcset.slice(end, comma < 0 ? srcset.length : comma).trim();
+      end = comma < 0 ? srcset.length : comma;
+    }
+    at = end;
+    candidates.push([rewriteLink(url, context), descriptor].filter(Boolean).join(' '));
+  }
+  return candidates.join(', ');
+}
+
+function quoted(prefix: string, value: string): string {
+  return `${prefix}"${escapeHtml(value)}"`;
+}
+
+/** A start tag with its links rewritten: URL attributes, srcset and the CSS of a style attribute. */
+function rewriteTag(tag: string, context: LinkContext): string {
+  return tag
+    .replace(ATTRIBUTE, (whole, prefix: string, double?: string, single?: string, bare?: string) =>
+      quoted(prefix, rewriteLink(decodeReferences(double ?? single ?? bare ?? ''), context)),
+    )
+    .replace(SRCSET, (whole, prefix: string, double?: string, single?: string, bare?: string) =>
+      quoted(prefix, rewriteSrcset(decodeReferences(double ?? single ?? bare ?? ''), context)),
+    )
+    .replace(STYLE, (whole, prefix: string, double?: string, single?: string) =>
+      quoted(prefix, rewriteCss(decodeReferences(double ?? single ?? ''), context)),
+    );
+}
+
 /**
- * The links of a captured page or style sheet, made to work offline (see rewriteLink): in HTML,
- * href, src, action, poster, data and srcset attributes and the CSS of style attributes and
- * elements; in CSS, url() and @import.
+ * The links of a captured page or style sheet, made to work offline (see rewriteLink). In HTML,
+ * only markup is touched: the href, src, action, poster, data, background and srcset attributes
+ * of start tags, style attributes and style elements; scripts, comments and text stay as they
+ * were. A <base href> is followed, then dropped: every link now leads to a path in the bundle.
  */
 export function rewriteCapturedLinks(
   text: string,
@@ -70,18 +132,25 @@ export function rewriteCapturedLinks(
   pagePath: string,
   findCapture: FindCapture,
 ): string {
-  if (kind === 'css') return rewriteCss(text, pageUrl, pagePath, findCapture);
-  let html = text.replace(ATTRIBUTE, (whole, prefix: string, double?: string, single?: string, bare?: string) => {
-    const value = decodeReferences(double ?? single ?? bare ?? '');
-    return `${prefix}"${escapeHtml(rewriteLink(value, pageUrl, pagePath, findCapture))}"`;
-  });
-  html = html.replace(SRCSET, (whole, prefix: string, double?: string, single?: string) => {
-    const candidates = decodeReferences(double ?? single ?? '').split(',');
-    const rewritten = candidates.map((candidate) => {
-      const [url = '', ...descriptor] = candidate.trim().split(/\s+/);
-      return [rewriteLink(url, pageUrl, pagePath, findCapture), ...descriptor].join(' ');
-    });
-    return `${prefix}"${escapeHtml(rewritten.join(', '))}"`;
-  });
-  return rewriteCss(html, pageUrl, pagePath, findCapture);
+  const context: LinkContext = { base: pageUrl, pagePath, findCapture };
+  if (kind === 'css') return rewriteCss(text, context);
+  return text.replace(
+    HTML_PART,
+    (part: string, raw?: string, style?: string, styleAttributes?: string, css?: string, styleEnd?: string) => {
+      if (raw !== undefined || part.startsWith('<!--')) return part;
+      if (style !== undefined)
+        return `<style${rewriteTag(styleAttributes ?? '', context)}>${rewriteCss(css ?? '', context)}${styleEnd ?? ''}`;
+      if (BASE.test(part)) {
+        const href = BASE_HREF.exec(part);
+        if (!href) return part;
+        try {
+          context.base = new URL(decodeReferences(href[1] ?? href[2] ?? href[3] ?? ''), pageUrl).href;
+        } catch {
+          return part;
+        }
+        return part.replace(BASE_HREF, '');
+      }
+      return rewriteTag(part, context);
+    },
+  );
 }
