@@ -104,7 +104,7 @@ async function main(): Promise<void> {
       '--name',
       'bench',
     ]);
-    const summary = /packed .*/.exec(cost.stderr)?.[0] ?? '';
+    const summary = (/packed .*/.exec(cost.stderr)?.[0] ?? '').replace(REPO, '');
     const result = {
       compression,
       inputMB: Math.round(inputMB),

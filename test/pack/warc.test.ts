@@ -200,6 +200,18 @@ describe('ferry pack --kind warc, on a damaged archive', () => {
     expect(existsSync(join(folder, 'out.ferry'))).toBe(false);
   });
 
+  it('refuses a record whose Content-Length says less than it holds', async () => {
+    const folder = await tempFolder();
+    const plain = gunzipSync(await readFile(WGET)).toString('latin1');
+    const at = plain.indexOf('Content-Length: ', plain.indexOf('WARC-Type: response'));
+    const length = /Content-Length: (\d+)/.exec(plain.slice(at))![1]!;
+    const shortened = `${plain.slice(0, at)}Content-Length: ${Number(length) - 50}${plain.slice(at + 16 + length.length)}`;
+    await writeFile(join(folder, 'short.warc'), Buffer.from(shortened, 'latin1'));
+    const run = await pack([join(folder, 'short.warc')], join(folder, 'out.ferry'));
+    expect(run.code).not.toBe(0);
+    expect(run.stderr).toContain('short.warc" is damaged at byte');
+  });
+
   it('refuses gzip data that does not check out: a flipped byte, junk after the last record', async () => {
     const folder = await tempFolder();
     const flipped = Buffer.from(await readFile(FIRST_CRAWL));

@@ -69,6 +69,15 @@ describe('what link rewriting leaves alone, and what it follows', () => {
     );
   });
 
+  it("follows a meta refresh's URL", () => {
+    expect(html('<meta http-equiv="refresh" content="0; URL=https://example.org/docs/guide.html">')).toBe(
+      '<meta http-equiv="refresh" content="0; URL=guide.html">',
+    );
+    expect(html("<META HTTP-EQUIV=Refresh CONTENT='5;url=/gone.html'>")).toBe(
+      '<META HTTP-EQUIV=Refresh CONTENT="5;url=https://example.org/gone.html">',
+    );
+  });
+
   it('keeps up with a tag left open in a large page', () => {
     const open = `<a ${'x'.repeat(200_000)}`;
     expect(html(open)).toBe(open);

@@ -94,7 +94,9 @@ function recordProblem(record: WARCRecord): string | undefined {
   if (!/^WARC\/(1\.[01]|0\.1[78])$/.test(version))
     return `a record starts with "${version.slice(0, 40)}", not WARC/1.0 or WARC/1.1`;
   if (!record.warcType) return 'a record has no WARC-Type';
-  if (!/^\d+$/.test(record.warcHeader('Content-Length') ?? '')) return 'a record has no Content-Length';
+  const length = record.warcHeader('Content-Length');
+  if (length === null || length === undefined) return 'a record has no Content-Length';
+  if (!/^\d+$/.test(length)) return `a record's Content-Length is "${length.slice(0, 40)}", not a number of bytes`;
   return undefined;
 }
 

@@ -98,7 +98,16 @@ async function openWacz(path: string, into: WarcInputs, zips: yauzl.ZipFile[]): 
   zips.push(zip);
   const entries = await entriesOf(zip);
   const warcs = entries.filter((entry) => entry.fileName.startsWith('archive/') && WARC_FILE.test(entry.fileName));
-  if (warcs.length === 0) throw new FerryError('INPUT_INVALID', `The WACZ "${path}" has no WARC file under archive/.`);
+  if (warcs.length === 0) {
+    // Browsertrix's multi-WACZ: a package of WACZ packages, which yauzl cannot read in place.
+    const inner = entries.some((entry) => WACZ_FILE.test(entry.fileName));
+    throw new FerryError(
+      'INPUT_INVALID',
+      inner
+        ? `"${path}" is a package of WACZ files: unzip it and give the .wacz files inside.`
+        : `The WACZ "${path}" has no WARC file under archive/.`,
+    );
+  }
   for (const entry of warcs.sort((a, b) => a.fileName.localeCompare(b.fileName))) {
     into.inputs.push({
       label: `${path} › ${entry.fileName}`,

@@ -105,8 +105,22 @@ function quoted(prefix: string, value: string): string {
   return `${prefix}"${escapeHtml(value)}"`;
 }
 
-/** A start tag with its links rewritten: URL attributes, srcset and the CSS of a style attribute. */
+const REFRESH = /^<meta\b[^>]*http-equiv\s*=\s*["']?refresh/i;
+const REFRESH_CONTENT = /(\scontent\s*=\s*)(?:"([^"]*)"|'([^']*)')/i;
+
+/** `<meta http-equiv="refresh" content="0; url=…">`: where a page sends the browser, as a link. */
+function rewriteRefresh(tag: string, context: LinkContext): string {
+  return tag.replace(REFRESH_CONTENT, (whole, prefix: string, double?: string, single?: string) => {
+    const content = decodeReferences(double ?? single ?? '');
+    const url = /^(\s*\d*(?:\.\d*)?\s*[;,]\s*(?:url\s*=\s*)?)(['"]?)(.*?)\2\s*$/i.exec(content);
+    if (!url || url[3] === '') return whole;
+    return quoted(prefix, `${url[1]}${rewriteLink(url[3]!, context)}`);
+  });
+}
+
+/** A start tag with its links rewritten: URL attributes, srcset, the CSS of a style attribute, a refresh's URL. */
 function rewriteTag(tag: string, context: LinkContext): string {
+  if (REFRESH.test(tag)) return rewriteRefresh(tag, context);
   return tag
     .replace(ATTRIBUTE, (whole, prefix: string, double?: string, single?: string, bare?: string) =>
       quoted(prefix, rewriteLink(decodeReferences(double ?? single ?? bare ?? ''), context)),
