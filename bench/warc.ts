@@ -11,6 +11,7 @@ import {
   existsSync,
   mkdirSync,
   readdirSync,
+  renameSync,
   rmSync,
   statSync,
   writeFileSync,
@@ -76,7 +77,6 @@ async function makeArchive(path: string, bytes: number): Promise<void> {
     if (copy % 50 === 0) process.stderr.write(`\rwriting the archive: ${(written / 1e6).toFixed(0)} MB`);
   }
   await new Promise<void>((resolve, reject) => out.end((error?: Error | null) => (error ? reject(error) : resolve())));
-  const { renameSync } = await import('node:fs');
   renameSync(`${path}.tmp`, path);
   process.stderr.write('\n');
 }

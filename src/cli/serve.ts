@@ -20,6 +20,26 @@ function listen(server: Server, port: number, host: string): Promise<number> {
   });
 }
 
+/** Where --log writes: standard output (a service manager's journal takes it), or the end of a file. */
+async function openLog(
+  target: string | true,
+  io: CliIO,
+): Promise<{ write: (line: string) => void; close: () => Promise<void> }> {
+  if (target === true) return { write: (line) => io.stdout.write(`${line}\n`), close: async () => undefined };
+  const { createWriteStream } = await import('node:fs');
+  const stream = createWriteStream(target, { flags: 'a' });
+  await new Promise<void>((resolve, reject) => {
+    stream.once('open', () => resolve());
+    stream.once('error', (error) =>
+      reject(new FerryError('USAGE', `Cannot write the access log "${target}": ${error.message}.`)),
+    );
+  });
+  return {
+    write: (line) => stream.write(`${line}\n`),
+    close: () => new Promise((resolve) => stream.end(() => resolve())),
+  };
+}
+
 /** A QR code of the LAN address, drawn with block characters, for phones to scan. */
 async function qrCode(url: string): Promise<string> {
   const { default: QRCode } = await import('qrcode');
@@ -36,6 +56,10 @@ export function registerServe(program: Command, io: CliIO): void {
     .option('--watch', 'pick up bundles added to, replaced in or removed from the folders, without a restart')
     .option('--no-qr', 'do not print a QR code of the LAN address')
     .option(
+      '--log [file]',
+      'write an access log, one line per answer in the Combined Log Format, to standard output or appended to a file',
+    )
+    .option(
       '--search-rate <n>',
       'searches per second one client may make, after a burst of twice that (0: no limit)',
       '10',
@@ -43,7 +67,7 @@ export function registerServe(program: Command, io: CliIO): void {
     .action(
       async (
         paths: string[],
-        flags: { port: string; host: string; watch?: boolean; qr: boolean; searchRate: string },
+        flags: { port: string; host: string; watch?: boolean; qr: boolean; searchRate: string; log?: string | true },
       ) => {
         if (!/^\d+(\.\d+)?$/.test(flags.searchRate)) {
           throw new FerryError('USAGE', `--search-rate "${flags.searchRate}" is not a number of searches per second.`);
@@ -56,7 +80,10 @@ export function registerServe(program: Command, io: CliIO): void {
         const { Library } = await import('../server/library.js');
         const warn = (message: string) => io.stderr.write(`warning: ${message}\n`);
         const library = await Library.open(paths, warn);
-        const httpServer = createServer(createApp(library, { searchRate: Number(flags.searchRate) }));
+        const log = flags.log === undefined ? undefined : await openLog(flags.log, io);
+        const httpServer = createServer(
+          createApp(library, { searchRate: Number(flags.searchRate), accessLog: log?.write }),
+        );
         const port = await listen(httpServer, Number(flags.port), flags.host);
         const urls = serverUrls(flags.host, port);
         const count = library.list().length;
@@ -84,6 +111,7 @@ export function registerServe(program: Command, io: CliIO): void {
         await new Promise((resolve) => httpServer.close(resolve));
         httpServer.closeAllConnections();
         await library.close();
+        await log?.close();
       },
     );
 }

@@ -1,4 +1,5 @@
 import express from 'express';
+import { accessLog } from './access-log.js';
 import { createContext, type AppOptions } from './context.js';
 import { errorHandler } from './error-handler.js';
 import { HttpError } from './http.js';
@@ -18,12 +19,18 @@ export function createApp(library: Library, options: AppOptions = {}): express.E
   app.disable('x-powered-by');
   app.set('etag', false);
   const context = createContext(library, options);
+  if (options.accessLog) app.use(accessLog(options.accessLog));
   app.use(securityHeaders);
   // The server only reads: anything but GET and HEAD is refused before any route sees it.
   app.use((request, response, next) => {
     if (request.method === 'GET' || request.method === 'HEAD') return next();
     response.setHeader('Allow', 'GET, HEAD');
     next(new HttpError(405, 'This server is read-only.'));
+  });
+  // For a service manager or a monitor: answers at once, opening no bundle.
+  app.get('/healthz', (_request, response) => {
+    response.setHeader('Cache-Control', 'no-store');
+    response.json({ status: 'ok', bundles: library.list().length });
   });
   assetRoutes(app, context);
   contentRoutes(app, context);

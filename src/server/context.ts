@@ -20,6 +20,8 @@ export interface AppOptions {
   searchRate?: number;
   /** A search that takes longer is answered 503. */
   searchTimeoutMs?: number;
+  /** Where each answer's access-log line goes (`ferry serve --log`); none when absent. */
+  accessLog?: (line: string) => void;
 }
 
 /** What every route group shares: the library, the entry cache and the viewer's files. */

@@ -1,0 +1,116 @@
+import { spawn, execFileSync } from 'node:child_process';
+import { readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { packSample, REPO, serveLibrary, tempFolder } from '../helpers.js';
+
+const CLI = join(REPO, 'dist/src/cli/main.js');
+/** Combined Log Format: client, identity, user, [time], "request", status, bytes, "referrer", "agent". */
+const LOG_LINE =
+  /^(\S+) - - \[(\d\d\/\w{3}\/\d{4}:\d\d:\d\d:\d\d \+0000)\] "(\S+) (\S+) HTTP\/1\.1" (\d{3}) (\d+|-) "([^"]*)" "([^"]*)"$/;
+
+describe('running ferry serve as a service', () => {
+  let folder: string;
+
+  beforeAll(async () => {
+    folder = await tempFolder();
+    await packSample(folder);
+  });
+
+  it('answers /healthz at once, with the number of bundles, never cached', async () => {
+    const served = await serveLibrary(folder);
+    try {
+      const response = await fetch(`${served.base}/healthz`);
+      expect(response.status).toBe(200);
+      expect(response.headers.get('cache-control')).toBe('no-store');
+      expect(await response.json()).toEqual({ status: 'ok', bundles: 1 });
+    } finally {
+      await served.close();
+    }
+  });
+
+  describe('with --log FILE', () => {
+    let log: string;
+    let base: string;
+    let stop: () => Promise<void>;
+
+    beforeAll(async () => {
+      log = join(folder, 'access.log');
+      await writeFile(log, 'a line from before\n');
+      const child = spawn(process.execPath, [
+        CLI,
+        'serve',
+        folder,
+        '--port',
+        '0',
+        '--host',
+        '127.0.0.1',
+        '--no-qr',
+        '--log',
+        log,
+      ]);
+      base = await new Promise<string>((resolve, reject) => {
+        let out = '';
+        child.stdout.on('data', (chunk: Buffer) => {
+          out += chunk.toString();
+          const url = /Open (http:\/\/\S+?)\/?\n/.exec(out)?.[1];
+          if (url) resolve(url.replace('localhost', '127.0.0.1'));
+        });
+        child.once('exit', (code) => reject(new Error(`serve exited with ${code}: ${out}`)));
+      });
+      const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+      stop = () => {
+        child.kill('SIGINT');
+        return exited;
+      };
+    });
+    afterAll(() => stop?.());
+
+    it('appends one Combined Log Format line per answer: status, bytes, referrer and agent', async () => {
+      const page = await fetch(`${base}/content/click_docs_en/quickstart.html`, {
+        headers: { 'user-agent': 'test "agent"', referer: `${base}/` },
+      });
+      await page.arrayBuffer();
+      const sent = page.headers.get('content-length'); // of the bytes on the wire, gzip or not
+      expect((await fetch(`${base}/content/click_docs_en/missing.html`)).status).toBe(404);
+      await stop();
+      const lines = (await readFile(log, 'utf8')).trim().split('\n');
+      expect(lines[0]).toBe('a line from before');
+      const entries = lines.slice(1).map((line) => {
+        const match = LOG_LINE.exec(line);
+        expect(match, line).not.toBeNull();
+        return match!;
+      });
+      const [, client, , method, path, status, bytes, referrer, agent] = entries[0]!;
+      expect([client, method, path, status]).toEqual([
+        '127.0.0.1',
+        'GET',
+        '/content/click_docs_en/quickstart.html',
+        '200',
+      ]);
+      expect(bytes).toBe(sent);
+      expect(referrer).toBe(`${base}/`);
+      expect(agent).toBe('test \\x22agent\\x22');
+      expect(entries[1]![5]).toBe('404');
+    });
+  });
+
+  it('ships a systemd unit that systemd reads without a warning', () => {
+    // As installed, but started with this build, so that systemd can check the program exists.
+    const unit = join(folder, 'ferry.service');
+    const text = execFileSync('sed', [
+      `s#^ExecStart=/usr/local/bin/ferry #ExecStart=${process.execPath} ${CLI} #`,
+      join(REPO, 'contrib/ferry.service'),
+    ]).toString();
+    expect(text).toContain('Restart=on-failure');
+    expect(text).toMatch(/^User=ferry$/m);
+    expect(text).toMatch(/^ReadOnlyPaths=\/srv\/ferry$/m);
+    return writeFile(unit, text).then(() => {
+      const result = execFileSync('systemd-analyze', ['verify', unit], {
+        encoding: 'utf8',
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
+      expect(result).toBe('');
+    });
+  });
+});
