@@ -93,6 +93,11 @@ describe('ferry pack --kind warc, on archives real crawlers wrote', () => {
     expect(hrefs).toContain('about');
     expect((await get('gov/data.gov.uk/about')).status).toBe(200);
     expect(hrefs.some((href) => href.startsWith('http://') || href.startsWith('https://'))).toBe(true);
+    // Nothing left pointing at the server's root, as the site's own root-relative links did
+    // (comments, such as IE's conditional ones, are left as written).
+    const markup = html.replace(/<!--[\s\S]*?-->/g, '');
+    const links = [...attributes(markup, 'href'), ...attributes(markup, 'src')];
+    expect(links.filter((link) => link.startsWith('/'))).toEqual([]);
   });
 
   it('serves a revisit record with the payload it repeats, from the other crawl', async () => {

@@ -55,6 +55,10 @@ describe('what link rewriting leaves alone, and what it follows', () => {
       '<!-- <img src="/a.png"> --><p>src = the file, url(x)</p>',
     );
     expect(html('<textarea><a href="/">x</a></textarea>')).toBe('<textarea><a href="/">x</a></textarea>');
+    // The start tag of a script is markup: its src is a link.
+    expect(html('<script src="/docs/guide.html">if (a < b) x = "<img src=/>";</script>')).toBe(
+      '<script src="guide.html">if (a < b) x = "<img src=/>";</script>',
+    );
     expect(html('<a title="a > b" href="/">home</a>')).toBe('<a title="a > b" href="../index.html">home</a>');
   });
 

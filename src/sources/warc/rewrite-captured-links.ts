@@ -18,13 +18,13 @@ interface LinkContext {
 }
 
 /**
- * The parts of HTML whose text is not markup (comments, scripts, raw text elements), style
- * elements, and start tags with their attributes (quoted values may hold `>`; each character has
+ * The parts of HTML whose text is not markup (comments; scripts, style elements and other raw
+ * text elements, with their start tag's attributes apart), and start tags with their attributes (quoted values may hold `>`; each character has
  * one way to match, so a tag left open costs linear time). Only start tags and style elements
  * are rewritten; the rest passes as written.
  */
 const HTML_PART =
-  /<!--[\s\S]*?(?:-->|$)|<(script|textarea|title|xmp)\b[^>]*>[\s\S]*?(?:<\/\1\s*>|$)|<(style)\b([^>]*)>([\s\S]*?)(<\/style\s*>|$)|<[a-zA-Z](?:[^"'>]|"[^"]*"|'[^']*')*>/gi;
+  /<!--[\s\S]*?(?:-->|$)|<(script|style|textarea|title|xmp)\b((?:[^"'>]|"[^"]*"|'[^']*')*)>([\s\S]*?)(<\/\1\s*>|$)|<[a-zA-Z](?:[^"'>]|"[^"]*"|'[^']*')*>/gi;
 const ATTRIBUTE = /(\s(?:href|src|action|poster|data|background)\s*=\s*)(?:"([^"]*)"|'([^']*)'|([^\s"'>]+))/gi;
 const SRCSET = /(\s(?:srcset|imagesrcset)\s*=\s*)(?:"([^"]*)"|'([^']*)'|([^\s"'>]+))/gi;
 const STYLE = /(\sstyle\s*=\s*)(?:"([^"]*)"|'([^']*)')/gi;
@@ -150,10 +150,14 @@ export function rewriteCapturedLinks(
   if (kind === 'css') return rewriteCss(text, context);
   return text.replace(
     HTML_PART,
-    (part: string, raw?: string, style?: string, styleAttributes?: string, css?: string, styleEnd?: string) => {
-      if (raw !== undefined || part.startsWith('<!--')) return part;
-      if (style !== undefined)
-        return `<style${rewriteTag(styleAttributes ?? '', context)}>${rewriteCss(css ?? '', context)}${styleEnd ?? ''}`;
+    (part: string, element?: string, attributes?: string, content?: string, end?: string) => {
+      if (part.startsWith('<!--')) return part;
+      if (element !== undefined) {
+        // The element's own attributes are links like any (a script's src); its text is CSS for
+        // a style element and stays as written for the others.
+        const inner = element.toLowerCase() === 'style' ? rewriteCss(content ?? '', context) : content;
+        return `<${element}${rewriteTag(attributes ?? '', context)}>${inner}${end ?? ''}`;
+      }
       if (BASE.test(part)) {
         const href = BASE_HREF.exec(part);
         if (!href) return part;
