@@ -14,7 +14,7 @@ import { measureCommand } from './processes.js';
 import { qualityCorpora } from './quality-corpora.js';
 
 const REPO = fileURLToPath(new URL('../../', import.meta.url));
-const CLI = join(REPO, 'dist/src/cli/main.js');
+const CLI = join(REPO, 'dist/cli/ferry.mjs');
 const QUALITY = join(REPO, 'bench/work/quality');
 const WORK = join(REPO, 'bench/work');
 const OUT = join(REPO, 'bench/work/bundle-size');

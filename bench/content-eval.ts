@@ -22,7 +22,7 @@ import { measureCommand } from './processes.js';
 
 const REPO = fileURLToPath(new URL('../../', import.meta.url));
 const WORK = join(REPO, 'bench/work');
-const CLI = join(REPO, 'dist/src/cli/main.js');
+const CLI = join(REPO, 'dist/cli/ferry.mjs');
 const PAGES_PER_SITE = 150;
 
 interface Site {

@@ -15,7 +15,7 @@ import { measureCommand } from './processes.js';
 
 const REPO = fileURLToPath(new URL('../../', import.meta.url));
 const WORK = join(REPO, 'bench/work');
-const CLI = join(REPO, 'dist/src/cli/main.js');
+const CLI = join(REPO, 'dist/cli/ferry.mjs');
 const FIXTURE = join(REPO, 'test/fixtures/gutenberg/cache/epub/2701');
 const SEED = 1;
 

@@ -15,6 +15,8 @@ export interface LoadOptions {
   connections: number;
   threads: number;
   headers?: Record<string, string>;
+  /** A wrk Lua script (`request = function() … end`), to spread requests over many URLs. */
+  script?: string;
 }
 
 function milliseconds(value: string, unit: string): number {
@@ -37,6 +39,7 @@ export async function runWrk(url: string, options: LoadOptions): Promise<LoadRes
     '--latency',
   ];
   for (const [name, value] of Object.entries(options.headers ?? {})) args.push('-H', `${name}: ${value}`);
+  if (options.script) args.push('-s', options.script);
   const result = await run('wrk', [...args, url], { encoding: 'utf8', timeout: (options.seconds + 30) * 1000 }).catch(
     (error: { stdout?: string }) => ({ stdout: error.stdout ?? '' }),
   );

@@ -92,7 +92,7 @@ async function main(): Promise<void> {
     const at = process.argv.indexOf(name);
     return at > 0 ? process.argv[at + 1] : undefined;
   };
-  const cli = option('--cli') ?? join(REPO, 'dist/src/cli/main.js');
+  const cli = option('--cli') ?? join(REPO, 'dist/cli/ferry.mjs');
   const threads = option('--threads');
   const label = option('--label') ?? (option('--cli') ? 'other' : 'this');
   mkdirSync(WORK, { recursive: true });

@@ -33,7 +33,7 @@ import { seededRandom } from './random.js';
 
 const REPO = fileURLToPath(new URL('../../', import.meta.url));
 const WORK = join(REPO, 'bench/work');
-const CLI = join(REPO, 'dist/src/cli/main.js');
+const CLI = join(REPO, 'dist/cli/ferry.mjs');
 const FIXTURE = join(REPO, 'test/fixtures/mediawiki/cleanwater-pages-articles.xml');
 const REAL = join(REPO, 'test/fixtures/mediawiki-real');
 const SEED = 1;

@@ -25,7 +25,7 @@ import { ensureTools, toolVersions } from './tools.js';
 const REPO = fileURLToPath(new URL('../../', import.meta.url));
 const WORK = join(REPO, 'bench/work');
 const OUT = join(WORK, 'quality');
-const CLI = join(REPO, 'dist/src/cli/main.js');
+const CLI = join(REPO, 'dist/cli/ferry.mjs');
 const QUERIES_PER_KIND = 50;
 const SEED = 1;
 const PORT = 8301;

@@ -24,7 +24,7 @@ import { ensureTools, toolVersions } from './tools.js';
 
 const REPO = fileURLToPath(new URL('../../', import.meta.url));
 const WORK = join(REPO, 'bench/work');
-const CLI = join(REPO, 'dist/src/cli/main.js');
+const CLI = join(REPO, 'dist/cli/ferry.mjs');
 const SEED = 1;
 const SENTENCES_PER_PAGE = 24;
 const QUERIES = 200;

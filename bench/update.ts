@@ -21,7 +21,7 @@ import { seededRandom } from './random.js';
 
 const REPO = fileURLToPath(new URL('../../', import.meta.url));
 const WORK = join(REPO, 'bench/work');
-const CLI = join(REPO, 'dist/src/cli/main.js');
+const CLI = join(REPO, 'dist/cli/ferry.mjs');
 const PORT = 8793;
 const log = (line: string) => process.stderr.write(line + '\n');
 

@@ -25,7 +25,7 @@ import { measureCommand } from './processes.js';
 const REPO = fileURLToPath(new URL('../../', import.meta.url));
 const WORK = join(REPO, 'bench/work/warc');
 const FIXTURES = join(REPO, 'test/fixtures/warc');
-const CLI = join(REPO, 'dist/src/cli/main.js');
+const CLI = join(REPO, 'dist/cli/ferry.mjs');
 
 interface TemplateRecord {
   headers: [string, string][];

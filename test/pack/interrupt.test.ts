@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { REPO, tempFolder } from '../helpers.js';
 
-const CLI = join(REPO, 'dist/src/cli/main.js');
+const CLI = join(REPO, 'dist/cli/ferry.mjs');
 const FIXTURE = join(REPO, 'test/fixtures/mediawiki/cleanwater-pages-articles.xml');
 
 /** A dump long enough to interrupt: the fixture's siteinfo, then many small linked pages. */
