@@ -20,6 +20,9 @@ function listen(server: Server, port: number, host: string): Promise<number> {
   });
 }
 
+/** Bundles named when the server starts; the rest are counted. */
+const NAMED_BUNDLES = 10;
+
 /** Where --log writes: standard output (a service manager's journal takes it), or the end of a file. */
 async function openLog(
   target: string | true,
@@ -87,11 +90,14 @@ export function registerServe(program: Command, io: CliIO): void {
         const port = await listen(httpServer, Number(flags.port), flags.host);
         const urls = serverUrls(flags.host, port);
         const count = library.list().length;
+        // A library of a thousand bundles is named by its first ones, not in a screenful of names.
+        const names = library.list().map((item) => item.name);
+        const named =
+          names.length > NAMED_BUNDLES
+            ? `${names.slice(0, NAMED_BUNDLES).join(', ')} and ${names.length - NAMED_BUNDLES} more`
+            : names.join(', ');
         io.stdout.write(
-          `Serving ${count} bundle${count === 1 ? '' : 's'}: ${library
-            .list()
-            .map((item) => item.name)
-            .join(', ')}\n` +
+          `Serving ${count} bundle${count === 1 ? '' : 's'}: ${named}\n` +
             `  Open ${urls.local}\n` +
             urls.lan.map((url) => `  On the local network: ${url}\n`).join(''),
         );
