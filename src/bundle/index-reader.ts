@@ -1,5 +1,5 @@
 import { FerryError } from '../errors.js';
-import { LruMap } from '../lru.js';
+import { BudgetedLru, textBytes } from '../cache-budget.js';
 import type { ByteSource } from './byte-source.js';
 import { INDEX_NAME, splitFragment } from './names.js';
 import { checkBlock, checkHeadAndTable, findBlock, type BlockTable } from './blocked-layout.js';
@@ -26,13 +26,21 @@ export type StoredRecord = { name: string; kind: StoredKind; locator: Locator; f
 const MAX_REDIRECTS = 8;
 const BLOCK_CACHE_SIZE = 256;
 
+/** What a parsed block holds in memory, about: its names, and an object per record. */
+function recordsBytes(records: IndexRecord[]): number {
+  return records.reduce(
+    (sum, record) => sum + 96 + textBytes(record.name) + ('target' in record ? textBytes(record.target) : 0),
+    0,
+  );
+}
+
 /**
  * The path index of a bundle (FORMAT.md §4), read through any ByteSource: a file, split parts, a
  * file picked in a browser. Opening reads the ZIP tail, the index header, block table and media
  * types; a lookup reads one block. It needs no ZIP library, so the standalone reader shares it.
  */
 export class IndexReader {
-  private readonly blockCache = new LruMap<number, IndexRecord[]>(BLOCK_CACHE_SIZE);
+  private readonly blockCache = new BudgetedLru<number, IndexRecord[]>(BLOCK_CACHE_SIZE, recordsBytes);
 
   private constructor(
     private readonly source: ByteSource,

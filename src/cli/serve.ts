@@ -59,6 +59,11 @@ export function registerServe(program: Command, io: CliIO): void {
     .option('--watch', 'pick up bundles added to, replaced in or removed from the folders, without a restart')
     .option('--no-qr', 'do not print a QR code of the LAN address')
     .option(
+      '--cache <size>',
+      'memory for caches across all bundles together: pages, indexes, search structures, such as 64M or 1G',
+      '64M',
+    )
+    .option(
       '--log [file]',
       'write an access log, one line per answer in the Combined Log Format, to standard output or appended to a file',
     )
@@ -70,7 +75,15 @@ export function registerServe(program: Command, io: CliIO): void {
     .action(
       async (
         paths: string[],
-        flags: { port: string; host: string; watch?: boolean; qr: boolean; searchRate: string; log?: string | true },
+        flags: {
+          port: string;
+          host: string;
+          watch?: boolean;
+          qr: boolean;
+          searchRate: string;
+          log?: string | true;
+          cache: string;
+        },
       ) => {
         if (!/^\d+(\.\d+)?$/.test(flags.searchRate)) {
           throw new FerryError('USAGE', `--search-rate "${flags.searchRate}" is not a number of searches per second.`);
@@ -78,6 +91,9 @@ export function registerServe(program: Command, io: CliIO): void {
         if (!/^\d+$/.test(flags.port) || Number(flags.port) > 65535) {
           throw new FerryError('USAGE', `--port "${flags.port}" is not a port number (0-65535).`);
         }
+        const { parseSize } = await import('../format.js');
+        const { sharedCache } = await import('../cache-budget.js');
+        sharedCache.resize(parseSize(flags.cache, '--cache'));
         const { serverUrls } = await import('../server/addresses.js');
         const { createApp } = await import('../server/app.js');
         const { Library } = await import('../server/library.js');

@@ -14,7 +14,7 @@ import type { ShardDocument } from './shard-format.js';
 import { openShard, type SearchShard } from './shard-reader.js';
 import { makeSnippet, type Snippet } from './snippet.js';
 import { TitleList, type Suggestion } from './titles.js';
-import { LruMap } from '../lru.js';
+import { BudgetedLru, textBytes } from '../cache-budget.js';
 
 /** What searching needs of a bundle: the server's Bundle, or the standalone reader's. */
 export interface SearchableBundle {
@@ -78,17 +78,37 @@ const MAX_OFFSET = 1000;
  */
 const OPEN_SHARDS = 1024;
 
+function shardBytes(shard: SearchShard): number {
+  return shard.memoryBytes;
+}
+
+function pageTextBytes(page: PageText): number {
+  return (
+    256 +
+    textBytes(page.title) +
+    textBytes(page.headings) +
+    textBytes(page.text) +
+    page.sections.reduce((sum, section) => sum + 64 + textBytes(section.text) + textBytes(section.heading), 0)
+  );
+}
+
 /** Searches one bundle: a query reads only the terms it needs from each shard. */
 export class BundleSearcher {
-  private readonly shards = new LruMap<number, Promise<SearchShard>>(OPEN_SHARDS);
+  private readonly shards = new BudgetedLru<number, Promise<SearchShard>>(OPEN_SHARDS, shardBytes);
   private shardList: Promise<ShardList> | undefined;
   private titles: Promise<TitleList> | undefined;
   private pipelines: QueryLanguage[] | undefined;
   /** Page texts and snippets of recent results, so a popular query does not parse its pages again. */
-  private readonly texts = new LruMap<string, Promise<PageText>>(TEXT_CACHE_SIZE);
-  private readonly snippets = new LruMap<string, { snippet: Snippet; section?: string }>(SNIPPET_CACHE_SIZE);
+  private readonly texts = new BudgetedLru<string, Promise<PageText>>(TEXT_CACHE_SIZE, pageTextBytes);
+  private readonly snippets = new BudgetedLru<string, { snippet: Snippet; section?: string }>(
+    SNIPPET_CACHE_SIZE,
+    ({ snippet }) => 96 + textBytes(snippet.text) + 16 * snippet.marks.length,
+  );
   /** Paths and titles of recent results and exact-title checks. */
-  private readonly documents = new LruMap<string, ShardDocument>(DOCUMENT_CACHE_SIZE);
+  private readonly documents = new BudgetedLru<string, ShardDocument>(
+    DOCUMENT_CACHE_SIZE,
+    (document) => 64 + textBytes(document.path) + textBytes(document.title),
+  );
 
   /** `name` is the bundle's name in links, when a library gives it another (two bundles of one name). */
   constructor(

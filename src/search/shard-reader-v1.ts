@@ -26,6 +26,10 @@ export class ShardReaderV1 implements SearchShard {
     private readonly firstTerms: Buffer[],
   ) {}
 
+  get memoryBytes(): number {
+    return 256 + this.blockOffsets.length * 8 + this.firstTerms.reduce((sum, term) => sum + 64 + term.length, 0);
+  }
+
   static async open(source: EntryReads): Promise<ShardReaderV1> {
     const corrupt = (why: string) => new FerryError('BUNDLE_CORRUPT', `${source.label}: ${why}.`);
     const header = await readShardHeader(source, SHARD_MAGIC, SHARD_HEADER_SIZE);

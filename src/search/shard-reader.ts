@@ -16,7 +16,7 @@ import {
 } from './shard-format.js';
 import { ShardReaderV1 } from './shard-reader-v1.js';
 import { hash32 } from './term-hash.js';
-import { LruMap } from '../lru.js';
+import { BudgetedLru } from '../cache-budget.js';
 import { inflateExactly } from '../bundle/inflate.js';
 
 export interface TermInfo {
@@ -42,6 +42,8 @@ export interface PageCounts {
 /** What a query needs of a shard, whichever version wrote it. */
 export interface SearchShard {
   readonly documentCount: number;
+  /** What it holds in memory once open, about (its caches count on their own). */
+  readonly memoryBytes: number;
   /** The term's entry, or undefined when no page of the shard has it. */
   term(term: string): Promise<TermInfo | undefined>;
   /** Visits every page that has the term, in page order: its score for the term and its field flags. */
@@ -83,8 +85,11 @@ interface Block {
  * a page); a term lookup one block, its postings one more read.
  */
 export class ShardReader implements SearchShard {
-  private readonly recentTerms = new LruMap<string, Promise<TermInfo | undefined>>(RECENT_TERMS);
-  private readonly recentPostings = new LruMap<number, Promise<Buffer>>(RECENT_POSTINGS);
+  private readonly recentTerms = new BudgetedLru<string, Promise<TermInfo | undefined>>(RECENT_TERMS, () => 96);
+  private readonly recentPostings = new BudgetedLru<number, Promise<Buffer>>(
+    RECENT_POSTINGS,
+    (bytes) => 64 + bytes.length,
+  );
 
   private constructor(
     private readonly source: EntryReads,
@@ -97,6 +102,10 @@ export class ShardReader implements SearchShard {
     private readonly lengths: Uint32Array,
     private readonly priors: Uint8Array,
   ) {}
+
+  get memoryBytes(): number {
+    return 256 + this.blocks.length * 64 + this.lengths.byteLength + this.priors.byteLength;
+  }
 
   static async open(source: EntryReads, magic: Buffer = SHARD_MAGIC): Promise<ShardReader> {
     const corrupt = (why: string) => new FerryError('BUNDLE_CORRUPT', `${source.label}: ${why}.`);

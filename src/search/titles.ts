@@ -3,7 +3,7 @@ import { compareNameStrings } from '../bundle/names.js';
 import type { EntryReads, StoredRecord } from '../bundle/reader.js';
 import { FerryError } from '../errors.js';
 import { foldCaseAndAccents } from '../fold.js';
-import { LruMap } from '../lru.js';
+import { BudgetedLru, textBytes } from '../cache-budget.js';
 import { inflateAtMost } from '../bundle/inflate.js';
 
 /** `search/titles`: every page's title and path, in blocks, sorted by folded title (FORMAT.md §5). */
@@ -48,7 +48,9 @@ interface ListedTitle extends Suggestion {
  * per 64 titles); a suggestion reads one block, or a few when many titles share the prefix.
  */
 export class TitleList {
-  private readonly blocks = new LruMap<number, ListedTitle[]>(BLOCK_CACHE_SIZE);
+  private readonly blocks = new BudgetedLru<number, ListedTitle[]>(BLOCK_CACHE_SIZE, (titles) =>
+    titles.reduce((sum, title) => sum + 64 + textBytes(title.key) + textBytes(title.title) + textBytes(title.path), 0),
+  );
 
   private constructor(
     private readonly source: EntryReads | undefined,

@@ -1,4 +1,5 @@
 import express from 'express';
+import { sharedCache } from '../cache-budget.js';
 import { accessLog } from './access-log.js';
 import { createContext, type AppOptions } from './context.js';
 import { errorHandler } from './error-handler.js';
@@ -30,7 +31,11 @@ export function createApp(library: Library, options: AppOptions = {}): express.E
   // For a service manager or a monitor: answers at once, opening no bundle.
   app.get('/healthz', (_request, response) => {
     response.setHeader('Cache-Control', 'no-store');
-    response.json({ status: 'ok', bundles: library.list().length });
+    response.json({
+      status: 'ok',
+      bundles: library.list().length,
+      cache: { bytes: sharedCache.bytes, maxBytes: sharedCache.maxBytes },
+    });
   });
   assetRoutes(app, context);
   contentRoutes(app, context);

@@ -8,7 +8,6 @@ import type { Library, LibraryBundle } from './library.js';
 import { loadViewerAssets, type ViewerAsset } from './viewer-assets.js';
 
 /** Memory for hot pages: small enough for a Raspberry Pi, large enough for a school's favourites. */
-const ENTRY_CACHE_BYTES = 32 * 1024 * 1024;
 const ENTRY_CACHE_ITEM_BYTES = 4 * 1024 * 1024;
 const DEFAULT_SEARCH_RATE = 10;
 const DEFAULT_SEARCH_TIMEOUT_MS = 10_000;
@@ -85,7 +84,7 @@ export function createContext(library: Library, options: AppOptions = {}): AppCo
     library,
     searchLimiter: new RateLimiter(options.searchRate ?? DEFAULT_SEARCH_RATE),
     searchTimeoutMs: options.searchTimeoutMs ?? DEFAULT_SEARCH_TIMEOUT_MS,
-    cache: new EntryCache(ENTRY_CACHE_BYTES, ENTRY_CACHE_ITEM_BYTES),
+    cache: new EntryCache(ENTRY_CACHE_ITEM_BYTES),
     assets,
     assetVersions: Object.fromEntries([...assets].map(([file, asset]) => [file, asset.etag.replace(/"/g, '')])),
     async bundleOf(name, response) {

@@ -56,7 +56,7 @@ describe(`a library of ${BUNDLES} bundles on one CPU, ${OPEN_FILES} open files, 
     const join_ = cap.folder ? `echo $$ > ${join(cap.folder, 'cgroup.procs')} && ` : '';
     const heap = cap.folder ? '' : '--max-old-space-size=200 ';
     // And 256 open files, a quarter of a small board's usual limit, for a thousand bundles.
-    const command = `${join_}ulimit -n ${OPEN_FILES} && exec taskset -c 0 ${process.execPath} ${heap}${BIN} serve ${library} --port 0 --host 127.0.0.1 --no-qr --search-rate 0`;
+    const command = `${join_}ulimit -n ${OPEN_FILES} && exec taskset -c 0 ${process.execPath} ${heap}${BIN} serve ${library} --port 0 --host 127.0.0.1 --no-qr --search-rate 0 --cache 16M`;
     server = spawn('sh', ['-c', command], { stdio: ['ignore', 'pipe', 'inherit'] });
     base = await new Promise<string>((resolve, reject) => {
       let out = '';
@@ -99,6 +99,11 @@ describe(`a library of ${BUNDLES} bundles on one CPU, ${OPEN_FILES} open files, 
       }),
     );
     expect(failures).toEqual([]);
+    // Every bundle's caches are held to the one budget --cache gives, together.
+    const health = (await (await fetch(`${base}/healthz`)).json()) as { cache: { bytes: number; maxBytes: number } };
+    expect(health.cache.maxBytes).toBe(16 * 1024 * 1024);
+    expect(health.cache.bytes).toBeGreaterThan(0);
+    expect(health.cache.bytes).toBeLessThanOrEqual(health.cache.maxBytes);
     expect(server.exitCode).toBeNull();
     // The bundles' files are opened and closed as they are used: never more at once than the limit allows.
     expect(readdirSync(`/proc/${server.pid}/fd`).length).toBeLessThan(OPEN_FILES);

@@ -1,0 +1,139 @@
+/** One cached value as the budget sees it: its size, and how to drop it from its cache. */
+interface Slot {
+  bytes: number;
+  drop(): void;
+}
+
+/**
+ * Memory for caches shared by every bundle a process has open (`ferry serve --cache`): each
+ * cache keeps its values, the budget keeps their sizes in one least-recently-used order and, past
+ * its limit, drops the values used longest ago, whichever bundle they belong to. A thousand
+ * bundles then cost the budget, not a thousand caches' worth.
+ */
+export class CacheBudget {
+  private readonly slots = new Set<Slot>();
+  private used = 0;
+
+  constructor(private limit: number) {}
+
+  get bytes(): number {
+    return this.used;
+  }
+
+  get maxBytes(): number {
+    return this.limit;
+  }
+
+  resize(limit: number): void {
+    this.limit = limit;
+    this.trim();
+  }
+
+  add(slot: Slot): void {
+    this.slots.add(slot);
+    this.used += slot.bytes;
+    this.trim();
+  }
+
+  /** A value's size became known (a promise resolved). */
+  resized(slot: Slot, bytes: number): void {
+    if (!this.slots.has(slot)) return;
+    this.used += bytes - slot.bytes;
+    slot.bytes = bytes;
+    this.trim();
+  }
+
+  touch(slot: Slot): void {
+    if (!this.slots.delete(slot)) return;
+    this.slots.add(slot);
+  }
+
+  remove(slot: Slot): void {
+    if (this.slots.delete(slot)) this.used -= slot.bytes;
+  }
+
+  private trim(): void {
+    for (const slot of this.slots) {
+      if (this.used <= this.limit) break;
+      this.remove(slot);
+      slot.drop();
+    }
+  }
+}
+
+/** What a promise costs until it settles: its value's size is known only then. */
+const PENDING_BYTES = 64;
+
+/** The caches of every bundle together: 64 MB unless `ferry serve --cache` says otherwise. */
+export const sharedCache = new CacheBudget(64 * 1024 * 1024);
+
+/**
+ * A map that keeps at most `capacity` entries, least recently used dropped first, whose values
+ * also count against a CacheBudget by `sizeOf` (of the settled value, for a promise).
+ */
+export class BudgetedLru<K, V> {
+  private readonly entries = new Map<K, { value: V; slot: Slot }>();
+
+  constructor(
+    private readonly capacity: number,
+    private readonly sizeOf: (value: Awaited<V>) => number,
+    private readonly budget: CacheBudget = sharedCache,
+  ) {}
+
+  get(key: K): V | undefined {
+    const entry = this.entries.get(key);
+    if (!entry) return undefined;
+    this.entries.delete(key);
+    this.entries.set(key, entry);
+    this.budget.touch(entry.slot);
+    return entry.value;
+  }
+
+  set(key: K, value: V): void {
+    this.delete(key);
+    const slot: Slot = {
+      bytes: value instanceof Promise ? PENDING_BYTES : this.sizeOf(value as Awaited<V>),
+      drop: () => {
+        if (this.entries.get(key)?.slot === slot) this.entries.delete(key);
+      },
+    };
+    this.entries.set(key, { value, slot });
+    this.budget.add(slot);
+    if (value instanceof Promise) {
+      value.then(
+        (settled: Awaited<V>) => this.budget.resized(slot, this.sizeOf(settled)),
+        () => undefined,
+      );
+    }
+    if (this.entries.size > this.capacity) this.delete(this.entries.keys().next().value!);
+  }
+
+  delete(key: K): void {
+    const entry = this.entries.get(key);
+    if (!entry) return;
+    this.entries.delete(key);
+    this.budget.remove(entry.slot);
+  }
+
+  /** The value for `key`, made when missing; a promise that fails is forgotten, so the next call tries again. */
+  remember(key: K, make: () => V): V {
+    let value = this.get(key);
+    if (value === undefined) {
+      value = make();
+      this.set(key, value);
+      if (value instanceof Promise) value.catch(() => this.delete(key));
+    }
+    return value;
+  }
+
+  /** Drops every value, as a bundle closes. */
+  clear(): void {
+    for (const { slot } of this.entries.values()) this.budget.remove(slot);
+    this.entries.clear();
+  }
+}
+
+/** Bytes a string takes in memory, about: V8 keeps most text one byte a character, some two. */
+export function textBytes(text: string): number {
+  return 2 * text.length;
+}
