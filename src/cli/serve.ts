@@ -61,7 +61,7 @@ export function registerServe(program: Command, io: CliIO): void {
     .option(
       '--cache <size>',
       'memory for caches across all bundles together: pages, indexes, search structures, such as 64M or 1G',
-      '64M',
+      '128M',
     )
     .option(
       '--log [file]',

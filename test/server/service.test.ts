@@ -23,7 +23,7 @@ describe('running ferry serve as a service', () => {
       const response = await fetch(`${served.base}/healthz`);
       expect(response.status).toBe(200);
       expect(response.headers.get('cache-control')).toBe('no-store');
-      expect(await response.json()).toMatchObject({ status: 'ok', bundles: 1, cache: { maxBytes: 64 * 1024 * 1024 } });
+      expect(await response.json()).toMatchObject({ status: 'ok', bundles: 1, cache: { maxBytes: 128 * 1024 * 1024 } });
     } finally {
       await served.close();
     }
