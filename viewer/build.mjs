@@ -69,6 +69,9 @@ await writeFile(
 // loaded some 150, and starts in half the time. What a command needs only sometimes (packing,
 // serving, search) stays behind dynamic imports, in chunks loaded when that command runs. CommonJS
 // dependencies (express) call require, which an ES module has not: the banner gives them one.
+// Chunks are named by their hash: those of an earlier build would stay beside the new ones.
+const { rm } = await import('node:fs/promises');
+await rm('dist/cli', { recursive: true, force: true });
 await build({
   entryPoints: { ferry: 'src/cli/main.ts' },
   bundle: true,

@@ -18,22 +18,39 @@ function field(text: string | undefined): string {
   return text.replace(/["\\\u0000-\u001f\u007f]/g, (char) => `\\x${char.charCodeAt(0).toString(16).padStart(2, '0')}`);
 }
 
+/** Bytes of a chunk as written to a response. */
+function chunkBytes(chunk: unknown, encoding: unknown): number {
+  if (typeof chunk === 'string')
+    return Buffer.byteLength(chunk, typeof encoding === 'string' ? (encoding as BufferEncoding) : 'utf8');
+  return chunk instanceof Uint8Array ? chunk.byteLength : 0;
+}
+
 /**
  * One line per answer in the Combined Log Format that Apache, nginx and every log tool read:
- * client, time, request line, status, bytes of body (its Content-Length; "-" when streamed
- * without one), referrer and user agent. Written when the answer ends, or when the client goes
- * away first (with the status as it stood).
+ * client, time, request line, status, bytes of body written (counted as they go, so a download
+ * cut short logs what it sent), referrer and user agent. A client that leaves before its answer
+ * is done is logged with status 499, as nginx does.
  */
 export function accessLog(write: (line: string) => void) {
   return (request: Request, response: Response, next: NextFunction): void => {
     const started = new Date();
+    let bytes = 0;
+    const originalWrite = response.write.bind(response) as (...args: unknown[]) => boolean;
+    const originalEnd = response.end.bind(response) as (...args: unknown[]) => Response;
+    response.write = ((...args: unknown[]) => {
+      bytes += chunkBytes(args[0], args[1]);
+      return originalWrite(...args);
+    }) as Response['write'];
+    response.end = ((...args: unknown[]) => {
+      if (typeof args[0] !== 'function') bytes += chunkBytes(args[0], args[1]);
+      return originalEnd(...args);
+    }) as Response['end'];
     response.once('close', () => {
-      const length = response.getHeader('content-length');
-      const bytes = request.method === 'HEAD' || length === undefined ? '-' : String(length);
+      const status = response.writableFinished ? response.statusCode : 499;
       write(
         `${request.socket.remoteAddress ?? '-'} - - [${logTime(started)}] ` +
           `"${field(request.method)} ${field(request.originalUrl)} HTTP/${request.httpVersion}" ` +
-          `${response.statusCode} ${bytes} "${field(request.get('referer'))}" "${field(request.get('user-agent'))}"`,
+          `${status} ${bytes === 0 ? '-' : bytes} "${field(request.get('referer'))}" "${field(request.get('user-agent'))}"`,
       );
     });
     next();

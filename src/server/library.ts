@@ -79,10 +79,21 @@ function replacement(before: LibraryBundle, after: LibraryBundle): LibraryChange
 }
 
 const WARNING_EVERY_MS = 10_000;
+/** Descriptors left free for connections and the server's own files when bundles took them all. */
+const HANDLE_HEADROOM = 64;
 /** Bundles opened at once when a library starts: enough to keep the disk busy, few file handles more. */
 const OPEN_AT_ONCE = 32;
 
 type Opened = { bundle: Bundle; stamp: string } | { error: unknown };
+
+/** EMFILE or ENFILE, whether thrown as is or wrapped in ferry's error. */
+function isOutOfHandles(error: unknown): boolean {
+  for (let cause = error; cause instanceof Error; cause = cause.cause) {
+    const code = (cause as NodeJS.ErrnoException).code;
+    if (code === 'EMFILE' || code === 'ENFILE') return true;
+  }
+  return false;
+}
 
 /** Opens every file, `limit` at a time; each result in the files' order, a bundle or why it did not open. */
 async function openAll(files: string[], limit: number): Promise<Opened[]> {
@@ -255,14 +266,35 @@ export class Library {
     // Opened many at a time (a library of a thousand bundles starts three times sooner), then
     // named in file order, so that the names given to bundles of one name do not depend on timing.
     const opened = await openAll([...files], OPEN_AT_ONCE);
+    let outOfHandles = 0;
+    const addedNow: LibraryBundle[] = [];
     for (const [index, file] of [...files].entries()) {
       const result = opened[index]!;
       if ('error' in result) {
-        this.onWarning(`skipped ${file}: ${describeError(result.error)}`);
+        // Said once for all: a thousand lines of EMFILE would hide what to do about it.
+        if (isOutOfHandles(result.error)) outOfHandles++;
+        else this.onWarning(`skipped ${file}: ${describeError(result.error)}`);
         continue;
       }
       const item = this.insert(file, result.bundle, result.stamp);
+      addedNow.push(item);
       changes.push({ kind: 'added', name: item.name, file });
+    }
+    if (outOfHandles > 0) {
+      // With every descriptor taken, the server could not accept a connection or read its own
+      // files: the last bundles opened give theirs back.
+      for (const item of addedNow.splice(-Math.min(HANDLE_HEADROOM, Math.ceil(addedNow.length / 2)))) {
+        this.remove(item);
+        changes.splice(
+          changes.findIndex((change) => change.file === item.file),
+          1,
+        );
+        outOfHandles++;
+      }
+      this.onWarning(
+        `${outOfHandles} bundles were not opened: too many open files. Each bundle keeps its file open; ` +
+          `raise the limit above the number of bundles plus 100 (ulimit -n, or LimitNOFILE in a systemd unit).`,
+      );
     }
     // Replacements were told by current() itself, as they are when a request finds them first.
     const told = changes.filter((change) => change.kind !== 'replaced');

@@ -18,8 +18,9 @@ function load(file: string, type: string): ViewerAsset {
       const body = readFileSync(new URL(folder + file, import.meta.url));
       const etag = `"${createHash('sha256').update(body).digest('base64url').slice(0, 22)}"`;
       return { body, gzip: gzipSync(body, { level: 9 }), etag, type };
-    } catch {
-      // Try the next folder.
+    } catch (error) {
+      // Not there: try the next folder. Anything else (out of file handles) is said as it is.
+      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
     }
   }
   throw new Error(`The viewer's ${file} is missing: run "npm run build" first.`);

@@ -1,5 +1,5 @@
 import { spawn, execFileSync } from 'node:child_process';
-import { readFile, writeFile } from 'node:fs/promises';
+import { copyFile, mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { packSample, REPO, serveLibrary, tempFolder } from '../helpers.js';
@@ -95,11 +95,45 @@ describe('running ferry serve as a service', () => {
     });
   });
 
+  it('says once, with what to do, when the open-file limit is below the number of bundles', async () => {
+    const library = join(folder, 'many');
+    await mkdir(library);
+    const bundle = join(folder, 'click.ferry');
+    await Promise.all(Array.from({ length: 150 }, (_, i) => copyFile(bundle, join(library, `copy-${i}.ferry`))));
+    const command = `ulimit -n 128 && exec ${process.execPath} ${CLI} serve ${library} --port 0 --host 127.0.0.1 --no-qr`;
+    const child = spawn('sh', ['-c', command]);
+    let stderr = '';
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    const started = await new Promise<string>((resolve, reject) => {
+      let out = '';
+      child.stdout.on('data', (chunk: Buffer) => {
+        out += chunk.toString();
+        if (out.includes('Press Ctrl+C')) resolve(out);
+      });
+      child.once('close', (code) => reject(new Error(`serve exited with ${code}: ${stderr}`)));
+    });
+    // What it serves, it serves: the descriptors given back leave room for connections.
+    const base = /Open (http:\/\/\S+?)\/?\n/.exec(started)![1]!.replace('localhost', '127.0.0.1');
+    const pages = await Promise.all(
+      Array.from({ length: 20 }, () =>
+        fetch(`${base}/content/click_docs_en/index.html`).then((response) => response.status),
+      ),
+    );
+    expect(pages.every((status) => status === 200)).toBe(true);
+    const exited = new Promise((resolve) => child.once('exit', resolve));
+    child.kill('SIGINT');
+    await exited;
+    expect(stderr).toMatch(/^warning: \d+ bundles were not opened: too many open files\. .*ulimit -n/m);
+    expect(stderr.match(/too many open files/g)).toHaveLength(1);
+    expect(stderr).not.toMatch(/EMFILE/);
+    expect(started).toMatch(/Serving \d+ bundles: click_docs_en, click_docs_en-2, .* and \d+ more/);
+  });
+
   it('ships a systemd unit that systemd reads without a warning', () => {
     // As installed, but started with this build, so that systemd can check the program exists.
     const unit = join(folder, 'ferry.service');
     const text = execFileSync('sed', [
-      `s#^ExecStart=/usr/local/bin/ferry #ExecStart=${process.execPath} ${CLI} #`,
+      `s#^ExecStart=/usr/bin/env ferry #ExecStart=${process.execPath} ${CLI} #`,
       join(REPO, 'contrib/ferry.service'),
     ]).toString();
     expect(text).toContain('Restart=on-failure');
