@@ -1,3 +1,5 @@
+import { rememberIn } from './lru.js';
+
 /** One cached value as the budget sees it: its size, and how to drop it from its cache. */
 interface Slot {
   bytes: number;
@@ -115,21 +117,9 @@ export class BudgetedLru<K, V> {
     this.budget.remove(entry.slot);
   }
 
-  /** The value for `key`, made when missing; a promise that fails is forgotten, so the next call tries again. */
+  /** The value for `key`, made when missing (see rememberIn). */
   remember(key: K, make: () => V): V {
-    let value = this.get(key);
-    if (value === undefined) {
-      value = make();
-      this.set(key, value);
-      if (value instanceof Promise) value.catch(() => this.delete(key));
-    }
-    return value;
-  }
-
-  /** Drops every value, as a bundle closes. */
-  clear(): void {
-    for (const { slot } of this.entries.values()) this.budget.remove(slot);
-    this.entries.clear();
+    return rememberIn(this, key, make);
   }
 }
 

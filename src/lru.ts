@@ -23,16 +23,24 @@ export class LruMap<K, V> {
     this.entries.delete(key);
   }
 
-  /** The value for `key`, made when missing; a promise that fails is forgotten, so the next call tries again. */
   remember(key: K, make: () => V): V {
-    let value = this.get(key);
-    if (value === undefined) {
-      value = make();
-      this.set(key, value);
-      if (value instanceof Promise) value.catch(() => this.delete(key));
-    }
-    return value;
+    return rememberIn(this, key, make);
   }
+}
+
+/** A cache's value for `key`, made when missing; a promise that fails is forgotten, so the next call tries again. */
+export function rememberIn<K, V>(
+  cache: { get(key: K): V | undefined; set(key: K, value: V): void; delete(key: K): void },
+  key: K,
+  make: () => V,
+): V {
+  let value = cache.get(key);
+  if (value === undefined) {
+    value = make();
+    cache.set(key, value);
+    if (value instanceof Promise) value.catch(() => cache.delete(key));
+  }
+  return value;
 }
 
 /**
