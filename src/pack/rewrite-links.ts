@@ -6,8 +6,12 @@ import { decodeReferences } from '../char-references.js';
 const LINK_ATTRIBUTE = /(\s(?:href|src|action|poster)\s*=\s*)(?:"([^"]*)"|'([^']*)'|([^\s"'>]+))/gi;
 
 /** Every link target in a page's href, src, action and poster attributes, as written. */
+/** Comments, and the text of scripts and styles: no link a reader follows is there. */
+const NOT_MARKUP = /<!--[\s\S]*?(?:-->|$)|(<(script|style)\b[^>]*>)[\s\S]*?(?:<\/\2\s*>|$)/gi;
+
 export function linksOf(html: string): string[] {
-  return [...html.matchAll(LINK_ATTRIBUTE)].map((match) => match[2] ?? match[3] ?? match[4] ?? '');
+  const markup = html.replace(NOT_MARKUP, (whole, startTag?: string) => startTag ?? '');
+  return [...markup.matchAll(LINK_ATTRIBUTE)].map((match) => match[2] ?? match[3] ?? match[4] ?? '');
 }
 
 /**

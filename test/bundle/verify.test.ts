@@ -1,4 +1,4 @@
-import { writeFile } from 'node:fs/promises';
+import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { damageEntry, packSample, runCli, tempFolder } from '../helpers.js';
@@ -28,6 +28,23 @@ describe('ferry verify', () => {
     });
     const strict = await runCli(['verify', good, '--strict']);
     expect(strict.code).toBe(1);
+  });
+
+  it('leaves out links in comments and inside scripts, as a browser does', async () => {
+    const site = join(folder, 'commented');
+    await mkdir(site);
+    await writeFile(
+      join(site, 'index.html'),
+      '<html><body><!--[if IE 7]><link href="/ie7.css"><![endif]--><script src="app.js">var a = \'<a href="in-script.html">\';</script>' +
+        '<a href="missing.html">m</a></body></html>',
+    );
+    await writeFile(join(site, 'app.js'), '');
+    await runCli(['pack', site, '-o', join(folder, 'commented.ferry'), '--language', 'eng']);
+    const report = JSON.parse((await runCli(['verify', join(folder, 'commented.ferry'), '--json'])).stdout.toString());
+    const links = report.warnings.filter((warning: { check: string }) => warning.check === 'links');
+    expect(links.map((warning: { message: string }) => warning.message)).toEqual([
+      'links to "missing.html", which is not in the bundle',
+    ]);
   });
 
   it('names the damaged entry and exits non-zero', async () => {
