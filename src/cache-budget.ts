@@ -3,6 +3,8 @@ import { rememberIn } from './lru.js';
 /** One cached value as the budget sees it: its size, and how to drop it from its cache. */
 interface Slot {
   bytes: number;
+  /** A promise not yet settled: never dropped, or the work it stands for would be done twice. */
+  pending: boolean;
   drop(): void;
 }
 
@@ -31,15 +33,26 @@ export class CacheBudget {
     this.trim();
   }
 
+  /** A value larger than a quarter of the budget is not kept: it would push out everything else. */
+  private tooLarge(bytes: number): boolean {
+    return bytes > this.limit / 4;
+  }
+
   add(slot: Slot): void {
+    if (this.tooLarge(slot.bytes)) return slot.drop();
     this.slots.add(slot);
     this.used += slot.bytes;
     this.trim();
   }
 
-  /** A value's size became known (a promise resolved). */
-  resized(slot: Slot, bytes: number): void {
+  /** A promise settled and its value's size is known. */
+  settled(slot: Slot, bytes: number): void {
     if (!this.slots.has(slot)) return;
+    slot.pending = false;
+    if (this.tooLarge(bytes)) {
+      this.remove(slot);
+      return slot.drop();
+    }
     this.used += bytes - slot.bytes;
     slot.bytes = bytes;
     this.trim();
@@ -57,6 +70,7 @@ export class CacheBudget {
   private trim(): void {
     for (const slot of this.slots) {
       if (this.used <= this.limit) break;
+      if (slot.pending) continue;
       this.remove(slot);
       slot.drop();
     }
@@ -93,18 +107,28 @@ export class BudgetedLru<K, V> {
 
   set(key: K, value: V): void {
     this.delete(key);
+    const pending = value instanceof Promise;
     const slot: Slot = {
-      bytes: value instanceof Promise ? PENDING_BYTES : this.sizeOf(value as Awaited<V>),
+      bytes: pending ? PENDING_BYTES : this.sizeOf(value as Awaited<V>),
+      pending,
       drop: () => {
         if (this.entries.get(key)?.slot === slot) this.entries.delete(key);
       },
     };
     this.entries.set(key, { value, slot });
     this.budget.add(slot);
-    if (value instanceof Promise) {
-      value.then(
-        (settled: Awaited<V>) => this.budget.resized(slot, this.sizeOf(settled)),
-        () => undefined,
+    if (pending) {
+      (value as Promise<Awaited<V>>).then(
+        (settled) => {
+          let bytes: number;
+          try {
+            bytes = this.sizeOf(settled);
+          } catch {
+            bytes = PENDING_BYTES; // a value that cannot be measured is counted small, not fatal
+          }
+          this.budget.settled(slot, bytes);
+        },
+        () => this.budget.settled(slot, PENDING_BYTES),
       );
     }
     if (this.entries.size > this.capacity) this.delete(this.entries.keys().next().value!);

@@ -38,7 +38,9 @@ export function rememberIn<K, V>(
   if (value === undefined) {
     value = make();
     cache.set(key, value);
-    if (value instanceof Promise) value.catch(() => cache.delete(key));
+    // Only this value: a newer one for the key, made after this was dropped, stays.
+    const made = value;
+    if (made instanceof Promise) made.catch(() => cache.get(key) === made && cache.delete(key));
   }
   return value;
 }

@@ -3,23 +3,24 @@ import { BudgetedLru, CacheBudget } from '../src/cache-budget.js';
 
 describe('one cache budget for every bundle', () => {
   it("drops the values used longest ago, whichever bundle's cache holds them", () => {
-    const budget = new CacheBudget(300);
+    const budget = new CacheBudget(400);
     const first = new BudgetedLru<string, string>(100, (value) => value.length, budget);
     const second = new BudgetedLru<string, string>(100, (value) => value.length, budget);
     first.set('a', 'x'.repeat(100));
     second.set('b', 'y'.repeat(100));
     first.set('c', 'z'.repeat(100));
-    expect(first.get('a')).toBeDefined(); // a is now the most recent: b is the oldest
     second.set('d', 'w'.repeat(100));
+    expect(first.get('a')).toBeDefined(); // a is now the most recent: b is the oldest
+    second.set('e', 'v'.repeat(100));
     expect(second.get('b')).toBeUndefined();
-    expect([first.get('a'), first.get('c'), second.get('d')].every(Boolean)).toBe(true);
-    expect(budget.bytes).toBe(300);
+    expect([first.get('a'), first.get('c'), second.get('d'), second.get('e')].every(Boolean)).toBe(true);
+    expect(budget.bytes).toBe(400);
     budget.resize(150);
     expect(budget.bytes).toBeLessThanOrEqual(150);
   });
 
   it('counts a promise by its value once it settles, and forgets one that fails', async () => {
-    const budget = new CacheBudget(1000);
+    const budget = new CacheBudget(4000);
     const cache = new BudgetedLru<string, Promise<string>>(10, (value) => value.length, budget);
     const value = cache.remember('page', async () => 'p'.repeat(500));
     expect(budget.bytes).toBe(64);
@@ -38,5 +39,36 @@ describe('one cache budget for every bundle', () => {
     [1, 2, 3].forEach((key) => cache.set(key, String(key)));
     expect(cache.get(1)).toBeUndefined();
     expect(budget.bytes).toBe(20);
+  });
+
+  it('keeps no value larger than a quarter of the budget, and empties nothing for it', () => {
+    const budget = new CacheBudget(1000);
+    const cache = new BudgetedLru<string, string>(10, (value) => value.length, budget);
+    cache.set('small', 's'.repeat(200));
+    cache.set('huge', 'h'.repeat(2000));
+    expect(cache.get('huge')).toBeUndefined();
+    expect(cache.get('small')).toBeDefined();
+    expect(budget.bytes).toBe(200);
+  });
+
+  it('never drops work still under way, and a failure forgets only its own entry', async () => {
+    const budget = new CacheBudget(1000);
+    const cache = new BudgetedLru<string, Promise<string>>(10, (value) => value.length, budget);
+    let release: (value: string) => void = () => undefined;
+    const slow = cache.remember('slow', () => new Promise<string>((resolve) => (release = resolve)));
+    for (let i = 0; i < 5; i++) await cache.remember(`page-${i}`, async () => 'p'.repeat(240));
+    let made = 0;
+    cache.remember('slow', async () => `made again ${++made}`);
+    expect(made).toBe(0); // still the first promise, though newer values pushed past the budget
+    release('done');
+    expect(await slow).toBe('done');
+
+    let fail: (error: Error) => void = () => undefined;
+    const failing = cache.remember('key', () => new Promise<string>((_, reject) => (fail = reject)));
+    cache.delete('key');
+    const newer = cache.remember('key', async () => 'newer');
+    fail(new Error('old'));
+    await expect(failing).rejects.toThrow('old');
+    expect(cache.get('key')).toBe(newer);
   });
 });

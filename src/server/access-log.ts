@@ -34,6 +34,8 @@ function chunkBytes(chunk: unknown, encoding: unknown): number {
 export function accessLog(write: (line: string) => void) {
   return (request: Request, response: Response, next: NextFunction): void => {
     const started = new Date();
+    // Read now: a client that leaves takes its socket's address with it.
+    const client = request.socket.remoteAddress ?? '-';
     let bytes = 0;
     const originalWrite = response.write.bind(response) as (...args: unknown[]) => boolean;
     const originalEnd = response.end.bind(response) as (...args: unknown[]) => Response;
@@ -48,7 +50,7 @@ export function accessLog(write: (line: string) => void) {
     response.once('close', () => {
       const status = response.writableFinished ? response.statusCode : 499;
       write(
-        `${request.socket.remoteAddress ?? '-'} - - [${logTime(started)}] ` +
+        `${client} - - [${logTime(started)}] ` +
           `"${field(request.method)} ${field(request.originalUrl)} HTTP/${request.httpVersion}" ` +
           `${status} ${bytes === 0 ? '-' : bytes} "${field(request.get('referer'))}" "${field(request.get('user-agent'))}"`,
       );

@@ -122,6 +122,8 @@ export class Library {
   private readonly renamed = new Map<string, string>();
   /** One check of the disk per bundle at a time, shared by the requests that wait for it. */
   private readonly checks = new Map<LibraryBundle, Promise<LibraryBundle>>();
+  /** Bundle files not opened for want of file handles, not tried again until a bundle leaves. */
+  private readonly outOfHandles = new Set<string>();
   private notify: (changes: LibraryChange[]) => void = () => undefined;
 
   private constructor(
@@ -252,6 +254,7 @@ export class Library {
   async refresh(): Promise<LibraryChange[]> {
     const changes: LibraryChange[] = [];
     const files = new Set(await this.scan());
+    for (const file of this.outOfHandles) if (!files.has(file)) this.outOfHandles.delete(file);
     for (const item of [...this.byName.values()]) {
       if (!files.has(item.file)) {
         this.remove(item);
@@ -263,16 +266,20 @@ export class Library {
       const now = await this.current(item).catch(() => item);
       if (now !== item) changes.push(replacement(item, now));
     }
+    // Files left out for want of handles wait until a bundle leaves: tried again at every scan,
+    // they would take the handles kept free for connections, a few more each time.
+    if (changes.some((change) => change.kind === 'removed')) this.outOfHandles.clear();
+    for (const file of this.outOfHandles) files.delete(file);
     // Opened many at a time (a library of a thousand bundles starts three times sooner), then
     // named in file order, so that the names given to bundles of one name do not depend on timing.
     const opened = await openAll([...files], OPEN_AT_ONCE);
-    let outOfHandles = 0;
+    const leftOut: string[] = [];
     const addedNow: LibraryBundle[] = [];
     for (const [index, file] of [...files].entries()) {
       const result = opened[index]!;
       if ('error' in result) {
         // Said once for all: a thousand lines of EMFILE would hide what to do about it.
-        if (isOutOfHandles(result.error)) outOfHandles++;
+        if (isOutOfHandles(result.error)) leftOut.push(file);
         else this.onWarning(`skipped ${file}: ${describeError(result.error)}`);
         continue;
       }
@@ -280,7 +287,7 @@ export class Library {
       addedNow.push(item);
       changes.push({ kind: 'added', name: item.name, file });
     }
-    if (outOfHandles > 0) {
+    if (leftOut.length > 0) {
       // With every descriptor taken, the server could not accept a connection or read its own
       // files: the last bundles opened give theirs back.
       for (const item of addedNow.splice(-Math.min(HANDLE_HEADROOM, Math.ceil(addedNow.length / 2)))) {
@@ -289,10 +296,11 @@ export class Library {
           changes.findIndex((change) => change.file === item.file),
           1,
         );
-        outOfHandles++;
+        leftOut.push(item.file);
       }
+      leftOut.forEach((file) => this.outOfHandles.add(file));
       this.onWarning(
-        `${outOfHandles} bundles were not opened: too many open files. Each bundle keeps its file open; ` +
+        `${this.outOfHandles.size} bundles were not opened: too many open files. Each bundle keeps its file open; ` +
           `raise the limit above the number of bundles plus 100 (ulimit -n, or LimitNOFILE in a systemd unit).`,
       );
     }

@@ -21,22 +21,21 @@ describe('the entry cache', () => {
   });
 
   it('evicts the least recently used entries past its byte budget, and skips oversized ones', async () => {
-    // Room for two bodies of 40 bytes and their 64 bytes each of keeping.
-    const budget = new CacheBudget(220);
+    // Room for four bodies of 40 bytes and their 64 bytes each of keeping.
+    const budget = new CacheBudget(420);
     const cache = new EntryCache(50, budget);
     const loaded: string[] = [];
     const loader = (key: string, size: number) => async () => {
       loaded.push(key);
       return Buffer.alloc(size);
     };
-    await cache.get('a', loader('a', 40));
-    await cache.get('b', loader('b', 40));
+    for (const key of ['a', 'b', 'c', 'd']) await cache.get(key, loader(key, 40));
     await cache.get('a', loader('a', 40)); // a is now the most recent
-    await cache.get('c', loader('c', 40)); // over budget: b goes
+    await cache.get('e', loader('e', 40)); // over budget: b goes
     await cache.get('huge', loader('huge', 60));
-    expect(budget.bytes).toBe(2 * (64 + 40));
+    expect(budget.bytes).toBe(4 * (64 + 40));
     await cache.get('a', loader('a', 40));
     await cache.get('b', loader('b', 40));
-    expect(loaded).toEqual(['a', 'b', 'c', 'huge', 'b']);
+    expect(loaded).toEqual(['a', 'b', 'c', 'd', 'e', 'huge', 'b']);
   });
 });
