@@ -103,3 +103,27 @@ describe('the library server: languages, filters, catalog, ranges, caching', () 
     expect((await get('/_ferry/illustration/click_docs_en')).headers.get('cache-control')).toBe('public, max-age=3600');
   });
 });
+
+describe('a library-wide search over many bundles', () => {
+  it('answers without Node warning of a listener leak', async () => {
+    const folder = await tempFolder();
+    const bundle = await packSample(folder);
+    const { copyFile } = await import('node:fs/promises');
+    const { join } = await import('node:path');
+    await Promise.all(Array.from({ length: 15 }, (_, i) => copyFile(bundle, join(folder, `copy-${i}.ferry`))));
+    const warnings: string[] = [];
+    const onWarning = (warning: Error) => warnings.push(warning.name);
+    process.on('warning', onWarning);
+    const served = await serveLibrary(folder);
+    try {
+      const response = await fetch(`${served.base}/api/search?q=option`);
+      const body = (await response.json()) as { hits: { bundle: string }[] };
+      expect(new Set(body.hits.map((hit) => hit.bundle)).size).toBeGreaterThan(1);
+      await new Promise((resolve) => setImmediate(resolve));
+      expect(warnings).not.toContain('MaxListenersExceededWarning');
+    } finally {
+      process.off('warning', onWarning);
+      await served.close();
+    }
+  });
+});
