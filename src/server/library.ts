@@ -217,7 +217,7 @@ export class Library {
       item.stamp = stamp;
       return item;
     }
-    this.remove(item);
+    void this.remove(item);
     const fresh = this.insert(item.file, bundle, stamp);
     if (fresh.name !== item.name)
       this.rename(item.name, sameBundle(item.bundle.manifest, bundle.manifest) ? fresh.name : undefined);
@@ -257,7 +257,7 @@ export class Library {
     for (const file of this.outOfHandles) if (!files.has(file)) this.outOfHandles.delete(file);
     for (const item of [...this.byName.values()]) {
       if (!files.has(item.file)) {
-        this.remove(item);
+        void this.remove(item);
         this.rename(item.name, undefined);
         changes.push({ kind: 'removed', name: item.name, file: item.file });
         continue;
@@ -291,7 +291,8 @@ export class Library {
       // With every descriptor taken, the server could not accept a connection or read its own
       // files: the last bundles opened give theirs back.
       for (const item of addedNow.splice(-Math.min(HANDLE_HEADROOM, Math.ceil(addedNow.length / 2)))) {
-        this.remove(item);
+        // Awaited: the server's next steps (its own files, the listening socket) need them free.
+        await this.remove(item);
         changes.splice(
           changes.findIndex((change) => change.file === item.file),
           1,
@@ -310,10 +311,12 @@ export class Library {
     return changes;
   }
 
-  private remove(item: LibraryBundle): void {
+  /** Takes a bundle out; its file closes now if nothing reads it, else when the last reader ends. */
+  private remove(item: LibraryBundle): Promise<void> {
     this.byName.delete(item.name);
     item.retired = true;
-    if (item.users === 0) void item.bundle.close();
+    // A file that fails to close is gone from the library all the same.
+    return item.users === 0 ? item.bundle.close().catch(() => undefined) : Promise.resolve();
   }
 
   /** Marks a bundle in use by one request; `release` undoes it. */
