@@ -1,5 +1,3 @@
-import { rememberIn } from './lru.js';
-
 /** One cached value as the budget sees it: its size, and how to drop it from its cache. */
 interface Slot {
   bytes: number;
@@ -141,9 +139,17 @@ export class BudgetedLru<K, V> {
     this.budget.remove(entry.slot);
   }
 
-  /** The value for `key`, made when missing (see rememberIn). */
+  /** The value for `key`, made when missing; a promise that fails is forgotten, so the next call tries again. */
   remember(key: K, make: () => V): V {
-    return rememberIn(this, key, make);
+    let value = this.get(key);
+    if (value === undefined) {
+      value = make();
+      this.set(key, value);
+      // Only this value: a newer one for the key, made after this was dropped, stays.
+      const made = value;
+      if (made instanceof Promise) made.catch(() => this.get(key) === made && this.delete(key));
+    }
+    return value;
   }
 }
 

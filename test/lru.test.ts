@@ -1,9 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { LruMap, SizedLru } from '../src/lru.js';
+import { BudgetedLru, CacheBudget } from '../src/cache-budget.js';
+import { SizedLru } from '../src/lru.js';
 
 describe('the caches behind search and the path index', () => {
   it('hold at most their capacity, dropping the least recently used', () => {
-    const cache = new LruMap<string, number>(2);
+    const cache = new BudgetedLru<string, number>(2, () => 8, new CacheBudget(1_000_000));
     cache.set('a', 1);
     cache.set('b', 2);
     expect(cache.get('a')).toBe(1); // a is now the most recent
