@@ -3,6 +3,7 @@ import { readdir, stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { baseOfPart, findParts } from '../bundle/parts.js';
 import { Bundle } from '../bundle/reader.js';
+import { TaskLimit } from '../bundle/task-limit.js';
 import { changedError } from '../bundle/byte-source.js';
 import type { Manifest } from '../bundle/manifest.js';
 import { FerryError, describeError } from '../errors.js';
@@ -96,23 +97,22 @@ function isOutOfHandles(error: unknown): boolean {
 }
 
 /** Opens every file, `limit` at a time; each result in the files' order, a bundle or why it did not open. */
-async function openAll(files: string[], limit: number): Promise<Opened[]> {
-  const results: Opened[] = new Array<Opened>(files.length);
-  let next = 0;
-  const worker = async () => {
-    for (let index = next++; index < files.length; index = next++) {
-      const file = files[index]!;
-      try {
-        const stamp = await stampOf(file);
-        results[index] = { bundle: await Bundle.open(file), stamp };
-      } catch (error) {
-        results[index] = { error };
-      }
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, files.length) }, worker));
-  return results;
+function openAll(files: string[], limit: number): Promise<Opened[]> {
+  const tasks = new TaskLimit(limit);
+  return Promise.all(
+    files.map((file) =>
+      tasks.run(async (): Promise<Opened> => {
+        try {
+          const stamp = await stampOf(file);
+          return { bundle: await Bundle.open(file), stamp };
+        } catch (error) {
+          return { error };
+        }
+      }),
+    ),
+  );
 }
+
 const WATCH_SETTLE_MS = 500;
 
 /** Every bundle the server offers, opened once and kept open; with watch(), kept up to date. */
