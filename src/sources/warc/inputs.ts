@@ -2,6 +2,7 @@ import { createReadStream } from 'node:fs';
 import { readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Transform, type Readable } from 'node:stream';
+import { buffer } from 'node:stream/consumers';
 import { crc32 } from 'node:zlib';
 import yauzl from 'yauzl';
 import { FerryError } from '../../errors.js';
@@ -29,15 +30,6 @@ export interface WarcInputs {
 
 const WARC_FILE = /\.warc(\.gz)?$/i;
 const WACZ_FILE = /\.wacz$/i;
-
-function readStream(stream: Readable): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    stream.on('data', (chunk: Buffer) => chunks.push(chunk));
-    stream.on('error', reject);
-    stream.on('end', () => resolve(Buffer.concat(chunks)));
-  });
-}
 
 /**
  * An entry's bytes, checked against the CRC-32 the package records for it (yauzl checks sizes
@@ -117,7 +109,7 @@ async function openWacz(path: string, into: WarcInputs, zips: yauzl.ZipFile[]): 
   }
   for (const name of ['pages/pages.jsonl', 'pages/extraPages.jsonl']) {
     const entry = entries.find((candidate) => candidate.fileName === name);
-    if (entry) into.pages.push(...parsePages((await readStream(await zip.openReadStreamPromise(entry))).toString()));
+    if (entry) into.pages.push(...parsePages((await buffer(await zip.openReadStreamPromise(entry))).toString()));
   }
 }
 
