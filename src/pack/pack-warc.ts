@@ -34,6 +34,8 @@ export interface WarcSummary extends PackSummary {
 
 interface Pass1 {
   chosen: ChosenCaptures;
+  /** The inputs' bytes as stored, for progress and the summary. */
+  totalBytes: number;
   notes: ReadNotes;
   captures: number;
   newestMs: number;
@@ -97,7 +99,7 @@ async function chooseCaptures(
     }
     before += input.size;
   }
-  return { chosen: chooser.choose(), notes, captures, newestMs, firstPage, wholeRecords };
+  return { chosen: chooser.choose(), totalBytes, notes, captures, newestMs, firstPage, wholeRecords };
 }
 
 /** The main page: --main, else the WACZ's first page, the crawl's first seed, the first page captured. */
@@ -168,11 +170,11 @@ export async function packWarc(options: PackWarcOptions): Promise<WarcSummary> {
   const sources = await openWarcInputs(options.sources);
   try {
     const pass = await chooseCaptures(sources, options, warn);
-    const { chosen } = pass;
+    const { chosen, totalBytes } = pass;
     const mainPath = chooseMainPath(pass, sources, options.mainUrl);
-    const mainEntry = [...chosen.entries.values()]
-      .flat()
-      .find((entry) => entry.path === (chosen.redirects.get(mainPath) ?? mainPath))!;
+    const entries = [...chosen.entries.values()].flat();
+    // A stored path: chooseMainPath has followed redirects already.
+    const mainEntry = entries.find((entry) => entry.path === mainPath)!;
     const mainHtml = decodeText(
       await bodyOfRecord(sources, mainEntry.source.input, mainEntry.source.ordinal),
       mainEntry.contentType ?? 'text/html',
@@ -199,11 +201,9 @@ export async function packWarc(options: PackWarcOptions): Promise<WarcSummary> {
     warnings.forEach(warn);
     const illustration = await loadIllustration(options.illustration, metadata.name);
     const dictionary = await chooseDictionary(options, warn);
-    const pageCount = [...chosen.entries.values()].flat().filter((entry) => isHtml(entry.contentType ?? '')).length;
+    const pageCount = entries.filter((entry) => isHtml(entry.contentType ?? '')).length;
     const assembler = await BundleAssembler.create(options.output, mtime, metadata.language, pageCount, dictionary);
     try {
-      const totalEntries = [...chosen.entries.values()].reduce((sum, list) => sum + list.length, 0);
-      const totalBytes = sources.inputs.reduce((sum, input) => sum + input.size, 0);
       let written = 0;
       let before = 0;
       for (const [number, input] of sources.inputs.entries()) {
@@ -218,7 +218,7 @@ export async function packWarc(options: PackWarcOptions): Promise<WarcSummary> {
             stage: 'packing',
             unit: 'entries',
             files: written,
-            totalFiles: totalEntries,
+            totalFiles: entries.length,
             bytes: before + notes.bytesRead,
             totalBytes,
           });
@@ -226,7 +226,7 @@ export async function packWarc(options: PackWarcOptions): Promise<WarcSummary> {
         before += input.size;
       }
       for (const [path, target] of chosen.redirects) assembler.addRedirect(path, target);
-      const bytesOut = await assembler.finish(metadata, chosen.redirects.get(mainPath) ?? mainPath, illustration);
+      const bytesOut = await assembler.finish(metadata, mainPath, illustration);
       return {
         output: options.output,
         name: metadata.name,
