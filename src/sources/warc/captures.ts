@@ -121,11 +121,6 @@ async function readBlock(record: WARCRecord, whole: boolean): Promise<Buffer | u
   return Buffer.concat(chunks);
 }
 
-interface Whole {
-  capture: Capture;
-  offset: number;
-}
-
 /**
  * Reads the captures of one WARC input in order, with the bodies of the records `wantBody` asks
  * for (by ordinal; decoding them is most of the work). Records that are not captures of a web
@@ -146,12 +141,13 @@ export async function* readCaptures(
   const records = parser[Symbol.asyncIterator]();
   const warnings = quietLengthWarnings();
   let ordinal = 0;
-  let held: Whole | undefined;
+  /** The capture read last, given once the next record's header has read. */
+  let held: Capture | undefined;
   let lastOffset = 0;
   const damaged = (reason: string) => {
     // The record in hand may be the damaged one: its gzip member is checked only at its end.
     const offset = held?.offset ?? lastOffset;
-    const whole = held ? held.capture.ordinal : ordinal;
+    const whole = held ? held.ordinal : ordinal;
     return new WarcDamagedError(input.label, offset, reason, whole, data.compressed);
   };
   try {
@@ -164,7 +160,7 @@ export async function* readCaptures(
       }
       if (warnings.take()) throw damaged('a record is longer than its Content-Length says');
       notes.bytesRead = data.storedBytes();
-      if (held) yield held.capture;
+      if (held) yield held;
       held = undefined;
       if (next.done) return;
       const record = next.value;
@@ -197,20 +193,17 @@ export async function* readCaptures(
       const refersUrl = record.warcHeader('WARC-Refers-To-Target-URI');
       const refersDate = record.warcHeader('WARC-Refers-To-Date');
       held = {
+        kind: kind as Capture['kind'],
+        url,
+        date: record.warcDate ?? '',
+        status: http ? http.status : 200,
+        contentType: (http ? http.headers.get('content-type') : record.warcContentType) ?? undefined,
+        location: http?.headers.get('location'),
+        digest: normalDigest(record.warcPayloadDigest),
+        refersTo: refersUrl && refersDate ? { url: refersUrl, date: refersDate } : undefined,
+        body,
         offset: lastOffset,
-        capture: {
-          kind: kind as Capture['kind'],
-          url,
-          date: record.warcDate ?? '',
-          status: http ? http.status : 200,
-          contentType: (http ? http.headers.get('content-type') : record.warcContentType) ?? undefined,
-          location: http?.headers.get('location'),
-          digest: normalDigest(record.warcPayloadDigest),
-          refersTo: refersUrl && refersDate ? { url: refersUrl, date: refersDate } : undefined,
-          body,
-          offset: lastOffset,
-          ordinal: ordinal++,
-        },
+        ordinal: ordinal++,
       };
     }
   } finally {
