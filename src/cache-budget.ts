@@ -14,6 +14,8 @@ interface Slot {
  */
 export class CacheBudget {
   private readonly slots = new Set<Slot>();
+  /** Where trimming goes on from: the oldest value not yet looked at. */
+  private cursor: Iterator<Slot> = this.slots.values();
   private used = 0;
 
   constructor(private limit: number) {}
@@ -47,6 +49,7 @@ export class CacheBudget {
   settled(slot: Slot, bytes: number): void {
     if (!this.slots.has(slot)) return;
     slot.pending = false;
+    this.touch(slot);
     if (this.tooLarge(bytes)) {
       this.remove(slot);
       return slot.drop();
@@ -65,12 +68,25 @@ export class CacheBudget {
     if (this.slots.delete(slot)) this.used -= slot.bytes;
   }
 
+  /**
+   * Drops the oldest settled values until the budget holds. One iterator lives across calls: a
+   * Set keeps the holes its deletions leave at its front, and a new walk from the start each time
+   * crossed them all (160 µs a miss with half a million values). A live iterator skips what was
+   * deleted and meets what was added (touched values included) at the end.
+   */
   private trim(): void {
-    for (const slot of this.slots) {
-      if (this.used <= this.limit) break;
-      if (slot.pending) continue;
-      this.remove(slot);
-      slot.drop();
+    let restarted = false;
+    while (this.used > this.limit) {
+      const next = this.cursor.next();
+      if (next.done) {
+        if (restarted) return; // all that is left is still running
+        this.cursor = this.slots.values();
+        restarted = true;
+        continue;
+      }
+      if (next.value.pending) continue; // passed for now; settled() moves it to the end
+      this.remove(next.value);
+      next.value.drop();
     }
   }
 }
