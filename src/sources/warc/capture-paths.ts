@@ -3,6 +3,11 @@ import { createHash } from 'node:crypto';
 /** Names longer than this end in a digest of the whole: a crawl can capture URLs of any length. */
 const MAX_NAME_BYTES = 1024;
 
+/** A character of the ASCII range as a URL escapes it: `%5C` for a backslash. */
+export function percentEncoded(char: string): string {
+  return `%${char.charCodeAt(0).toString(16).toUpperCase().padStart(2, '0')}`;
+}
+
 function decodeSegment(segment: string): string {
   try {
     // A `/` sent encoded stays encoded, or it would split the segment in two; so do a backslash
@@ -10,7 +15,7 @@ function decodeSegment(segment: string): string {
     return decodeURIComponent(segment).replace(
       // eslint-disable-next-line no-control-regex
       /[/\\\u0000-\u001f\u007f]/g,
-      (char) => `%${char.charCodeAt(0).toString(16).toUpperCase().padStart(2, '0')}`,
+      percentEncoded,
     );
   } catch {
     return segment;

@@ -1,7 +1,7 @@
 import { decodeReferences } from '../../char-references.js';
 import { relativeUrl } from '../../pack/rewrite-links.js';
 import { escapeHtml } from '../../search/snippet.js';
-import { capturePath } from './capture-paths.js';
+import { capturePath, percentEncoded } from './capture-paths.js';
 
 /**
  * The bundle path that serves a link's capture path (capturePath of its URL): itself when
@@ -69,10 +69,7 @@ function rewriteCss(css: string, context: LinkContext): string {
   return css.replace(CSS_URL, (whole, ...groups: (string | undefined)[]) => {
     const index = groups.slice(0, 5).findIndex((group) => group !== undefined);
     if (index < 0) return whole;
-    const link = rewriteLink(groups[index]!, context).replace(
-      /["'()\s\\]/g,
-      (char) => `%${char.charCodeAt(0).toString(16).toUpperCase().padStart(2, '0')}`,
-    );
+    const link = rewriteLink(groups[index]!, context).replace(/["'()\s\\]/g, percentEncoded);
     return index >= 3 ? `@import url(${link})` : `url(${link})`;
   });
 }
