@@ -11,6 +11,8 @@ export type FerryErrorCode =
   /** The file changed under a reader that had it open: it is being replaced. */
   | 'BUNDLE_CHANGED'
   | 'ENTRY_NOT_FOUND'
+  /** The server cannot take this on now (out of file handles); the same request will work later. */
+  | 'SERVER_BUSY'
   | 'USAGE';
 
 /** An error meant for a person: the message says what went wrong and what to do. */

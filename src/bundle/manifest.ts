@@ -81,6 +81,11 @@ export function parseManifest(bytes: Buffer, bundleLabel: string): Manifest {
   } catch (error) {
     throw new FerryError('BUNDLE_CORRUPT', `${bundleLabel}: ferry.json is not valid JSON.`, { cause: error });
   }
+  return checkManifest(value, bundleLabel);
+}
+
+/** A manifest already parsed from JSON (kept in a cache, say), checked as parseManifest does. */
+export function checkManifest(value: unknown, bundleLabel: string): Manifest {
   const manifest = value as Partial<Manifest> | null;
   if (!manifest || manifest.format !== 'ferry') {
     throw new FerryError('BUNDLE_CORRUPT', `${bundleLabel}: ferry.json does not describe a ferry bundle.`);

@@ -85,8 +85,6 @@ export class Bundle {
       throw new FerryError('BUNDLE_CORRUPT', `${label}: ferry.json is missing.`);
     }
     bundle.manifest = parseManifest(await bundle.read(manifestRecord), label);
-    // Compiling the decoder takes some 20 ms: begun now, it is ready when the first page is asked for.
-    if (bundle.manifest.compression === 'compact') loadZstd().catch(() => undefined);
     return bundle;
   }
 

@@ -1,4 +1,3 @@
-import { compressUsingDict, createCCtx, createDCtx, decompressUsingDict, init } from '@bokuweb/zstd-wasm';
 import { decodeFrame } from './zstd-frame.js';
 
 /**
@@ -7,27 +6,35 @@ import { decodeFrame } from './zstd-frame.js';
  * the same code in the browser.
  */
 
+type Zstd = typeof import('@bokuweb/zstd-wasm');
+
 let ready: Promise<void> | undefined;
+let zstd: Zstd | undefined;
 let compressContext = 0;
 let decompressContext = 0;
 
-/** Loads the WebAssembly once; every other function here needs it done. */
+/**
+ * Loads the WebAssembly once; every other function here needs it done. Imported here, not at
+ * start: a server whose bundles are not read yet, or are deflated, does without its 4 MB.
+ */
 export function loadZstd(): Promise<void> {
-  ready ??= init().then(() => {
-    compressContext = createCCtx();
-    decompressContext = createDCtx();
+  ready ??= import('@bokuweb/zstd-wasm').then(async (module) => {
+    await module.init();
+    compressContext = module.createCCtx();
+    decompressContext = module.createDCtx();
+    zstd = module;
   });
   return ready;
 }
 
-function assertLoaded(): void {
-  if (!compressContext) throw new Error('internal: zstd used before loadZstd()');
+function loaded(): Zstd {
+  if (!zstd) throw new Error('internal: zstd used before loadZstd()');
+  return zstd;
 }
 
 /** One frame holding `data`, compressed against a raw-content `dictionary`; it states its content size. */
 export function compressWithDictionary(data: Buffer, dictionary: Buffer, level: number): Buffer {
-  assertLoaded();
-  const frame = compressUsingDict(compressContext, data, dictionary, level);
+  const frame = loaded().compressUsingDict(compressContext, data, dictionary, level);
   return Buffer.from(frame.buffer, frame.byteOffset, frame.byteLength);
 }
 
@@ -37,7 +44,7 @@ export function decompressWithDictionary(
   dictionary: Buffer,
   size: number,
 ): { data: Buffer } | { why: string } {
-  assertLoaded();
+  const { decompressUsingDict } = loaded();
   const result = decodeFrame(
     (input, dict) => decompressUsingDict(decompressContext, input, dict),
     frame,

@@ -19,9 +19,10 @@ export function registerSearch(program: Command, io: CliIO): void {
     .action(async (file: string, words: string[], flags: { json?: boolean; limit: string; offset: string }) => {
       const { searchAll } = await import('../search/searcher.js');
       const { Library } = await import('../server/library.js');
-      const library = await Library.open([file], (message) => io.stderr.write(`warning: ${message}\n`));
+      const library = await Library.open([file], { onWarning: (message) => io.stderr.write(`warning: ${message}\n`) });
       try {
-        const searchers = library.list().map((item) => item.searcher);
+        const items = await Promise.all(library.list().map((item) => library.hold(item)));
+        const searchers = await Promise.all(items.map((item) => item.searcher()));
         const results = await searchAll(searchers, words.join(' '), {
           limit: count(flags.limit, '--limit'),
           offset: count(flags.offset, '--offset'),

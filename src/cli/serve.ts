@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { createServer, type Server } from 'node:http';
+import { resolve } from 'node:path';
 import { FerryError } from '../errors.js';
 import type { CliIO } from './io.js';
 import type { LibraryChange } from '../server/library.js';
@@ -91,14 +92,19 @@ export function registerServe(program: Command, io: CliIO): void {
         if (!/^\d+$/.test(flags.port) || Number(flags.port) > 65535) {
           throw new FerryError('USAGE', `--port "${flags.port}" is not a port number (0-65535).`);
         }
-        const { parseSize } = await import('../format.js');
-        const { sharedCache } = await import('../cache-budget.js');
+        const [{ parseSize }, { sharedCache }, { Library }, { ManifestCache, manifestCacheFile }] = await Promise.all([
+          import('../format.js'),
+          import('../cache-budget.js'),
+          import('../server/library.js'),
+          import('../server/manifest-cache.js'),
+        ]);
         sharedCache.resize(parseSize(flags.cache, '--cache'));
-        const { serverUrls } = await import('../server/addresses.js');
-        const { createApp } = await import('../server/app.js');
-        const { Library } = await import('../server/library.js');
+        // The server's code loads while the library is looked at: the disk and the CPU both at work.
+        const server = Promise.all([import('../server/app.js'), import('../server/addresses.js')]);
         const warn = (message: string) => io.stderr.write(`warning: ${message}\n`);
-        const library = await Library.open(paths, warn);
+        const manifests = await ManifestCache.load(manifestCacheFile(paths.map((path) => resolve(path))));
+        const library = await Library.open(paths, { onWarning: warn, manifests });
+        const [{ createApp }, { serverUrls }] = await server;
         const log = flags.log === undefined ? undefined : await openLog(flags.log, io);
         const httpServer = createServer(
           createApp(library, { searchRate: Number(flags.searchRate), accessLog: log?.write }),

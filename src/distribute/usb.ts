@@ -7,7 +7,7 @@ import { baseOfPart, findParts, partName } from '../bundle/parts.js';
 import { Bundle } from '../bundle/reader.js';
 import { FerryError } from '../errors.js';
 import { formatBytes } from '../format.js';
-import { bundleFileNames } from '../server/library.js';
+import { bundleFileNames } from '../server/bundle-files.js';
 import { stickReadme, type StickBundle } from './stick-readme.js';
 import { FAT32_PART_SIZE } from './split.js';
 import { tempBeside, writeAll, writeFileAtomically } from './file-writes.js';

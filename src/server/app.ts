@@ -34,7 +34,9 @@ export function createApp(library: Library, options: AppOptions = {}): express.E
     response.json({
       status: 'ok',
       bundles: library.list().length,
+      openBundles: library.openCount,
       cache: { bytes: sharedCache.bytes, maxBytes: sharedCache.maxBytes },
+      memory: process.memoryUsage(),
     });
   });
   assetRoutes(app, context);

@@ -42,6 +42,8 @@ export interface AppContext {
    * those being replaced are left in `response.locals.unavailable`.
    */
   bundles(response: Response): Promise<LibraryBundle[]>;
+  /** Every bundle as the disk has it now, for answers that need only manifests: none is opened. */
+  listed(): Promise<LibraryBundle[]>;
   /**
    * Throws BUNDLE_CHANGED if a bundle's file changed while an answer was read from it: reads in
    * place (search shards, titles) are checked once, so a copy over the file shows only here.
@@ -69,12 +71,11 @@ function moved(response: Response, from: string, to: string): HttpError {
 }
 
 /**
- * A bundle replaced while a response still reads it stays open until that response ends.
- * `finished` also answers for a response that closed already (a client gone while we looked at
- * the disk), which a 'close' listener added now would never hear.
+ * Lets go of bundles held for a response once it is done. `finished` also answers for a response
+ * that closed already (a client gone while we looked at the disk), which a 'close' listener added
+ * now would never hear.
  */
-function holdUntilDone(library: Library, items: LibraryBundle[], response: Response): void {
-  for (const item of items) library.acquire(item);
+function releaseWhenDone(library: Library, items: LibraryBundle[], response: Response): void {
   // One listener for all: one per bundle made Node warn of a leak on a library of a dozen.
   finished(response, () => items.forEach((item) => library.release(item)));
 }
@@ -96,22 +97,29 @@ export function createContext(library: Library, options: AppOptions = {}): AppCo
         if (now) throw moved(response, wanted, now);
         throw new HttpError(404, `There is no bundle named "${wanted}" in this library.`);
       }
-      const item = await library.current(listed);
+      const item = await library.hold(listed);
+      releaseWhenDone(library, [item], response);
       if (item.name !== wanted) throw moved(response, wanted, item.name);
-      holdUntilDone(library, [item], response);
       response.locals.bundle = item;
       return item;
     },
     async bundles(response) {
-      // A bundle being replaced is left out of library-wide answers instead of failing them.
+      // A bundle being replaced, or that cannot be opened now, is left out of library-wide
+      // answers instead of failing them.
       const listed = library.list();
       const items = await Promise.all(
-        listed.map((item) => library.current(item, LISTING_PATH_CHECK_MS).catch(() => undefined)),
+        listed.map((item) => library.hold(item, LISTING_PATH_CHECK_MS).catch(() => undefined)),
       );
-      const ready = items.filter((item): item is LibraryBundle => item !== undefined && !item.retired);
+      const held = items.filter((item): item is LibraryBundle => item !== undefined);
+      releaseWhenDone(library, held, response);
       response.locals.unavailable = listed.filter((_, i) => items[i] === undefined).map((item) => item.name);
-      holdUntilDone(library, ready, response);
-      return ready;
+      return held.filter((item) => !item.retired);
+    },
+    async listed() {
+      const items = await Promise.all(
+        library.list().map((item) => library.current(item, LISTING_PATH_CHECK_MS).catch(() => undefined)),
+      );
+      return items.filter((item): item is LibraryBundle => item !== undefined && !item.retired);
     },
     async checkUnchanged(items) {
       for (const item of items) {

@@ -27,7 +27,7 @@ const ANSWER_HEADERS = [
  */
 function statusOf(error: unknown): number {
   if (error instanceof HttpError) return error.status;
-  if (error instanceof FerryError && error.code === 'BUNDLE_CHANGED') return 503;
+  if (error instanceof FerryError && (error.code === 'BUNDLE_CHANGED' || error.code === 'SERVER_BUSY')) return 503;
   const status = (error as { status?: unknown } | null)?.status;
   return typeof status === 'number' && status >= 400 && status < 500 ? status : 500;
 }
@@ -47,7 +47,7 @@ export function errorHandler(context: AppContext) {
     // Damaged bytes read from a file copied over in place are the copy's doing, not rot: 503.
     const item = response.locals.bundle as LibraryBundle | undefined;
     const changed = error instanceof FerryError && error.code === 'BUNDLE_CHANGED';
-    const replaced = changed || (item && statusOf(error) === 500 && (await item.bundle.source.changed?.()));
+    const replaced = changed || (item?.isOpen && statusOf(error) === 500 && (await item.bundle.source.changed?.()));
     const status = replaced ? 503 : statusOf(error);
     if (status >= 500) console.error(`ferry: ${request.method} ${request.originalUrl}: ${describeError(error)}`);
     if (response.headersSent) {

@@ -4,7 +4,7 @@ import { publishedFiles } from './published-files.js';
 import { illustrationUrl, viewerUrl } from './pages/layout.js';
 
 function entry(item: LibraryBundle): string {
-  const { metadata, contentDigest, counts } = item.bundle.manifest;
+  const { metadata, contentDigest, counts } = item.manifest;
   const name = encodeURIComponent(item.name);
   const updated = `${metadata.date}T00:00:00Z`;
   const author = metadata.creator ? `<author><name>${escapeHtml(metadata.creator)}</name></author>` : '';
@@ -24,7 +24,7 @@ ${languages}<dc:publisher>${escapeHtml(metadata.publisher)}</dc:publisher><dc:so
 <name>${escapeHtml(metadata.name)}</name><articleCount>${counts.pages}</articleCount>
 ${author}${categories}
 <link rel="http://opds-spec.org/image/thumbnail" type="image/png" href="${escapeHtml(illustrationUrl(item))}"/>
-<link rel="alternate" type="text/html" href="${viewerUrl(item.name, item.bundle.manifest.mainPage)}"/>
+<link rel="alternate" type="text/html" href="${viewerUrl(item.name, item.manifest.mainPage)}"/>
 <link rel="http://opds-spec.org/acquisition/open-access" type="application/zip" length="${item.bytes}" href="/download/${name}"/>
 ${publishedFiles(item)
   .map((file) => `<link rel="alternate" type="${file.type}" href="${file.url}"/>`)
@@ -35,7 +35,7 @@ ${publishedFiles(item)
 /** An OPDS 1.2 acquisition feed (Atom) of the bundles, as Kiwix and e-readers read catalogs. */
 export function opdsFeed(items: LibraryBundle[], selfUrl: string): string {
   const updated = items.reduce(
-    (latest, item) => (item.bundle.manifest.metadata.date > latest ? item.bundle.manifest.metadata.date : latest),
+    (latest, item) => (item.manifest.metadata.date > latest ? item.manifest.metadata.date : latest),
     '1970-01-01',
   );
   return `<?xml version="1.0" encoding="UTF-8"?>

@@ -32,6 +32,8 @@ describe('requests abandoned by their clients', () => {
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     const port = (server.address() as AddressInfo).port;
     const old = library.get('click_docs_en')!;
+    const oldBundle = (await library.hold(old)).bundle;
+    library.release(old);
     const paths = ['/content/click_docs_en/api.html', '/viewer/click_docs_en/index.html', '/api/search?q=option'];
     await Promise.all(Array.from({ length: 60 }, (_, i) => abandon(port, paths[i % paths.length]!)));
     // Each request ends in its own time; none may keep the bundle once all have.
@@ -46,7 +48,8 @@ describe('requests abandoned by their clients', () => {
     await rename(next, join(shelf, 'click.ferry'));
     expect((await fetch(`http://127.0.0.1:${port}/content/click_docs_en/index.html`)).status).toBe(200);
     expect(old.retired).toBe(true);
-    await expect(old.bundle.source.read(0, 4)).rejects.toThrow();
+    expect(old.isOpen).toBe(false);
+    await expect(oldBundle.source.read(0, 4)).rejects.toThrow();
     await new Promise((resolve) => server.close(resolve));
     await library.close();
   });

@@ -23,8 +23,7 @@ describe('a watched library', () => {
     expect(await library.refresh()).toEqual([{ kind: 'added', name: 'click_copy', file: join(shelf, 'copy.ferry') }]);
 
     // Replaced while a request holds the old bundle: the old one stays readable until released.
-    const old = library.get('click_docs_en')!;
-    library.acquire(old);
+    const old = await library.hold(library.get('click_docs_en')!);
     const retitled = join(work, 'retitled.ferry');
     expect(
       (await runCli(['pack', SAMPLE_SITE, '--metadata', SAMPLE_METADATA, '--title', 'Click, again', '-o', retitled]))
@@ -34,7 +33,7 @@ describe('a watched library', () => {
     expect(await library.refresh()).toEqual([
       { kind: 'replaced', name: 'click_docs_en', file: join(shelf, 'click.ferry') },
     ]);
-    expect(library.get('click_docs_en')!.bundle.manifest.metadata.title).toBe('Click, again');
+    expect(library.get('click_docs_en')!.manifest.metadata.title).toBe('Click, again');
     const page = (await old.bundle.resolveContent('index.html'))!;
     expect((await old.bundle.read(page)).length).toBeGreaterThan(1000);
     library.release(old);

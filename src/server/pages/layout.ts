@@ -41,7 +41,7 @@ export function illustrationUrl(item: LibraryBundle): string {
 }
 
 export function bundleVersion(item: LibraryBundle): string {
-  return item.bundle.manifest.contentDigest.slice(7, 23);
+  return item.manifest.contentDigest.slice(7, 23);
 }
 
 /** The top bar every page shares: it works as plain links and a form, without JavaScript. */

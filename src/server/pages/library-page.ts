@@ -17,14 +17,14 @@ export function filtersOf(query: Record<string, unknown>): LibraryFilters {
 }
 
 export function matchesFilters(item: LibraryBundle, filters: LibraryFilters): boolean {
-  const { metadata } = item.bundle.manifest;
+  const { metadata } = item.manifest;
   if (filters.language && !metadata.language.split(',').includes(filters.language)) return false;
   if (filters.tag && !metadata.tags.includes(filters.tag)) return false;
   return true;
 }
 
 function card(item: LibraryBundle, options: PageOptions): string {
-  const { metadata, counts, mainPage } = item.bundle.manifest;
+  const { metadata, counts, mainPage } = item.manifest;
   const name = encodeURIComponent(item.name);
   const t = options.ui.t;
   return `<li class="card">
@@ -50,8 +50,8 @@ type PageOptions = Pick<LayoutOptions, 'ui' | 'assetVersions'>;
 /** The library home: a card per bundle, and filters by language and tag that work as a plain form. */
 export function libraryPage(bundles: LibraryBundle[], filters: LibraryFilters, options: PageOptions): string {
   const t = options.ui.t;
-  const languages = [...new Set(bundles.flatMap((item) => item.bundle.manifest.metadata.language.split(',')))].sort();
-  const tags = [...new Set(bundles.flatMap((item) => item.bundle.manifest.metadata.tags))].sort();
+  const languages = [...new Set(bundles.flatMap((item) => item.manifest.metadata.language.split(',')))].sort();
+  const tags = [...new Set(bundles.flatMap((item) => item.manifest.metadata.tags))].sort();
   const shown = bundles.filter((item) => matchesFilters(item, filters));
   const form = `<form class="filters" action="/" method="get">${select('lang', t.allLanguages, languages, filters.language)} ${select('tag', t.allTags, tags, filters.tag)} <button type="submit">${escapeHtml(t.filter)}</button></form>`;
   const cards =

@@ -14,7 +14,7 @@ export function viewerPage(
 ): string {
   // A search hit opens the page at its section; the frame's address carries it, script or not.
   const fragment = section ? `#${encodeURIComponent(section)}` : '';
-  const metadata = item.bundle.manifest.metadata;
+  const metadata = item.manifest.metadata;
   return layout({
     ...options,
     title: metadata.title,

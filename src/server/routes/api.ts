@@ -20,7 +20,7 @@ export function apiRoutes(app: Express, context: AppContext): void {
     const limit = integer(request.query.limit, 10, 50) || 10;
     const lists = await Promise.all(
       items.map(async (item) =>
-        (await item.searcher.suggest(prefix, limit)).map((found) => ({
+        (await (await item.searcher()).suggest(prefix, limit)).map((found) => ({
           ...found,
           bundle: item.name,
           url: viewerUrl(item.name, found.path),
@@ -34,10 +34,10 @@ export function apiRoutes(app: Express, context: AppContext): void {
 
   app.get('/api/bundles', async (_request, response) => {
     response.json(
-      (await context.bundles(response)).map((item) => ({
+      (await context.listed()).map((item) => ({
         name: item.name,
         bytes: item.bytes,
-        ...item.bundle.manifest,
+        ...item.manifest,
       })),
     );
   });

@@ -8,7 +8,7 @@ import { filtersOf, matchesFilters } from '../pages/library-page.js';
 export function catalogRoutes(app: Express, context: AppContext): void {
   app.get('/catalog/entries.xml', async (request, response) => {
     const filters = filtersOf(request.query);
-    const items = (await context.bundles(response)).filter((item) => matchesFilters(item, filters));
+    const items = (await context.listed()).filter((item) => matchesFilters(item, filters));
     const feed = opdsFeed(items, request.originalUrl);
     sendGenerated(request, response, feed, 'application/atom+xml;profile=opds-catalog;kind=acquisition; charset=utf-8');
   });

@@ -29,7 +29,7 @@ export function contentRoutes(app: Express, context: AppContext): void {
   app.get('/content/:bundle/{*path}', async (request, response) => {
     const item = await context.bundleOf(request.params.bundle, response);
     const path = entryPath(request.params.path);
-    if (path === '') return void response.redirect(302, contentUrl(item.name, item.bundle.manifest.mainPage));
+    if (path === '') return void response.redirect(302, contentUrl(item.name, item.manifest.mainPage));
     const wanted = path.endsWith('/') ? path + 'index.html' : path;
     const record = await item.bundle.resolveContent(wanted);
     response.setHeader('Content-Security-Policy', contentPolicy(request, item.name));
@@ -51,12 +51,12 @@ export function contentRoutes(app: Express, context: AppContext): void {
     if (!path.endsWith('/') && (await item.bundle.resolveContent(path + '/index.html'))) {
       return void response.redirect(301, encodeURIComponent(path.split('/').pop()!) + '/');
     }
-    throw new HttpError(404, `"${path}" is not in ${item.bundle.manifest.metadata.title}.`);
+    throw new HttpError(404, `"${path}" is not in ${item.manifest.metadata.title}.`);
   });
 
   app.get('/content/:bundle', async (request, response) => {
     const item = await context.bundleOf(request.params.bundle, response);
-    response.redirect(302, viewerUrl(item.name, item.bundle.manifest.mainPage));
+    response.redirect(302, viewerUrl(item.name, item.manifest.mainPage));
   });
 
   app.get('/download/:bundle', async (request, response) => {
@@ -70,7 +70,7 @@ export function contentRoutes(app: Express, context: AppContext): void {
     }
     const item = await context.bundleOf(requested, response);
     // The content digest and size: cheap to know at open, and they change whenever a repack changes anything.
-    const etag = `"${item.bundle.manifest.contentDigest.slice(7, 39)}-${item.bytes}"`;
+    const etag = `"${item.manifest.contentDigest.slice(7, 39)}-${item.bytes}"`;
     await sendBundleFile(request, response, item.bundle.source, `${item.name}.ferry`, etag);
   });
 }

@@ -1,8 +1,8 @@
 import type { Express, Request, Response } from 'express';
-import { searchAll, type SearchResults } from '../../search/searcher.js';
+import type { SearchResults } from '../../search/searcher.js';
 import type { AppContext } from '../context.js';
 import { entryPath, HttpError, integer, sendHtml, single, uiOf } from '../http.js';
-import type { LibraryBundle } from '../library.js';
+import { searchCode, type LibraryBundle } from '../library-bundle.js';
 import { escapeHtml } from '../../search/snippet.js';
 import { fill } from '../i18n/strings.js';
 import { layout, viewerUrl } from '../pages/layout.js';
@@ -31,7 +31,10 @@ export async function runSearch(context: AppContext, request: Request, response:
   const limit = integer(request.query.limit, 10, 100) || 10;
   const offset = integer(request.query.offset, 0, 10_000);
   const items = item ? [item] : await context.bundles(response);
-  const searchers = items.map((each) => each.searcher);
+  const [{ searchAll }, searchers] = await Promise.all([
+    searchCode(),
+    Promise.all(items.map((each) => each.searcher())),
+  ]);
   let timer: NodeJS.Timeout | undefined;
   const tooSlow = new Promise<never>((_, reject) => {
     timer = setTimeout(() => reject(new HttpError(503, t.searchTooSlow)), context.searchTimeoutMs);
@@ -56,16 +59,12 @@ export function pageRoutes(app: Express, context: AppContext): void {
   const pageOptions = (request: Request) => ({ ui: uiOf(request), assetVersions: context.assetVersions });
 
   app.get('/', async (request, response) => {
-    sendHtml(
-      request,
-      response,
-      libraryPage(await context.bundles(response), filtersOf(request.query), pageOptions(request)),
-    );
+    sendHtml(request, response, libraryPage(await context.listed(), filtersOf(request.query), pageOptions(request)));
   });
 
   app.get('/viewer/:bundle/{*path}', async (request, response) => {
     const item = await context.bundleOf(request.params.bundle, response);
-    const path = entryPath(request.params.path) || item.bundle.manifest.mainPage;
+    const path = entryPath(request.params.path) || item.manifest.mainPage;
     const record = await item.bundle.resolveContent(path.endsWith('/') ? path + 'index.html' : path);
     const section = single(request.query.section)?.slice(0, 500);
     sendHtml(request, response, viewerPage(item, path, pageOptions(request), section), record ? 200 : 404);
@@ -73,12 +72,12 @@ export function pageRoutes(app: Express, context: AppContext): void {
 
   app.get('/viewer/:bundle', async (request, response) => {
     const item = await context.bundleOf(request.params.bundle, response);
-    response.redirect(302, viewerUrl(item.name, item.bundle.manifest.mainPage));
+    response.redirect(302, viewerUrl(item.name, item.manifest.mainPage));
   });
 
   app.get('/search', async (request, response) => {
     const { results, limit, item, unavailable } = await runSearch(context, request, response);
-    const bundle = item && { name: item.name, title: item.bundle.manifest.metadata.title };
+    const bundle = item && { name: item.name, title: item.manifest.metadata.title };
     const labelBundles = !item && context.library.list().length > 1;
     const page = { ...pageOptions(request), results, limit, bundle, labelBundles, unavailable };
     sendHtml(request, response, searchPage(page));
@@ -103,6 +102,6 @@ export function pageRoutes(app: Express, context: AppContext): void {
     const item = items[Math.floor(Math.random() * items.length)];
     if (!item) throw new HttpError(503, uiOf(request).t.bundleBeingReplaced);
     response.setHeader('Cache-Control', 'no-store');
-    response.redirect(302, viewerUrl(item.name, await item.searcher.randomPage()));
+    response.redirect(302, viewerUrl(item.name, await (await item.searcher()).randomPage()));
   });
 }
