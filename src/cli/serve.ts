@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { createServer, type Server } from 'node:http';
+import { hostname } from 'node:os';
 import { resolve } from 'node:path';
 import { FerryError } from '../errors.js';
 import type { CliIO } from './io.js';
@@ -68,6 +69,7 @@ export function registerServe(program: Command, io: CliIO): void {
       '--log [file]',
       'write an access log, one line per answer in the Combined Log Format, to standard output or appended to a file',
     )
+    .option('--announce', 'announce the library on the local network (mDNS), for ferry mirror --lan')
     .option(
       '--search-rate <n>',
       'searches per second one client may make, after a burst of twice that (0: no limit)',
@@ -83,6 +85,7 @@ export function registerServe(program: Command, io: CliIO): void {
           qr: boolean;
           searchRate: string;
           log?: string | true;
+          announce?: boolean;
           cache: string;
         },
       ) => {
@@ -132,10 +135,20 @@ export function registerServe(program: Command, io: CliIO): void {
           }
         };
         library.onChange(report);
+        const announced = flags.announce
+          ? (await import('../distribute/lan-announce.js')).announceLibrary({
+              port,
+              name: `ferry on ${hostname()}`,
+              bundles: count,
+              host: flags.host,
+              onError: warn,
+            })
+          : undefined;
         const stopWatching = flags.watch ? library.watch(report) : () => undefined;
         io.stdout.write(`${flags.watch ? 'Watching for bundles. ' : ''}Press Ctrl+C to stop.\n`);
         await io.stopSignal();
         stopWatching();
+        await announced?.stop();
         await new Promise((resolve) => httpServer.close(resolve));
         httpServer.closeAllConnections();
         await library.close();

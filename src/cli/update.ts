@@ -1,21 +1,29 @@
 import type { Command } from 'commander';
 import { formatBytes } from '../format.js';
 import type { CliIO } from './io.js';
+import { sourcesReport } from './sources-report.js';
 
 export function registerUpdate(program: Command, io: CliIO): void {
   program
     .command('update')
     .description('bring a bundle up to a newer one on a server, fetching only the entries that changed')
     .argument('<bundle>', 'the .ferry file to update in place')
-    .argument('<url>', "the newer bundle: a ferry server's /download/NAME or any HTTP URL of the file")
+    .argument(
+      '<urls...>',
+      "the newer bundle: a ferry server's /download/NAME, any HTTP URL of the file, several mirrors of it, or its .meta4",
+    )
+    .option('--prefer-lan', 'fetch from sources on the local network first, the others only if none of those is left')
     .addHelpText(
       'after',
-      '\nThe new file is rebuilt beside the old one, verified (every entry, and NAME.sha256 when the server\n' +
-        'has it) and only then put in its place. A server without Range requests gets a whole download.',
+      '\nThe new file is rebuilt beside the old one, verified (every entry, and its SHA-256 when published)\n' +
+        'and only then put in its place. A server without Range requests gets a whole download.\n' +
+        'With a Metalink (a .meta4 given, or NAME.meta4 published beside the first URL) the changed parts are\n' +
+        'fetched in pieces from every mirror at once, each piece checked; a mirror that sends wrong bytes is dropped.',
     )
-    .action(async (bundle: string, url: string) => {
+    .action(async (bundle: string, urls: string[], flags: { preferLan?: boolean }) => {
       const { updateBundle } = await import('../distribute/update.js');
-      const result = await updateBundle(bundle, url);
+      const url = urls[0]!;
+      const result = await updateBundle(bundle, urls, { preferLan: flags.preferLan });
       const share = result.size > 0 ? ((result.fetched / result.size) * 100).toFixed(1) : '0';
       io.stderr.write(
         result.mode === 'current'
@@ -24,6 +32,7 @@ export function registerUpdate(program: Command, io: CliIO): void {
               `${formatBytes(result.fetched)} fetched of ${formatBytes(result.size)} (${share}%), ` +
               `${formatBytes(result.reused)} reused, ${result.seconds.toFixed(1)} s\n`,
       );
+      io.stderr.write(sourcesReport(result.sources));
       if (result.hint) io.stderr.write(`note: ${result.hint}.\n`);
     });
 }

@@ -4,6 +4,13 @@ import { Bundle } from '../bundle/reader.js';
 import { FerryError } from '../errors.js';
 import { downloadProblem } from './check-download.js';
 import { resumableDownload } from './download.js';
+import { downloadPieces } from './fetch/download-pieces.js';
+import { NO_RANGES } from './fetch/piece-fetch.js';
+import { pieceRange } from './fetch/piece-download.js';
+import { fetchMetalink, isMetalinkUrl, resolveSources } from './fetch/resolve-sources.js';
+import type { Source } from './fetch/source.js';
+import { writeFileAtomically } from './file-writes.js';
+import { SIDECARS } from './publish.js';
 import { sha256File } from './pieces.js';
 import { listRemoteLibrary, type RemoteBundle } from './remote-library.js';
 
@@ -11,6 +18,8 @@ export interface MirrorOptions {
   languages?: string[] | undefined;
   tag?: string | undefined;
   maxSize?: number | undefined;
+  /** Private-network sources first (--prefer-lan). */
+  preferLan?: boolean | undefined;
   onProgress?: (name: string, bytes: number, total: number) => void;
   onLine?: (line: string) => void;
 }
@@ -21,6 +30,8 @@ export interface MirrorSummary {
   filtered: string[];
   failed: { name: string; reason: string }[];
   bytes: number;
+  /** Sources dropped during the run (wrong bytes, gone), by bundle. */
+  dropped: { name: string; url: string; reason: string }[];
 }
 
 const LOCK_NAME = '.ferry-mirror.lock';
@@ -82,18 +93,100 @@ async function isCurrent(path: string, bundle: RemoteBundle): Promise<boolean> {
   }
 }
 
+/** The same edition in two libraries: the same entries, or (without digests) the same published file. */
+function sameEdition(a: RemoteBundle, b: RemoteBundle): boolean {
+  if (a.size !== b.size) return false;
+  if (a.contentDigest && b.contentDigest) return a.contentDigest === b.contentDigest;
+  return a.sha256 !== undefined && a.sha256 === b.sha256;
+}
+
+/** The one bundle a .meta4 describes, as a library would list it (no language or tags to choose by). */
+async function metalinkOffer(url: string): Promise<RemoteBundle[]> {
+  const { file } = (await fetchMetalink(url, true))!;
+  const name = file.name.replace(/\.ferry$/, '');
+  return [{ name, url, size: file.size, languages: [], tags: [], contentDigest: '', sha256: file.sha256 }];
+}
+
+/** Every bundle the libraries offer, by name, each with the libraries that have the first one's edition. */
+async function offers(urls: string[], say: (line: string) => void): Promise<RemoteBundle[][]> {
+  const byName = new Map<string, RemoteBundle[]>();
+  let listed = 0;
+  let firstError: unknown;
+  for (const url of urls) {
+    let bundles: RemoteBundle[];
+    try {
+      bundles = isMetalinkUrl(url) ? await metalinkOffer(url) : await listRemoteLibrary(url);
+      listed++;
+    } catch (error) {
+      firstError ??= error;
+      say(`could not list ${url}: ${(error as Error).message}`);
+      continue;
+    }
+    for (const bundle of bundles) {
+      const offered = byName.get(bundle.name) ?? [];
+      if (offered.length === 0 || sameEdition(offered[0]!, bundle)) offered.push(bundle);
+      byName.set(bundle.name, offered);
+    }
+  }
+  if (listed === 0) throw firstError;
+  return [...byName.values()];
+}
+
 /**
- * Copies the bundles of another library (a ferry server, or a plain HTTP folder of bundles) into
+ * Downloads one bundle into `part`: in checked pieces from every library that has it and every
+ * mirror its Metalink names, when it is published with one; else whole from the first library.
+ * Says what the file's SHA-256 must be, and the Metalink to keep beside the copy.
+ */
+async function download(
+  offered: RemoteBundle[],
+  part: string,
+  options: MirrorOptions,
+  dropped: (url: string, reason: string) => void,
+): Promise<{ sha256: string | undefined; metalinkText: string | undefined; sources: Source[] }> {
+  const bundle = offered[0]!;
+  const { metalink, metalinkText, sources } = await resolveSources(offered.map((each) => each.url));
+  const onProgress = (bytes: number) => options.onProgress?.(bundle.name, bytes, bundle.size);
+  if (metalink && metalink.size === bundle.size) {
+    let bytes = 0;
+    try {
+      await downloadPieces(metalink, sources, part, {
+        preferLan: options.preferLan ?? false,
+        onPiece: (index) => onProgress((bytes += pieceRange(metalink, index).length)),
+        onDrop: (source) => dropped(source.url, source.dropped!),
+      });
+      return { sha256: metalink.sha256, metalinkText, sources };
+    } catch (error) {
+      // Servers without Range requests cannot send pieces: the file comes whole from the first.
+      if (!sources.some((source) => source.dropped === NO_RANGES) || sources.some((source) => source.pieces > 0))
+        throw error;
+      await rm(part, { force: true });
+      await resumableDownload(bundle.url, part, bundle.size, onProgress);
+      return { sha256: metalink.sha256, metalinkText, sources: sources.slice(0, 1) };
+    }
+  }
+  await resumableDownload(bundle.url, part, bundle.size, onProgress);
+  return { sha256: bundle.sha256, metalinkText: undefined, sources: sources.slice(0, 1) };
+}
+
+/**
+ * Copies the bundles of other libraries (ferry servers, or plain HTTP folders of bundles) into
  * `folder`: what is already current is left alone, downloads resume where an earlier run stopped,
  * each file is verified before it replaces anything, and one failure does not stop the others.
+ * A bundle several libraries have is fetched from all of them at once when it is published with
+ * a Metalink (piece hashes); its Metalink is kept beside the copy, so this library offers it too.
  */
-export async function mirrorLibrary(url: string, folder: string, options: MirrorOptions = {}): Promise<MirrorSummary> {
+export async function mirrorLibrary(
+  urls: string | string[],
+  folder: string,
+  options: MirrorOptions = {},
+): Promise<MirrorSummary> {
   await mkdir(folder, { recursive: true });
   const unlock = await lockFolder(folder);
-  const summary: MirrorSummary = { downloaded: [], current: [], filtered: [], failed: [], bytes: 0 };
+  const summary: MirrorSummary = { downloaded: [], current: [], filtered: [], failed: [], bytes: 0, dropped: [] };
   const say = options.onLine ?? (() => undefined);
   try {
-    for (const bundle of await listRemoteLibrary(url)) {
+    for (const offered of await offers(typeof urls === 'string' ? [urls] : urls, say)) {
+      const bundle = offered[0]!;
       if (!SAFE_NAME.test(bundle.name) || bundle.name.includes('..')) {
         summary.failed.push({ name: bundle.name, reason: 'its name is not a safe file name' });
         continue;
@@ -112,15 +205,20 @@ export async function mirrorLibrary(url: string, folder: string, options: Mirror
       }
       const part = join(folder, `.${bundle.name}.ferry.part`);
       try {
-        await resumableDownload(bundle.url, part, bundle.size, (bytes) =>
-          options.onProgress?.(bundle.name, bytes, bundle.size),
-        );
-        const problem = await downloadProblem(part, bundle);
+        const got = await download(offered, part, options, (url, reason) => {
+          summary.dropped.push({ name: bundle.name, url, reason });
+          say(`dropped ${url} for ${bundle.name}: ${reason}`);
+        });
+        const problem = await downloadProblem(part, { sha256: got.sha256, contentDigest: bundle.contentDigest });
         if (problem) throw new Error(problem);
         await rename(part, path);
+        if (got.sha256) await writeFileAtomically(path + SIDECARS.sha256, `${got.sha256}  ${bundle.name}.ferry\n`);
+        if (got.metalinkText) await writeFileAtomically(path + SIDECARS.meta4, got.metalinkText);
         summary.downloaded.push(bundle.name);
         summary.bytes += bundle.size;
-        say(`downloaded ${bundle.name}`);
+        const used = got.sources.filter((each) => each.pieces > 0).length;
+        const from = used > 1 ? ` from ${used} sources` : '';
+        say(`downloaded ${bundle.name}${from}`);
       } catch (error) {
         const reason = (error as Error).message;
         // Bytes that failed verification are not worth resuming from; a cut transfer is.

@@ -14,6 +14,20 @@ import { FerryError } from '../errors.js';
 import { HttpByteSource, NoRangeError, withRetries } from './http-source.js';
 import { downloadProblem, publishedSha256 } from './check-download.js';
 import { writeAll } from './file-writes.js';
+import { PieceByteSource } from './fetch/piece-byte-source.js';
+import { resolveSources } from './fetch/resolve-sources.js';
+import type { Source } from './fetch/source.js';
+import type { MetalinkFile } from './metalink-parse.js';
+
+/** The new edition as read from its sources: one URL by Range, or pieces from several, checked. */
+type RemoteFile = HttpByteSource | PieceByteSource;
+
+export interface UpdateOptions {
+  /** Private-network sources first (--prefer-lan). */
+  preferLan?: boolean;
+  /** Told of each source dropped, with why. */
+  onDrop?: (source: Source) => void;
+}
 
 export interface UpdateResult {
   /** delta: rebuilt from the old file and fetched ranges; full: downloaded whole; current: nothing to do. */
@@ -24,6 +38,8 @@ export interface UpdateResult {
   seconds: number;
   /** Why much was fetched, when the new edition says so: another compression dictionary. */
   hint?: string;
+  /** The sources used, with what each sent or why it was dropped (several only with a Metalink). */
+  sources: Source[];
 }
 
 /**
@@ -116,7 +132,7 @@ function plan(oldRegions: Region[], newRegions: Region[], newSize: number, sameD
  * result does not match the directory's CRC-32, and the region is fetched whole instead.
  */
 async function rebuiltIndexRegion(
-  remote: HttpByteSource,
+  remote: RemoteFile,
   segment: { from: number; length: number; record: CentralRecord },
   newRecords: CentralRecord[],
   oldPath: string,
@@ -152,8 +168,8 @@ async function rebuiltIndexRegion(
 }
 
 /** Checks the new file whole before it replaces anything. */
-async function checkNewFile(path: string, url: string): Promise<void> {
-  const problem = await downloadProblem(path, { sha256: await publishedSha256(url) });
+async function checkNewFile(path: string, url: string, metalink: MetalinkFile | undefined): Promise<void> {
+  const problem = await downloadProblem(path, { sha256: metalink?.sha256 ?? (await publishedSha256(url)) });
   if (problem) {
     throw new FerryError(
       'BUNDLE_CORRUPT',
@@ -186,8 +202,17 @@ async function downloadWhole(url: string, temporary: string): Promise<number> {
  * the result whole and only then puts it in place of the old file. A server without Range gets
  * a whole download, verified the same way.
  */
-export async function updateBundle(oldPath: string, url: string): Promise<UpdateResult> {
+export async function updateBundle(
+  oldPath: string,
+  urls: string | string[],
+  options: UpdateOptions = {},
+): Promise<UpdateResult> {
   const started = performance.now();
+  const { metalink, sources } = await resolveSources(typeof urls === 'string' ? [urls] : urls);
+  // Without piece hashes no bytes could be checked before use: then only the first source is asked.
+  const used = metalink ? sources : sources.slice(0, 1);
+  const url = used[0]?.url;
+  if (!url) throw new FerryError('USAGE', 'Give the URL of the new edition, or its .meta4.');
   const oldSource = await FileByteSource.open(oldPath);
   const temporary = join(dirname(oldPath), `.${basename(oldPath)}.${process.pid}.update.tmp`);
   const done = (mode: UpdateResult['mode'], size: number, fetched: number, reused: number): UpdateResult => ({
@@ -196,15 +221,16 @@ export async function updateBundle(oldPath: string, url: string): Promise<Update
     fetched,
     reused,
     seconds: (performance.now() - started) / 1000,
+    sources: used,
   });
   try {
-    let remote: HttpByteSource;
+    let remote: RemoteFile;
     try {
-      remote = await HttpByteSource.open(url);
+      remote = metalink ? new PieceByteSource(url, metalink, sources, options) : await HttpByteSource.open(url);
     } catch (error) {
       if (!(error instanceof NoRangeError)) throw error;
       const size = await downloadWhole(url, temporary);
-      await checkNewFile(temporary, url);
+      await checkNewFile(temporary, url, metalink);
       await rename(temporary, oldPath);
       return done('full', size, size, 0);
     }
@@ -277,7 +303,7 @@ export async function updateBundle(oldPath: string, url: string): Promise<Update
     if ((await stat(temporary)).size !== remote.size) {
       throw new FerryError('BUNDLE_CORRUPT', 'The rebuilt bundle has the wrong size; the old file is kept.');
     }
-    await checkNewFile(temporary, url);
+    await checkNewFile(temporary, url, metalink);
     await rename(temporary, oldPath);
     return { ...done('delta', remote.size, remote.fetched, reused), ...(hint ? { hint } : {}) };
   } catch (error) {

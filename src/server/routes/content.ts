@@ -1,4 +1,5 @@
 import { existsSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import { posix, resolve } from 'node:path';
 import type { Express, Request } from 'express';
 import { CONTENT_PREFIX } from '../../bundle/names.js';
@@ -9,6 +10,7 @@ import { entryPath, HttpError } from '../http.js';
 import { bundleVersion, contentUrl, viewerUrl } from '../pages/layout.js';
 import { SIDECAR_TYPES, sidecarRequest } from '../published-files.js';
 import { sendEntry } from '../send-entry.js';
+import { ownDownloadUrl, withOwnUrl } from '../metalink-self.js';
 
 /**
  * A page may load and fetch only its own bundle's files (inline code and data: URLs included,
@@ -66,6 +68,16 @@ export function contentRoutes(app: Express, context: AppContext): void {
       const item = await context.bundleOf(sidecar.name, response);
       const path = item.file + SIDECARS[sidecar.kind];
       if (!existsSync(path)) throw new HttpError(404, `"${requested}" has not been published: run ferry publish.`);
+      const own = sidecar.kind === 'meta4' ? ownDownloadUrl(request, item.name) : undefined;
+      if (own) {
+        const xml = await readFile(path, 'utf8');
+        // A Metalink of an older edition would have every client refuse every source.
+        if (Number(/<size>(\d+)<\/size>/.exec(xml)?.[1]) !== item.bytes)
+          throw new HttpError(404, `"${requested}" describes another edition of the bundle: run ferry publish again.`);
+        response.setHeader('Cache-Control', 'no-cache');
+        response.type(SIDECAR_TYPES.meta4).send(withOwnUrl(xml, own));
+        return;
+      }
       return void response.sendFile(resolve(path), { headers: { 'Content-Type': SIDECAR_TYPES[sidecar.kind] } });
     }
     const item = await context.bundleOf(requested, response);

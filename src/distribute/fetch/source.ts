@@ -1,0 +1,40 @@
+import { isLanHost } from './lan.js';
+
+/** One place the file can be fetched from, and how it has done so far. */
+export class Source {
+  /** Pieces it sent that were kept (checked, and first). */
+  pieces = 0;
+  bytes = 0;
+  /** Time spent receiving, for its throughput. */
+  busyMs = 0;
+  /** Time to the first byte of its first answer. */
+  latencyMs: number | undefined;
+  /** Failures in a row; a good piece sets it back to 0. */
+  failures = 0;
+  /** Why it is no longer asked, when it is not. */
+  dropped: string | undefined;
+  readonly lan: boolean;
+
+  constructor(
+    readonly url: string,
+    /** 1 is the most preferred, as in a Metalink. */
+    readonly priority = 1,
+    readonly location?: string,
+  ) {
+    this.lan = isLanHost(new URL(url).hostname);
+  }
+
+  /** Bytes a second while receiving, 0 before its first piece. */
+  get throughput(): number {
+    return this.busyMs > 0 ? (this.bytes * 1000) / this.busyMs : 0;
+  }
+
+  drop(reason: string): void {
+    this.dropped ??= reason;
+  }
+}
+
+/** Sources in the order to try them: LAN ones first when asked, then by priority as given. */
+export function rankSources(sources: Source[], preferLan: boolean): Source[] {
+  return [...sources].sort((a, b) => (preferLan ? Number(b.lan) - Number(a.lan) : 0) || a.priority - b.priority);
+}
