@@ -12,6 +12,8 @@ export interface Fault {
   diesAfter?: number;
   /** A Metalink to answer at any path ending in .meta4. */
   metalink?: string;
+  /** Waits this long before each answer, as a far server does. */
+  answerAfterMs?: number;
 }
 
 export interface FaultServer {
@@ -48,8 +50,9 @@ export async function faultServer(file: Buffer, fault: Fault = {}): Promise<Faul
   const bucket = { nextAt: 0 };
   let dead = false;
   const state = { sent: 0, requests: 0 };
-  const server: Server = createServer((request, response) => {
+  const server: Server = createServer(async (request, response) => {
     state.requests++;
+    if (fault.answerAfterMs) await new Promise((resolve) => setTimeout(resolve, fault.answerAfterMs));
     if (dead) return void response.socket?.destroy();
     const range = /^bytes=(\d+)-(\d+)$/.exec(request.headers.range ?? '');
     // The file at any path, as a mirror's folder holds it; nothing published beside it but a Metalink if given.

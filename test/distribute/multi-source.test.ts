@@ -91,6 +91,16 @@ describe('a download from several sources', () => {
     await expect(attempt).rejects.toThrow(/do not match the piece hashes.*do not match the piece hashes/);
   });
 
+  it('asks the nearest sources when there are more than it asks at once', async () => {
+    const { file, layout, folder } = await fileAndLayout(512 * 1024);
+    const far = await Promise.all([1, 2].map(() => serve(file, { answerAfterMs: 300 })));
+    const near = await Promise.all([1, 2].map(() => serve(file)));
+    const sources = [...far, ...near].map((server) => new Source(server.url));
+    await downloadPieces(layout, sources, join(folder, 'copy.part'), { activeSources: 2 });
+    expect(sources.map((source) => source.pieces > 0)).toEqual([false, false, true, true]);
+    expect(sources[2]!.latencyMs!).toBeLessThan(sources[0]!.latencyMs!);
+  });
+
   it('asks LAN sources first with preferLan, and others only once none of those is left', async () => {
     const { file, layout, folder } = await fileAndLayout(512 * 1024);
     const near = await serve(file);

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { FerryError } from '../../errors.js';
 import { fetchRange, SourceRefused, STALL_MS } from './piece-fetch.js';
-import { rankSources, type Source } from './source.js';
+import { measureLatency, rankSources, type Source } from './source.js';
 
 /** How a file is cut in pieces, and each piece's SHA-256 (from its Metalink). */
 export interface PieceLayout {
@@ -41,7 +41,8 @@ const RETRY_PAUSE_MS = 250;
  * to finish it, and fails, naming each source and why, when none does.
  */
 export class PieceDownload {
-  private readonly ranked: Source[];
+  private ranked: Source[];
+  private measured = false;
   private readonly perSource: number;
   private readonly activeSources: number;
   private readonly retries: number;
@@ -61,6 +62,12 @@ export class PieceDownload {
 
   /** Fetches the pieces listed, handing each to `write` once, checked. */
   async fetch(indices: number[], write: (index: number, data: Buffer) => Promise<void>): Promise<void> {
+    // More sources than are asked at once: the nearest are chosen, by a first one-byte request to each.
+    if (!this.measured && indices.length > 0 && this.sources.length > this.activeSources) {
+      this.measured = true;
+      await measureLatency(this.sources);
+      this.ranked = rankSources(this.sources, this.options.preferLan ?? false);
+    }
     const run = new Run(this, indices, write);
     await run.finished();
   }
