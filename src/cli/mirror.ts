@@ -12,6 +12,12 @@ async function sourcesAndFolder(
 ): Promise<{ sources: string[]; folder: string } | undefined> {
   const given = places.slice(0, -1);
   const folder = places[places.length - 1];
+  if (folder && /^[a-z][a-z0-9+.-]*:\/\//i.test(folder)) {
+    throw new FerryError(
+      'USAGE',
+      `The last argument is the folder to copy into, and "${folder}" is a URL. Add the folder.`,
+    );
+  }
   if (!flags.lan) {
     if (given.length === 0 || !folder)
       throw new FerryError(

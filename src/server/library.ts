@@ -6,7 +6,7 @@ import type { Bundle } from '../bundle/reader.js';
 import { changedError } from '../bundle/byte-source.js';
 import type { Manifest } from '../bundle/manifest.js';
 import { FerryError, describeError } from '../errors.js';
-import { bundleFileNames, isOutOfHandles, stampOf, type FileStamp } from './bundle-files.js';
+import { bundleFileNames, isOutOfHandles, stampNow, stampOf, type FileStamp } from './bundle-files.js';
 import { LibraryBundle } from './library-bundle.js';
 import { ManifestCache } from './manifest-cache.js';
 import { HANDLE_HEADROOM, IDLE_CLOSE_MS, OpenBundles } from './open-bundles.js';
@@ -121,7 +121,7 @@ export class Library {
   /** A file's manifest from the cache while the file is unchanged, else read from the bundle (opened and closed again). */
   private async find(file: string): Promise<Found> {
     try {
-      const stamp = await stampOf(file);
+      const stamp = await stampNow(file);
       const cached = this.manifests.get(file, stamp.stamp);
       if (cached) return { manifest: cached, stamp, fromDisk: false };
       return { manifest: await this.files.manifestOf(file), stamp, fromDisk: true };

@@ -127,6 +127,14 @@ describe('fetching from many mirrors', () => {
     );
   });
 
+  it('says what is missing when the folder is left out', async () => {
+    const run = await runCli(['mirror', 'http://a.example.org/', 'http://b.example.org/']);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toMatch(
+      /The last argument is the folder to copy into, and "http:\/\/b\.example\.org\/" is a URL/,
+    );
+  });
+
   it('refuses a .meta4 that matches no source, and keeps the old file', async () => {
     const work = join(folder, 'refuse-case');
     await mkdir(work);
