@@ -14,6 +14,8 @@ export interface Fault {
   metalink?: string;
   /** Waits this long before each answer, as a far server does. */
   answerAfterMs?: number;
+  /** Answers every request with the whole file, as a server without Range requests does. */
+  noRanges?: boolean;
 }
 
 export interface FaultServer {
@@ -58,7 +60,7 @@ export async function faultServer(file: Buffer, fault: Fault = {}): Promise<Faul
     // The file at any path, as a mirror's folder holds it; nothing published beside it but a Metalink if given.
     if (fault.metalink && request.url?.endsWith('.meta4')) return void response.end(fault.metalink);
     if (/\.(meta4|sha256|torrent)$/.test(request.url ?? '')) return void response.writeHead(404).end();
-    if (!range) return void response.writeHead(200, { 'Content-Length': file.length }).end(file);
+    if (!range || fault.noRanges) return void response.writeHead(200, { 'Content-Length': file.length }).end(file);
     const start = Number(range[1]);
     const end = Math.min(Number(range[2]), file.length - 1);
     let body = Buffer.from(file.subarray(start, end + 1));

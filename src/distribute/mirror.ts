@@ -5,10 +5,9 @@ import { FerryError } from '../errors.js';
 import { downloadProblem } from './check-download.js';
 import { resumableDownload } from './download.js';
 import { downloadPieces } from './fetch/download-pieces.js';
-import { NO_RANGES } from './fetch/piece-fetch.js';
 import { pieceRange } from './fetch/piece-download.js';
 import { fetchMetalink, isMetalinkUrl, resolveSources } from './fetch/resolve-sources.js';
-import type { Source } from './fetch/source.js';
+import { wholeFileSource, type Source } from './fetch/source.js';
 import { writeFileAtomically } from './file-writes.js';
 import { SIDECARS } from './publish.js';
 import { sha256File } from './pieces.js';
@@ -133,6 +132,23 @@ async function offers(urls: string[], say: (line: string) => void): Promise<Remo
 }
 
 /**
+ * Puts a verified copy in place with the published files of its edition. The old edition's go
+ * first and the new ones come after the bundle, so that no moment pairs a bundle with another
+ * edition's SHA-256 or Metalink (a crash between leaves it with none, which is safe).
+ */
+async function placeWithSidecars(
+  part: string,
+  path: string,
+  sidecars: { sha256: string | undefined; meta4: string | undefined },
+): Promise<void> {
+  await rm(path + SIDECARS.sha256, { force: true });
+  await rm(path + SIDECARS.meta4, { force: true });
+  await rename(part, path);
+  if (sidecars.sha256) await writeFileAtomically(path + SIDECARS.sha256, sidecars.sha256);
+  if (sidecars.meta4) await writeFileAtomically(path + SIDECARS.meta4, sidecars.meta4);
+}
+
+/**
  * Downloads one bundle into `part`: in checked pieces from every library that has it and every
  * mirror its Metalink names, when it is published with one; else whole from the first library.
  * Says what the file's SHA-256 must be, and the Metalink to keep beside the copy.
@@ -156,12 +172,12 @@ async function download(
       });
       return { sha256: metalink.sha256, metalinkText, sources };
     } catch (error) {
-      // Servers without Range requests cannot send pieces: the file comes whole from the first.
-      if (!sources.some((source) => source.dropped === NO_RANGES) || sources.some((source) => source.pieces > 0))
-        throw error;
+      // Servers without Range requests cannot send pieces: the file comes whole from one of them.
+      const whole = wholeFileSource(sources);
+      if (!whole) throw error;
       await rm(part, { force: true });
-      await resumableDownload(bundle.url, part, bundle.size, onProgress);
-      return { sha256: metalink.sha256, metalinkText, sources: sources.slice(0, 1) };
+      await resumableDownload(whole.url, part, bundle.size, onProgress);
+      return { sha256: metalink.sha256, metalinkText, sources: [whole] };
     }
   }
   await resumableDownload(bundle.url, part, bundle.size, onProgress);
@@ -211,9 +227,10 @@ export async function mirrorLibrary(
         });
         const problem = await downloadProblem(part, { sha256: got.sha256, contentDigest: bundle.contentDigest });
         if (problem) throw new Error(problem);
-        await rename(part, path);
-        if (got.sha256) await writeFileAtomically(path + SIDECARS.sha256, `${got.sha256}  ${bundle.name}.ferry\n`);
-        if (got.metalinkText) await writeFileAtomically(path + SIDECARS.meta4, got.metalinkText);
+        await placeWithSidecars(part, path, {
+          sha256: got.sha256 && `${got.sha256}  ${bundle.name}.ferry\n`,
+          meta4: got.metalinkText,
+        });
         summary.downloaded.push(bundle.name);
         summary.bytes += bundle.size;
         const used = got.sources.filter((each) => each.pieces > 0).length;

@@ -16,7 +16,7 @@ import { downloadProblem, publishedSha256 } from './check-download.js';
 import { writeAll } from './file-writes.js';
 import { PieceByteSource } from './fetch/piece-byte-source.js';
 import { resolveSources } from './fetch/resolve-sources.js';
-import type { Source } from './fetch/source.js';
+import { wholeFileSource, type Source } from './fetch/source.js';
 import type { MetalinkFile } from './metalink-parse.js';
 
 /** The new edition as read from its sources: one URL by Range, or pieces from several, checked. */
@@ -308,7 +308,18 @@ export async function updateBundle(
     return { ...done('delta', remote.size, remote.fetched, reused), ...(hint ? { hint } : {}) };
   } catch (error) {
     await rm(temporary, { force: true });
-    throw error;
+    // Published with piece hashes, but served only whole: a whole download, checked the same way.
+    const whole = metalink ? wholeFileSource(sources) : undefined;
+    if (!whole) throw error;
+    try {
+      const size = await downloadWhole(whole.url, temporary);
+      await checkNewFile(temporary, whole.url, metalink);
+      await rename(temporary, oldPath);
+      return { ...done('full', size, size, 0), sources: [whole] };
+    } catch (wholeError) {
+      await rm(temporary, { force: true });
+      throw wholeError;
+    }
   } finally {
     await oldSource.close();
   }

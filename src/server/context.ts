@@ -117,9 +117,10 @@ export function createContext(library: Library, options: AppOptions = {}): AppCo
     },
     async listed() {
       const items = await Promise.all(
-        library.list().map((item) => library.current(item, LISTING_PATH_CHECK_MS).catch(() => undefined)),
+        // A bundle whose new file cannot be read yet is listed as it was.
+        library.list().map((item) => library.current(item, LISTING_PATH_CHECK_MS).catch(() => item)),
       );
-      return items.filter((item): item is LibraryBundle => item !== undefined && !item.retired);
+      return items.filter((item) => !item.retired);
     },
     async checkUnchanged(items) {
       for (const item of items) {

@@ -21,6 +21,8 @@ export class LibraryBundle {
   checkedAt = Date.now();
   /** When a replacement that does not open was last reported. */
   warnedAt = 0;
+  /** The stamp of that replacement. */
+  failedStamp: string | undefined;
   /** When a request last took or let go of it. */
   lastUsed = Date.now();
   private opened: Bundle | undefined;

@@ -175,6 +175,8 @@ export class Library {
     for (;;) {
       const item = await this.current(listed, pathCheckMs);
       if (item.isOpen) return take(item);
+      // Taken out, and nothing in its place yet: the next scan of the folder brings the new file.
+      if (item.retired) throw changedError(item.file);
       listed = item;
       const another = this.openings.get(item);
       if (another) {
@@ -213,7 +215,10 @@ export class Library {
       return take(item);
     }
     // The same file with other content (copied over keeping size and time): a new edition.
-    if (after?.stamp === item.stamp) return take(this.replace(item, bundle, after));
+    if (after?.stamp === item.stamp) {
+      const fresh = this.replace(item, bundle, after);
+      return fresh.isOpen ? take(fresh) : undefined;
+    }
     await this.files.discard(bundle);
     if (after === undefined) throw changedError(item.file);
     // Replaced between the look at its path and the open: the next check finds the new one.
@@ -248,6 +253,9 @@ export class Library {
     const stamp = await stampOf(item.file).catch(() => undefined);
     // A file gone from its path (removed, or between the two steps of a move) leaves the open one intact.
     if (stamp === undefined || stamp.stamp === item.stamp) return item;
+    // A new file that would not open is tried again once a while, not at every request.
+    const unchangedFailure = item.failedStamp === stamp.stamp && Date.now() - item.warnedAt < WARNING_EVERY_MS;
+    if (unchangedFailure && item.isOpen) return item;
     let bundle: Bundle | undefined;
     try {
       bundle = await this.files.read(item.file);
@@ -255,12 +263,13 @@ export class Library {
     } catch (error) {
       if (bundle) await this.files.discard(bundle);
       if (!item.isOpen || (await item.bundle.source.changed?.())) throw changedError(item.file);
-      // Said once a while, not at every request of a long copy.
+      // Said once a while, not at every request of a long copy. The stamp stays the old file's:
+      // the new one is the library's only once it opens (and only then is its manifest kept).
       if (Date.now() - item.warnedAt > WARNING_EVERY_MS) {
         item.warnedAt = Date.now();
+        item.failedStamp = stamp.stamp;
         this.onWarning(`kept the old ${item.file} for now: the new one does not open (${describeError(error)})`);
       }
-      item.stamp = stamp.stamp;
       return item;
     }
     return this.replace(item, bundle, stamp);
@@ -268,6 +277,13 @@ export class Library {
 
   /** Puts the new edition of a bundle, open, in the place of the old one. */
   private replace(item: LibraryBundle, bundle: Bundle, stamp: FileStamp): LibraryBundle {
+    // Replaced already (two requests found the new file at once): the first replacement stands.
+    const now = item.retired ? this.list().find((each) => each.file === item.file) : undefined;
+    if (item.retired) {
+      void this.files.discard(bundle);
+      if (!now) throw changedError(item.file);
+      return now;
+    }
     void this.remove(item);
     const fresh = this.insert(item.file, bundle.manifest, stamp, bundle);
     if (fresh.name !== item.name)
@@ -360,7 +376,7 @@ export class Library {
 
   /** Takes a bundle out; its file closes now if nothing reads it, else when the last reader ends. */
   private remove(item: LibraryBundle): Promise<void> {
-    this.byName.delete(item.name);
+    if (this.byName.get(item.name) === item) this.byName.delete(item.name);
     const own = item.manifest.metadata.name;
     const number = item.name === own ? 2 : Number(item.name.slice(own.length + 1));
     if (number < (this.freeNumber.get(own) ?? 2)) this.freeNumber.set(own, number);
@@ -434,6 +450,7 @@ export class Library {
   }
 
   async close(): Promise<void> {
+    await this.saving;
     await this.files.closeAll();
     this.byName.clear();
   }

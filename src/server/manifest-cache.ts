@@ -65,16 +65,23 @@ export class ManifestCache {
    */
   async save(items: Cacheable[]): Promise<void> {
     const same =
-      items.length === this.entries.size && items.every((item) => this.entries.get(item.file)?.stamp === item.stamp);
+      items.length === this.entries.size &&
+      items.every((item) => {
+        const kept = this.entries.get(item.file);
+        return kept?.stamp === item.stamp && kept.manifest.contentDigest === item.manifest.contentDigest;
+      });
     if (same) return;
+    const entries = new Map(items.map((item) => [item.file, { stamp: item.stamp, manifest: item.manifest }]));
+    if (this.file) {
+      const text = JSON.stringify({ layout: LAYOUT, bundles: Object.fromEntries(entries) });
+      await mkdir(dirname(this.file), { recursive: true });
+      const temporary = `${this.file}.${process.pid}.tmp`;
+      await writeFile(temporary, text);
+      await rename(temporary, this.file);
+    }
+    // Only once written: a write that failed is tried again at the next change.
     this.entries.clear();
-    for (const item of items) this.entries.set(item.file, { stamp: item.stamp, manifest: item.manifest });
-    if (!this.file) return;
-    const text = JSON.stringify({ layout: LAYOUT, bundles: Object.fromEntries(this.entries) });
-    await mkdir(dirname(this.file), { recursive: true });
-    const temporary = `${this.file}.${process.pid}.tmp`;
-    await writeFile(temporary, text);
-    await rename(temporary, this.file);
+    for (const [file, entry] of entries) this.entries.set(file, entry);
   }
 }
 

@@ -127,6 +127,27 @@ describe('fetching from many mirrors', () => {
     );
   });
 
+  it('updates with a whole download, checked against the Metalink, from a server without Range requests', async () => {
+    const work = join(folder, 'no-ranges-case');
+    await mkdir(work);
+    const next = join(work, 'next.ferry');
+    expect(
+      (await runCli(['pack', SAMPLE_SITE, '--metadata', SAMPLE_METADATA, '--title', 'Whole', '-o', next])).code,
+    ).toBe(0);
+    expect((await runCli(['publish', next, '--base-url', 'http://127.0.0.1:9/'])).code).toBe(0);
+    const plain = await faultServer(await readFile(next), {
+      noRanges: true,
+      metalink: (await readFile(`${next}.meta4`, 'utf8')).replace('http://127.0.0.1:9/next.ferry', 'file'),
+    });
+    closing.push(plain.close);
+    const old = join(work, 'old.ferry');
+    await copyFile(bundle, old);
+    const run = await runCli(['update', old, plain.url]);
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.stderr).toMatch(/whole download/);
+    expect(sha256(await readFile(old))).toBe(sha256(await readFile(next)));
+  });
+
   it('says what is missing when the folder is left out', async () => {
     const run = await runCli(['mirror', 'http://a.example.org/', 'http://b.example.org/']);
     expect(run.code).toBe(2);

@@ -3,7 +3,7 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { downloadPieces } from '../../src/distribute/fetch/download-pieces.js';
-import type { PieceLayout } from '../../src/distribute/fetch/piece-download.js';
+import { PieceDownload, type PieceLayout } from '../../src/distribute/fetch/piece-download.js';
 import { Source } from '../../src/distribute/fetch/source.js';
 import { hashFile } from '../../src/distribute/pieces.js';
 import { sha256, tempFolder } from '../helpers.js';
@@ -89,6 +89,20 @@ describe('a download from several sources', () => {
       join(folder, 'copy.part'),
     );
     await expect(attempt).rejects.toThrow(/do not match the piece hashes.*do not match the piece hashes/);
+  });
+
+  it('at the end asks a fast source for what a slow one holds, each piece once, and ends when all are written', async () => {
+    const { file, layout } = await fileAndLayout(4 * PIECE);
+    const slow = await serve(file, { answerAfterMs: 1500 });
+    const fast = await serve(file);
+    const written: number[] = [];
+    await new PieceDownload(layout, [new Source(slow.url), new Source(fast.url)]).fetch([0, 1, 2, 3], async (index) => {
+      await new Promise((resolve) => setTimeout(resolve, 20 * (4 - index)));
+      written.push(index);
+    });
+    expect(written.sort()).toEqual([0, 1, 2, 3]);
+    // Two pieces its own, the two the slow source held, and nothing kept already asked again.
+    expect(fast.requests).toBe(4);
   });
 
   it('asks the nearest sources when there are more than it asks at once', async () => {

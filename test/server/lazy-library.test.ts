@@ -1,4 +1,4 @@
-import { copyFile, mkdir, readFile, utimes, writeFile } from 'node:fs/promises';
+import { copyFile, mkdir, readFile, rename, utimes, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { createApp } from '../../src/server/app.js';
 import { Library } from '../../src/server/library.js';
 import { ManifestCache, manifestCacheFile } from '../../src/server/manifest-cache.js';
-import { packSample, tempFolder } from '../helpers.js';
+import { packSample, runCli, SAMPLE_METADATA, SAMPLE_SITE, tempFolder } from '../helpers.js';
 
 async function shelfOf(copies: number): Promise<string> {
   const work = await tempFolder();
@@ -105,6 +105,53 @@ describe('the manifests kept between starts', () => {
       [touched, 'Click 8.1 documentation'],
     ]);
     await second.close();
+  });
+
+  it('never keep the old manifest under a new file that would not open, and take the new edition once it does', async () => {
+    const shelf = await shelfOf(1);
+    const file = join(shelf, 'copy-0.ferry');
+    const cacheFile = join(await tempFolder(), 'library.json');
+    const warnings: string[] = [];
+    const library = await Library.open([shelf], {
+      manifests: await ManifestCache.load(cacheFile),
+      onWarning: (message) => warnings.push(message),
+    });
+    const first = await library.hold(library.get('click_docs_en')!);
+    library.release(first);
+    const stamp = first.stamp;
+
+    await writeFile(join(shelf, '.broken'), 'not a bundle');
+    await rename(join(shelf, '.broken'), file);
+    const kept = await library.hold(library.get('click_docs_en')!);
+    expect(kept).toBe(first);
+    expect(kept.stamp).toBe(stamp);
+    library.release(kept);
+    expect(warnings.join('\n')).toMatch(/kept the old .*copy-0\.ferry for now: the new one does not open/);
+    const cached = JSON.parse(await readFile(cacheFile, 'utf8')) as { bundles: Record<string, { stamp: string }> };
+    expect(cached.bundles[file]!.stamp).toBe(stamp);
+
+    const next = join(shelf, '.next');
+    const packed = await runCli([
+      'pack',
+      SAMPLE_SITE,
+      '--metadata',
+      SAMPLE_METADATA,
+      '--title',
+      'Click, again',
+      '-o',
+      next,
+    ]);
+    expect(packed.code, packed.stderr).toBe(0);
+    await rename(next, file);
+    const fresh = await library.hold(library.get('click_docs_en')!);
+    expect(fresh.manifest.metadata.title).toBe('Click, again');
+    library.release(fresh);
+    await library.close();
+    const saved = JSON.parse(await readFile(cacheFile, 'utf8')) as {
+      bundles: Record<string, { stamp: string; manifest: { metadata: { title: string } } }>;
+    };
+    expect(saved.bundles[file]!.manifest.metadata.title).toBe('Click, again');
+    expect(saved.bundles[file]!.stamp).toBe(fresh.stamp);
   });
 
   it('are read again when the cache file is damaged, and a cache that cannot be written only warns', async () => {

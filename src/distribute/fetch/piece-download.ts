@@ -87,12 +87,15 @@ export class PieceDownload {
 /** One call of PieceDownload.fetch: the pieces still wanted, those in flight, and the workers. */
 class Run {
   private readonly pending: number[];
-  private readonly inFlight = new Map<number, Set<AbortController>>();
+  /** Attempts under way, by piece; a piece kept leaves this map at once. */
+  private readonly inFlight = new Map<number, Map<AbortController, Source>>();
+  /** Pieces checked and taken (claimed before their write ends). */
   private readonly done = new Set<number>();
+  private written = 0;
   private readonly workers = new Map<Source, number>();
   private readonly total: number;
   private wake: () => void = () => undefined;
-  private failure: Error | undefined;
+  private ended = false;
   private readonly settled: Promise<void>;
   private resolve!: () => void;
   private reject!: (error: Error) => void;
@@ -108,7 +111,7 @@ class Run {
       this.resolve = resolve;
       this.reject = reject;
     });
-    if (this.total === 0) this.resolve();
+    if (this.total === 0) this.finish();
     else this.staff();
   }
 
@@ -116,24 +119,31 @@ class Run {
     return this.settled;
   }
 
-  private get remaining(): number {
+  /** Pieces not yet claimed by a checked answer. */
+  private get unclaimed(): number {
     return this.total - this.done.size;
   }
 
-  private get over(): boolean {
-    return this.failure !== undefined || this.remaining === 0;
+  /** Resolved (every piece written) or failed; attempts still under way are aborted. */
+  private finish(error?: Error): void {
+    if (this.ended) return;
+    this.ended = true;
+    for (const attempts of this.inFlight.values()) for (const attempt of attempts.keys()) attempt.abort();
+    if (error) this.reject(error);
+    else this.resolve();
+    this.wake();
   }
 
   /** Starts workers for the usable sources that have fewer than they may; fails when none is left. */
   private staff(): void {
-    if (this.over) return;
+    if (this.ended || this.unclaimed === 0) return;
     const usable = this.download.usable();
     if (usable.length === 0) {
       const why = this.download.sources.map((source) => `${source.url}: ${source.dropped ?? 'not asked'}`);
-      return this.stop(
+      return this.finish(
         new FerryError(
           'INPUT_MISSING',
-          `No source is left to fetch ${this.remaining} pieces (${why.join('; ')}). ` +
+          `No source is left to fetch ${this.unclaimed} pieces (${why.join('; ')}). ` +
             'What was fetched is kept; run again to go on.',
         ),
       );
@@ -142,35 +152,33 @@ class Run {
     for (const source of usable) {
       while ((this.workers.get(source) ?? 0) < perSource) {
         this.workers.set(source, (this.workers.get(source) ?? 0) + 1);
-        void this.work(source).finally(() => {
-          this.workers.set(source, this.workers.get(source)! - 1);
-          this.staff();
-        });
+        void this.work(source)
+          // A callback that throws (onPiece, onDrop) ends the run with its error, not the process.
+          .catch((error: unknown) => this.finish(error instanceof Error ? error : new Error(String(error))))
+          .finally(() => {
+            this.workers.set(source, this.workers.get(source)! - 1);
+            this.staff();
+          });
       }
     }
   }
 
-  private stop(error: Error): void {
-    if (this.over) return;
-    this.failure = error;
-    for (const attempts of this.inFlight.values()) for (const attempt of attempts) attempt.abort();
-    this.reject(error);
-    this.wake();
-  }
-
-  /** The next piece: one nobody fetches, else (at the end) one held by another source alone. */
-  private next(holding: Set<number>): number | undefined {
+  /**
+   * The next piece for a source: one nobody fetches, else (at the end) one another source alone
+   * is fetching, so that a slow source does not hold the last pieces back.
+   */
+  private next(source: Source): number | undefined {
     const fresh = this.pending.shift();
     if (fresh !== undefined) return fresh;
     let best: number | undefined;
     for (const [index, attempts] of this.inFlight) {
-      if (holding.has(index) || attempts.size > 1) continue;
+      if (attempts.size > 1 || [...attempts.values()].includes(source)) continue;
       if (best === undefined || index < best) best = index;
     }
     return best;
   }
 
-  /** Resolves at the next piece written or given back. */
+  /** Resolves at the next piece kept or given back, or when the run ends. */
   private changed(): Promise<void> {
     return new Promise((resolve) => {
       const previous = this.wake;
@@ -183,16 +191,13 @@ class Run {
   }
 
   private async work(source: Source): Promise<void> {
-    const holding = new Set<number>();
-    while (!source.dropped && !this.over && this.download.usable().includes(source)) {
-      const index = this.next(holding);
+    while (!source.dropped && !this.ended && this.unclaimed > 0 && this.download.usable().includes(source)) {
+      const index = this.next(source);
       if (index === undefined) {
         await this.changed();
         continue;
       }
-      holding.add(index);
       const failed = await this.attempt(source, index);
-      holding.delete(index);
       // A pause after a failure, so a source that is down is not asked again at once.
       if (failed && !source.dropped) await sleep(RETRY_PAUSE_MS * source.failures);
     }
@@ -201,14 +206,14 @@ class Run {
   /** Fetches one piece from one source, checks and writes it; true when the source failed. */
   private async attempt(source: Source, index: number): Promise<boolean> {
     const controller = new AbortController();
-    const attempts = this.inFlight.get(index) ?? new Set<AbortController>();
-    attempts.add(controller);
+    const attempts = this.inFlight.get(index) ?? new Map<AbortController, Source>();
+    attempts.set(controller, source);
     this.inFlight.set(index, attempts);
     const received = await this.receive(source, index, controller);
     attempts.delete(controller);
-    if (attempts.size === 0) this.inFlight.delete(index);
-    if ('data' in received && !this.done.has(index) && !this.over) await this.keep(source, index, received.data);
-    // Given back for another source, unless written or still fetched elsewhere.
+    if (attempts.size === 0 && this.inFlight.get(index) === attempts) this.inFlight.delete(index);
+    if ('data' in received && !this.done.has(index) && !this.ended) await this.keep(source, index, received.data);
+    // Given back for another source, unless taken or still fetched elsewhere.
     if (!this.done.has(index) && !this.inFlight.has(index) && !this.pending.includes(index))
       this.pending.unshift(index);
     this.wake();
@@ -248,7 +253,9 @@ class Run {
       return this.dropSource(source, `it sent bytes that do not match the piece hashes (piece ${index})`);
     }
     this.done.add(index);
-    for (const other of this.inFlight.get(index) ?? []) other.abort();
+    // The other attempts at it stop, and no source picks it again.
+    for (const other of this.inFlight.get(index)?.keys() ?? []) other.abort();
+    this.inFlight.delete(index);
     source.failures = 0;
     source.pieces++;
     source.bytes += data.length;
@@ -256,10 +263,10 @@ class Run {
       await this.write(index, data);
     } catch (error) {
       // A full disk, say: no source can mend it.
-      return this.stop(error as Error);
+      return this.finish(error as Error);
     }
     this.download.settings().onPiece?.(index, source);
-    if (this.remaining === 0) this.resolve();
+    if (++this.written === this.total) this.finish();
   }
 
   private dropSource(source: Source, reason: string): void {

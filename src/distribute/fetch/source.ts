@@ -1,4 +1,5 @@
 import { isLanHost } from './lan.js';
+import { NO_RANGES } from './piece-fetch.js';
 
 /** One place the file can be fetched from, and how it has done so far. */
 export class Source {
@@ -62,4 +63,10 @@ export async function measureLatency(sources: Source[], timeoutMs = 2000): Promi
       }
     }),
   );
+}
+
+/** A source that can send the file only whole (no Range requests), when no source sent a piece. */
+export function wholeFileSource(sources: Source[]): Source | undefined {
+  if (sources.some((source) => source.pieces > 0)) return undefined;
+  return sources.find((source) => source.dropped === NO_RANGES);
 }
