@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { createServer, type Server } from 'node:http';
 import { hostname } from 'node:os';
-import { resolve } from 'node:path';
+import { dirname, resolve } from 'node:path';
 import { FerryError } from '../errors.js';
 import type { CliIO } from './io.js';
 import type { LibraryChange } from '../server/library.js';
@@ -105,12 +105,17 @@ export function registerServe(program: Command, io: CliIO): void {
         // The server's code loads while the library is looked at: the disk and the CPU both at work.
         const server = Promise.all([import('../server/app.js'), import('../server/addresses.js')]);
         const warn = (message: string) => io.stderr.write(`warning: ${message}\n`);
-        const manifests = await ManifestCache.load(manifestCacheFile(paths.map((path) => resolve(path))));
+        const cacheFile = manifestCacheFile(paths.map((path) => resolve(path)));
+        const manifests = await ManifestCache.load(cacheFile);
         const library = await Library.open(paths, { onWarning: warn, manifests });
         const [{ createApp }, { serverUrls }] = await server;
         const log = flags.log === undefined ? undefined : await openLog(flags.log, io);
         const httpServer = createServer(
-          createApp(library, { searchRate: Number(flags.searchRate), accessLog: log?.write }),
+          createApp(library, {
+            searchRate: Number(flags.searchRate),
+            accessLog: log?.write,
+            cacheFolder: dirname(cacheFile),
+          }),
         );
         const port = await listen(httpServer, Number(flags.port), flags.host);
         const urls = serverUrls(flags.host, port);

@@ -23,7 +23,16 @@ export function pieceLengthFor(size: number): number {
 }
 
 /** The whole file's SHA-256 and both kinds of piece hashes, in one read of the file. */
-export async function hashFile(path: string, size: number, pieceLength = pieceLengthFor(size)): Promise<FileHashes> {
+export function hashFile(path: string, size: number, pieceLength = pieceLengthFor(size)): Promise<FileHashes> {
+  return hashChunks(createReadStream(path, { highWaterMark: 1 << 20 }) as AsyncIterable<Buffer>, size, pieceLength);
+}
+
+/** The same, of bytes that come in chunks (a split bundle read as one file). */
+export async function hashChunks(
+  chunks: AsyncIterable<Buffer>,
+  size: number,
+  pieceLength = pieceLengthFor(size),
+): Promise<FileHashes> {
   const whole = createHash('sha256');
   const sha1: Buffer[] = [];
   const sha256Pieces: string[] = [];
@@ -37,7 +46,7 @@ export async function hashFile(path: string, size: number, pieceLength = pieceLe
     pieceSha256 = createHash('sha256');
     inPiece = 0;
   };
-  for await (const chunk of createReadStream(path, { highWaterMark: 1 << 20 }) as AsyncIterable<Buffer>) {
+  for await (const chunk of chunks) {
     whole.update(chunk);
     let at = 0;
     while (at < chunk.length) {

@@ -21,6 +21,8 @@ export interface PublishOptions {
   trackers: string[];
   /** The time written in the Metalink; by default the bundle's date, which keeps the file reproducible. */
   published?: Date | undefined;
+  /** Whether a torrent is published beside it (its link in the Metalink); true unless said. */
+  torrent?: boolean;
 }
 
 export interface Published {
@@ -58,7 +60,11 @@ export function metalink(name: string, hashes: FileHashes, options: PublishOptio
     ...pieces,
     '    </pieces>',
     ...urls,
-    `    <metaurl mediatype="torrent" priority="1">${escapeHtml(fileUrl(options.mirrors[0]!.url, name + SIDECARS.torrent))}</metaurl>`,
+    ...(options.torrent === false || options.mirrors.length === 0
+      ? []
+      : [
+          `    <metaurl mediatype="torrent" priority="1">${escapeHtml(fileUrl(options.mirrors[0]!.url, name + SIDECARS.torrent))}</metaurl>`,
+        ]),
     '  </file>',
     '</metalink>',
     '',

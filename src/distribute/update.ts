@@ -14,6 +14,7 @@ import { FerryError } from '../errors.js';
 import { HttpByteSource, NoRangeError, withRetries } from './http-source.js';
 import { downloadProblem, publishedSha256 } from './check-download.js';
 import { writeAll } from './file-writes.js';
+import { sha256File } from './pieces.js';
 import { PieceByteSource } from './fetch/piece-byte-source.js';
 import { resolveSources } from './fetch/resolve-sources.js';
 import { wholeFileSource, type Source } from './fetch/source.js';
@@ -168,6 +169,14 @@ async function rebuiltIndexRegion(
 }
 
 /** Checks the new file whole before it replaces anything. */
+/** A source whose file is not the one its Metalink describes: an older edition, or a wrong file. */
+function notDescribed(url: string, size: number, metalink: MetalinkFile): FerryError {
+  return new FerryError(
+    'INPUT_INVALID',
+    `${url} does not send the file its Metalink describes (${size} bytes against ${metalink.size}, or other bytes); the old file is kept. Try another mirror.`,
+  );
+}
+
 async function checkNewFile(path: string, url: string, metalink: MetalinkFile | undefined): Promise<void> {
   const problem = await downloadProblem(path, { sha256: metalink?.sha256 ?? (await publishedSha256(url)) });
   if (problem) {
@@ -208,9 +217,15 @@ export async function updateBundle(
   options: UpdateOptions = {},
 ): Promise<UpdateResult> {
   const started = performance.now();
-  const { metalink, sources } = await resolveSources(typeof urls === 'string' ? [urls] : urls);
-  // Without piece hashes no bytes could be checked before use: then only the first source is asked.
-  const used = metalink ? sources : sources.slice(0, 1);
+  const given = typeof urls === 'string' ? [urls] : urls;
+  // One URL is read as before, by exact ranges; a Metalink is looked for only beside several.
+  const { metalink, metalinkText, sources } = await resolveSources(given, given.length > 1);
+  // The Metalink crossed the link too: it counts in what the update fetched.
+  const metalinkBytes = metalinkText === undefined ? 0 : Buffer.byteLength(metalinkText);
+  // Pieces from several sources, each checked before use; from one, the exact ranges (fewer bytes
+  // than whole pieces), the file checked whole at the end against the Metalink's SHA-256.
+  const inPieces = metalink !== undefined && sources.length > 1;
+  const used = inPieces ? sources : sources.slice(0, 1);
   const url = used[0]?.url;
   if (!url) throw new FerryError('USAGE', 'Give the URL of the new edition, or its .meta4.');
   const oldSource = await FileByteSource.open(oldPath);
@@ -218,7 +233,7 @@ export async function updateBundle(
   const done = (mode: UpdateResult['mode'], size: number, fetched: number, reused: number): UpdateResult => ({
     mode,
     size,
-    fetched,
+    fetched: fetched + metalinkBytes,
     reused,
     seconds: (performance.now() - started) / 1000,
     sources: used,
@@ -226,7 +241,8 @@ export async function updateBundle(
   try {
     let remote: RemoteFile;
     try {
-      remote = metalink ? new PieceByteSource(url, metalink, sources, options) : await HttpByteSource.open(url);
+      remote =
+        inPieces && metalink ? new PieceByteSource(url, metalink, sources, options) : await HttpByteSource.open(url);
     } catch (error) {
       if (!(error instanceof NoRangeError)) throw error;
       const size = await downloadWhole(url, temporary);
@@ -234,6 +250,7 @@ export async function updateBundle(
       await rename(temporary, oldPath);
       return done('full', size, size, 0);
     }
+    if (metalink && remote.size !== metalink.size) throw notDescribed(url, remote.size, metalink);
     const tail = await readZipTail(remote);
     await remote.prefetch(tail.centralDirectoryOffset, remote.size);
     const newRecords = await readCentralDirectory(remote);
@@ -245,7 +262,10 @@ export async function updateBundle(
       );
       const newDirectory = await remote.read(tail.centralDirectoryOffset, remote.size - tail.centralDirectoryOffset);
       // The directory holds every entry's CRC, size and offset: the same directory, the same file.
-      if (oldDirectory.equals(newDirectory)) return done('current', remote.size, remote.fetched, oldSource.size);
+      if (oldDirectory.equals(newDirectory)) {
+        if (metalink && (await sha256File(oldPath)) !== metalink.sha256) throw notDescribed(url, remote.size, metalink);
+        return done('current', remote.size, remote.fetched, oldSource.size);
+      }
     }
     const oldDirectory = await readCentralDirectory(oldSource);
     const hint = dictionaryHint(oldDirectory, newRecords);
@@ -309,7 +329,7 @@ export async function updateBundle(
   } catch (error) {
     await rm(temporary, { force: true });
     // Published with piece hashes, but served only whole: a whole download, checked the same way.
-    const whole = metalink ? wholeFileSource(sources) : undefined;
+    const whole = inPieces ? wholeFileSource(sources) : undefined;
     if (!whole) throw error;
     try {
       const size = await downloadWhole(whole.url, temporary);

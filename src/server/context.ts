@@ -2,6 +2,7 @@ import type { Response } from 'express';
 import { finished } from 'node:stream';
 import { changedError } from '../bundle/byte-source.js';
 import { EntryCache } from './entry-cache.js';
+import { MadeMetalinks } from './made-metalinks.js';
 import { RateLimiter } from './rate-limit.js';
 import { HttpError, single } from './http.js';
 import type { Library, LibraryBundle } from './library.js';
@@ -21,6 +22,8 @@ export interface AppOptions {
   searchTimeoutMs?: number;
   /** Where each answer's access-log line goes (`ferry serve --log`); none when absent. */
   accessLog?: (line: string) => void;
+  /** Where Metalinks made for unpublished bundles are kept between starts; in memory only when absent. */
+  cacheFolder?: string;
 }
 
 /** What every route group shares: the library, the entry cache and the viewer's files. */
@@ -30,6 +33,7 @@ export interface AppContext {
   searchTimeoutMs: number;
   cache: EntryCache;
   assets: Map<string, ViewerAsset>;
+  metalinks: MadeMetalinks;
   assetVersions: Record<string, string>;
   /**
    * The bundle named in a request as it is on disk now, held open until the response is done;
@@ -88,6 +92,7 @@ export function createContext(library: Library, options: AppOptions = {}): AppCo
     searchTimeoutMs: options.searchTimeoutMs ?? DEFAULT_SEARCH_TIMEOUT_MS,
     cache: new EntryCache(ENTRY_CACHE_ITEM_BYTES),
     assets,
+    metalinks: new MadeMetalinks(options.cacheFolder),
     assetVersions: Object.fromEntries([...assets].map(([file, asset]) => [file, asset.etag.replace(/"/g, '')])),
     async bundleOf(name, response) {
       const wanted = single(name) ?? '';

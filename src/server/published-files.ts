@@ -18,10 +18,13 @@ export interface PublishedFile {
   type: string;
 }
 
-/** The files `ferry publish` wrote beside a bundle, looked for on each request so new ones show at once. */
+/**
+ * The files `ferry publish` wrote beside a bundle, looked for on each request so new ones show at
+ * once; a Metalink always, made by the server when none was published.
+ */
 export function publishedFiles(item: LibraryBundle): PublishedFile[] {
   return (Object.keys(SIDECARS) as SidecarKind[])
-    .filter((kind) => existsSync(item.file + SIDECARS[kind]))
+    .filter((kind) => kind === 'meta4' || existsSync(item.file + SIDECARS[kind]))
     .map((kind) => ({
       kind,
       url: `/download/${encodeURIComponent(item.name + SIDECARS[kind])}`,

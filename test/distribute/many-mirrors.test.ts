@@ -5,6 +5,8 @@ import type { CliIO } from '../../src/cli/io.js';
 import { main } from '../../src/cli/program.js';
 import { packSample, runCli, SAMPLE_METADATA, SAMPLE_SITE, serveLibrary, sha256, tempFolder } from '../helpers.js';
 import { faultServer, type FaultServer } from '../../bench/fault-servers.js';
+import { parseMetalink } from '../../src/distribute/metalink-parse.js';
+import { hashFile } from '../../src/distribute/pieces.js';
 
 type Served = Awaited<ReturnType<typeof serveLibrary>>;
 
@@ -87,6 +89,31 @@ describe('fetching from many mirrors', () => {
     expect(sha256(await readFile(join(third, 'click_docs_en.ferry')))).toBe(sha256(file));
   });
 
+  it('makes a Metalink for a bundle nobody published, so two libraries that hold it are two sources', async () => {
+    const work = join(folder, 'unpublished-case');
+    const [one, two] = [join(work, 'one'), join(work, 'two')];
+    await mkdir(one, { recursive: true });
+    await mkdir(two);
+    await copyFile(bundle, join(one, 'click.ferry'));
+    await copyFile(bundle, join(two, 'click.ferry'));
+    const [a, b] = [await serveLibrary(one), await serveLibrary(two)];
+    closing.push(a.close, b.close);
+    const meta4 = await fetch(`${a.base}/download/click_docs_en.meta4`);
+    expect(meta4.status).toBe(200);
+    const described = parseMetalink(await meta4.text(), `${a.base}/download/click_docs_en.meta4`);
+    const hashes = await hashFile(bundle, (await readFile(bundle)).length, described.pieceLength);
+    expect(described.sha256).toBe(hashes.sha256);
+    expect(described.pieceHashes).toEqual(hashes.sha256Pieces);
+    expect(described.urls.map((url) => url.url)).toEqual([`${a.base}/download/click_docs_en`]);
+    expect(await (await fetch(`${a.base}/`)).text()).toContain('href="/download/click_docs_en.meta4"');
+
+    const target = join(work, 'target');
+    const run = await runCli(['mirror', a.base, b.base, target]);
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.stderr).toMatch(/downloaded click_docs_en from 2 sources/);
+    expect(sha256(await readFile(join(target, 'click_docs_en.ferry')))).toBe(sha256(await readFile(bundle)));
+  });
+
   it('updates a bundle from several mirrors of the new edition, each piece checked', async () => {
     const work = join(folder, 'update-case');
     await mkdir(work);
@@ -142,7 +169,7 @@ describe('fetching from many mirrors', () => {
     closing.push(plain.close);
     const old = join(work, 'old.ferry');
     await copyFile(bundle, old);
-    const run = await runCli(['update', old, plain.url]);
+    const run = await runCli(['update', old, `${plain.url}.meta4`]);
     expect(run.code, run.stderr).toBe(0);
     expect(run.stderr).toMatch(/whole download/);
     expect(sha256(await readFile(old))).toBe(sha256(await readFile(next)));
@@ -175,8 +202,14 @@ describe('fetching from many mirrors', () => {
     const before = sha256(await readFile(old));
     const run = await runCli(['update', old, `${wrong.url}.meta4`]);
     expect(run.code).toBe(1);
-    expect(run.stderr).toMatch(/No source is left to fetch .*do not match the piece hashes/);
+    expect(run.stderr).toMatch(/does not send the file its Metalink describes .*the old file is kept/);
     expect(sha256(await readFile(old))).toBe(before);
+    // Mirrored from the same .meta4: each piece refused, nothing put in place.
+    const target = join(work, 'target');
+    const mirrored = await runCli(['mirror', `${wrong.url}.meta4`, target]);
+    expect(mirrored.code).toBe(1);
+    expect(mirrored.stderr).toMatch(/next: No source is left to fetch .*do not match the piece hashes/);
+    expect(await readdir(target)).not.toContain('next.ferry');
   });
 });
 

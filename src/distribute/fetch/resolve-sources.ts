@@ -34,14 +34,14 @@ export async function fetchMetalink(
 
 /**
  * Turns what the user gave (URLs of one file, or .meta4 URLs) into sources: each plain URL, the
- * URLs of a .meta4 given, and those of the .meta4 published beside the first plain URL
- * (`<url>.meta4`, as ferry publish and ferry serve offer it).
+ * URLs of a .meta4 given, and (with `lookBeside`) those of the .meta4 published beside the first
+ * plain URL that has one (`<url>.meta4`, as ferry publish and ferry serve offer it).
  */
-export async function resolveSources(given: string[]): Promise<ResolvedSources> {
+export async function resolveSources(given: string[], lookBeside = true): Promise<ResolvedSources> {
   const plain = given.filter((url) => !isMetalinkUrl(url));
   const metalinks = given.filter(isMetalinkUrl);
   let found = metalinks.length > 0 ? await fetchMetalink(metalinks[0]!, true) : undefined;
-  for (const url of plain) {
+  for (const url of lookBeside ? plain : []) {
     if (found) break;
     found = await fetchMetalink(`${url}.meta4`, false).catch(() => undefined);
   }

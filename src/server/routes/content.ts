@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { posix, resolve } from 'node:path';
-import type { Express, Request } from 'express';
+import type { Express, Request, Response } from 'express';
 import { CONTENT_PREFIX } from '../../bundle/names.js';
 import { SIDECARS } from '../../distribute/publish.js';
 import type { AppContext } from '../context.js';
@@ -24,6 +24,31 @@ function contentPolicy(request: Request, bundle: string): string {
     : "'self'";
   const sources = `${own} 'unsafe-inline' data: blob:`;
   return `default-src ${sources}; form-action ${own}; base-uri ${own}; frame-ancestors 'self'`;
+}
+
+/**
+ * A bundle's Metalink with this server added as a source: the one ferry publish wrote, or one
+ * made from the bundle's bytes when it was not published (503 while that is being made).
+ */
+async function sendMetalink(context: AppContext, request: Request, response: Response, name: string): Promise<void> {
+  const item = await context.bundleOf(name, response);
+  const path = item.file + SIDECARS.meta4;
+  let xml: string | undefined;
+  if (existsSync(path)) {
+    xml = await readFile(path, 'utf8');
+    // A Metalink of an older edition would have every client refuse every source.
+    if (Number(/<size>(\d+)<\/size>/.exec(xml)?.[1]) !== item.bytes)
+      throw new HttpError(404, `"${name}.meta4" describes another edition of the bundle: run ferry publish again.`);
+  } else {
+    xml = await context.metalinks.get(item);
+    if (xml === undefined) {
+      response.setHeader('Retry-After', '30');
+      throw new HttpError(503, `The Metalink of ${name} is being made from its bytes; ask again in a moment.`);
+    }
+  }
+  const own = ownDownloadUrl(request, item.name);
+  response.setHeader('Cache-Control', 'no-cache');
+  response.type(SIDECAR_TYPES.meta4).send(own ? withOwnUrl(xml, own) : xml);
 }
 
 /** The bundles' own pages and assets, and the bundle files themselves. */
@@ -64,20 +89,11 @@ export function contentRoutes(app: Express, context: AppContext): void {
   app.get('/download/:bundle', async (request, response) => {
     const requested = request.params.bundle;
     const sidecar = context.library.get(requested) ? undefined : sidecarRequest(requested);
+    if (sidecar?.kind === 'meta4') return sendMetalink(context, request, response, sidecar.name);
     if (sidecar) {
       const item = await context.bundleOf(sidecar.name, response);
       const path = item.file + SIDECARS[sidecar.kind];
       if (!existsSync(path)) throw new HttpError(404, `"${requested}" has not been published: run ferry publish.`);
-      const own = sidecar.kind === 'meta4' ? ownDownloadUrl(request, item.name) : undefined;
-      if (own) {
-        const xml = await readFile(path, 'utf8');
-        // A Metalink of an older edition would have every client refuse every source.
-        if (Number(/<size>(\d+)<\/size>/.exec(xml)?.[1]) !== item.bytes)
-          throw new HttpError(404, `"${requested}" describes another edition of the bundle: run ferry publish again.`);
-        response.setHeader('Cache-Control', 'no-cache');
-        response.type(SIDECAR_TYPES.meta4).send(withOwnUrl(xml, own));
-        return;
-      }
       return void response.sendFile(resolve(path), { headers: { 'Content-Type': SIDECAR_TYPES[sidecar.kind] } });
     }
     const item = await context.bundleOf(requested, response);
