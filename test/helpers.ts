@@ -61,6 +61,13 @@ export async function packSample(folder: string, extra: string[] = []): Promise<
   return output;
 }
 
+/** Packs the Click sample again under another title (a new edition) into `output`. */
+export async function packEdition(output: string, title: string): Promise<string> {
+  const run = await runCli(['pack', SAMPLE_SITE, '--metadata', SAMPLE_METADATA, '--title', title, '-o', output]);
+  if (run.code !== 0) throw new Error(`pack failed: ${run.stderr}`);
+  return output;
+}
+
 /** Serves the bundles of `folder` on a real socket on 127.0.0.1, as `ferry serve` would. */
 export async function serveLibrary(
   folder: string,

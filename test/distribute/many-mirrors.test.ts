@@ -3,8 +3,8 @@ import { join } from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { CliIO } from '../../src/cli/io.js';
 import { main } from '../../src/cli/program.js';
-import { packSample, runCli, SAMPLE_METADATA, SAMPLE_SITE, serveLibrary, sha256, tempFolder } from '../helpers.js';
-import { faultServer, type FaultServer } from '../../bench/fault-servers.js';
+import { packEdition, packSample, runCli, serveLibrary, sha256, tempFolder } from '../helpers.js';
+import { faultServer, type Fault, type FaultServer } from '../../bench/fault-servers.js';
 import { parseMetalink } from '../../src/distribute/metalink-parse.js';
 import { hashFile } from '../../src/distribute/pieces.js';
 
@@ -33,6 +33,17 @@ async function publishedTwice(folder: string, bundle: string, extraMirrors: Faul
     libraries.push(await serveLibrary(shelf));
   }
   return libraries;
+}
+
+/**
+ * A mirror that serves `served` at any path and, beside it, the Metalink of `edition` naming that
+ * mirror ("file", relative to the .meta4) as its only source.
+ */
+async function beside(edition: string, served: Buffer, fault: Fault = {}): Promise<FaultServer> {
+  const published = await runCli(['publish', edition, '--base-url', 'http://127.0.0.1:9/']);
+  expect(published.code, published.stderr).toBe(0);
+  const metalink = (await readFile(`${edition}.meta4`, 'utf8')).replace('http://127.0.0.1:9/next.ferry', 'file');
+  return faultServer(served, { ...fault, metalink });
 }
 
 describe('fetching from many mirrors', () => {
@@ -118,17 +129,7 @@ describe('fetching from many mirrors', () => {
     const work = join(folder, 'update-case');
     await mkdir(work);
     const next = join(work, 'next.ferry');
-    const packed = await runCli([
-      'pack',
-      SAMPLE_SITE,
-      '--metadata',
-      SAMPLE_METADATA,
-      '--title',
-      'Click, again',
-      '-o',
-      next,
-    ]);
-    expect(packed.code, packed.stderr).toBe(0);
+    await packEdition(next, 'Click, again');
     const file = await readFile(next);
     const everyPiece = Array.from({ length: Math.ceil(file.length / 16384) }, (_, i) => i);
     const liar = await faultServer(file, { corrupt: { pieceLength: 16 * 1024, pieces: everyPiece } });
@@ -158,14 +159,8 @@ describe('fetching from many mirrors', () => {
     const work = join(folder, 'no-ranges-case');
     await mkdir(work);
     const next = join(work, 'next.ferry');
-    expect(
-      (await runCli(['pack', SAMPLE_SITE, '--metadata', SAMPLE_METADATA, '--title', 'Whole', '-o', next])).code,
-    ).toBe(0);
-    expect((await runCli(['publish', next, '--base-url', 'http://127.0.0.1:9/'])).code).toBe(0);
-    const plain = await faultServer(await readFile(next), {
-      noRanges: true,
-      metalink: (await readFile(`${next}.meta4`, 'utf8')).replace('http://127.0.0.1:9/next.ferry', 'file'),
-    });
+    await packEdition(next, 'Whole');
+    const plain = await beside(next, await readFile(next), { noRanges: true });
     closing.push(plain.close);
     const old = join(work, 'old.ferry');
     await copyFile(bundle, old);
@@ -187,15 +182,9 @@ describe('fetching from many mirrors', () => {
     const work = join(folder, 'refuse-case');
     await mkdir(work);
     const next = join(work, 'next.ferry');
-    expect(
-      (await runCli(['pack', SAMPLE_SITE, '--metadata', SAMPLE_METADATA, '--title', 'Other', '-o', next])).code,
-    ).toBe(0);
-    const published = await runCli(['publish', next, '--base-url', 'http://127.0.0.1:9/']);
-    expect(published.code, published.stderr).toBe(0);
-    // Its only mirror ("file", beside the .meta4) sends the first edition, whose pieces are not the ones published for the new one.
-    const wrong = await faultServer(await readFile(bundle), {
-      metalink: (await readFile(`${next}.meta4`, 'utf8')).replace('http://127.0.0.1:9/next.ferry', 'file'),
-    });
+    await packEdition(next, 'Other');
+    // Its only mirror sends the first edition, whose pieces are not the ones published for the new one.
+    const wrong = await beside(next, await readFile(bundle));
     closing.push(wrong.close);
     const old = join(work, 'old.ferry');
     await copyFile(bundle, old);

@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { createApp } from '../../src/server/app.js';
 import { Library } from '../../src/server/library.js';
 import { ManifestCache, manifestCacheFile } from '../../src/server/manifest-cache.js';
-import { packSample, runCli, SAMPLE_METADATA, SAMPLE_SITE, tempFolder } from '../helpers.js';
+import { packEdition, packSample, tempFolder } from '../helpers.js';
 
 async function shelfOf(copies: number): Promise<string> {
   const work = await tempFolder();
@@ -131,17 +131,7 @@ describe('the manifests kept between starts', () => {
     expect(cached.bundles[file]!.stamp).toBe(stamp);
 
     const next = join(shelf, '.next');
-    const packed = await runCli([
-      'pack',
-      SAMPLE_SITE,
-      '--metadata',
-      SAMPLE_METADATA,
-      '--title',
-      'Click, again',
-      '-o',
-      next,
-    ]);
-    expect(packed.code, packed.stderr).toBe(0);
+    await packEdition(next, 'Click, again');
     await rename(next, file);
     const fresh = await library.hold(library.get('click_docs_en')!);
     expect(fresh.manifest.metadata.title).toBe('Click, again');
