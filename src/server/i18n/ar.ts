@@ -16,6 +16,7 @@ export const ar: UiStrings = {
   resultsSummary: 'النتائج {first}–{last} من {total} لـ «{query}».',
   previous: 'السابق →',
   next: '← التالي',
+  pageOf: 'الصفحة {page} من {pages}',
   notFound: 'غير موجود',
   error: 'خطأ',
   backToLibrary: 'العودة إلى المكتبة',

@@ -16,6 +16,7 @@ export const en: UiStrings = {
   resultsSummary: 'Results {first}–{last} of {total} for “{query}”.',
   previous: '← Previous',
   next: 'Next →',
+  pageOf: 'Page {page} of {pages}',
   notFound: 'Not found',
   error: 'Error',
   backToLibrary: 'Back to the library',

@@ -16,6 +16,7 @@ export const es: UiStrings = {
   resultsSummary: 'Resultados {first}–{last} de {total} para «{query}».',
   previous: '← Anteriores',
   next: 'Siguientes →',
+  pageOf: 'Página {page} de {pages}',
   notFound: 'No encontrado',
   error: 'Error',
   backToLibrary: 'Volver a la biblioteca',

@@ -16,6 +16,7 @@ export const fr: UiStrings = {
   resultsSummary: 'Résultats {first} à {last} sur {total} pour « {query} ».',
   previous: '← Précédents',
   next: 'Suivants →',
+  pageOf: 'Page {page} sur {pages}',
   notFound: 'Introuvable',
   error: 'Erreur',
   backToLibrary: 'Retour à la bibliothèque',

@@ -19,6 +19,8 @@ export interface UiStrings {
   resultsSummary: string;
   previous: string;
   next: string;
+  /** {page} of {pages}: where a list of several pages is. */
+  pageOf: string;
   notFound: string;
   error: string;
   backToLibrary: string;

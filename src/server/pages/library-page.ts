@@ -8,12 +8,35 @@ import { illustrationUrl, layout, viewerUrl, type LayoutOptions } from './layout
 export interface LibraryFilters {
   language?: string | undefined;
   tag?: string | undefined;
+  /** Which page of cards, from 1 (?page=); the catalog ignores it. */
+  page?: number | undefined;
 }
 
-/** The filters a request asks for with ?lang= and ?tag=. */
+/**
+ * Cards on one page of the library: a phone on a slow network gets a page it can show, not a
+ * thousand cards (half a megabyte of HTML, and their pictures).
+ */
+export const CARDS_PER_PAGE = 60;
+
+/** The filters a request asks for with ?lang=, ?tag= and ?page=. */
 export function filtersOf(query: Record<string, unknown>): LibraryFilters {
   const text = (value: unknown) => (typeof value === 'string' && value !== '' ? value : undefined);
-  return { language: text(query.lang), tag: text(query.tag) };
+  const page = Number(text(query.page));
+  return {
+    language: text(query.lang),
+    tag: text(query.tag),
+    page: Number.isInteger(page) && page > 1 ? page : undefined,
+  };
+}
+
+/** The library address of another page of the same filters. */
+function pageUrl(filters: LibraryFilters, page: number): string {
+  const query = new URLSearchParams();
+  if (filters.language) query.set('lang', filters.language);
+  if (filters.tag) query.set('tag', filters.tag);
+  if (page > 1) query.set('page', String(page));
+  const text = query.toString();
+  return text ? `/?${text}` : '/';
 }
 
 export function matchesFilters(item: LibraryBundle, filters: LibraryFilters): boolean {
@@ -52,7 +75,17 @@ export function libraryPage(bundles: LibraryBundle[], filters: LibraryFilters, o
   const t = options.ui.t;
   const languages = [...new Set(bundles.flatMap((item) => item.manifest.metadata.language.split(',')))].sort();
   const tags = [...new Set(bundles.flatMap((item) => item.manifest.metadata.tags))].sort();
-  const shown = bundles.filter((item) => matchesFilters(item, filters));
+  const matching = bundles.filter((item) => matchesFilters(item, filters));
+  const pages = Math.max(1, Math.ceil(matching.length / CARDS_PER_PAGE));
+  const page = Math.min(filters.page ?? 1, pages);
+  const shown = matching.slice((page - 1) * CARDS_PER_PAGE, page * CARDS_PER_PAGE);
+  const link = (to: number, label: string) => `<a href="${escapeHtml(pageUrl(filters, to))}">${escapeHtml(label)}</a>`;
+  const pager =
+    pages > 1
+      ? `<nav class="pages">${page > 1 ? link(page - 1, t.previous) : ''} ${escapeHtml(
+          fill(t.pageOf, { page, pages }),
+        )} ${page < pages ? link(page + 1, t.next) : ''}</nav>`
+      : '';
   const form = `<form class="filters" action="/" method="get">${select('lang', t.allLanguages, languages, filters.language)} ${select('tag', t.allTags, tags, filters.tag)} <button type="submit">${escapeHtml(t.filter)}</button></form>`;
   const cards =
     shown.length > 0
@@ -61,6 +94,6 @@ export function libraryPage(bundles: LibraryBundle[], filters: LibraryFilters, o
   return layout({
     ...options,
     title: `ferry — ${t.library}`,
-    body: `<main class="library-page"><h1>${escapeHtml(t.library)}</h1>${form}${cards}<p class="catalog"><a href="/catalog/entries.xml">${escapeHtml(t.catalog)}</a></p></main>`,
+    body: `<main class="library-page"><h1>${escapeHtml(t.library)}</h1>${form}${cards}${pager}<p class="catalog"><a href="/catalog/entries.xml">${escapeHtml(t.catalog)}</a></p></main>`,
   });
 }
