@@ -3,6 +3,7 @@ import { FerryError } from '../errors.js';
 import { formatBytes, parseSize } from '../format.js';
 import type { CliIO } from './io.js';
 import { progressLine } from './progress.js';
+import { countryOf } from './country.js';
 
 /** Where to mirror from and into: the last place is the folder; --lan adds the libraries found. */
 async function sourcesAndFolder(
@@ -67,6 +68,10 @@ export function registerMirror(program: Command, io: CliIO): void {
       'find ferry libraries on the local network (ferry serve --announce): list them, or with a folder copy from them',
     )
     .option('--lan-interface <address>', 'with --lan, look only on the network interface with this IPv4 address')
+    .option(
+      '--country <code>',
+      "where this machine is (ISO 3166-1 alpha-2, such as ke): a Metalink's mirrors there are asked first",
+    )
     .option('--prefer-lan', 'fetch from sources on the local network first, the others only if none of those is left')
     .addHelpText(
       'after',
@@ -91,6 +96,7 @@ export function registerMirror(program: Command, io: CliIO): void {
           lan?: boolean;
           lanInterface?: string;
           preferLan?: boolean;
+          country?: string;
         },
       ) => {
         const where = await sourcesAndFolder(places, flags, io);
@@ -106,6 +112,7 @@ export function registerMirror(program: Command, io: CliIO): void {
           tag: flags.tag,
           maxSize: flags.maxSize === undefined ? undefined : parseSize(flags.maxSize, '--max-size'),
           preferLan: flags.preferLan,
+          country: countryOf(flags.country),
           onProgress: (name, bytes, total) =>
             progress.update({
               stage: `downloading ${name}`,

@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { formatBytes } from '../format.js';
 import type { CliIO } from './io.js';
 import { sourcesReport } from './sources-report.js';
+import { countryOf } from './country.js';
 
 export function registerUpdate(program: Command, io: CliIO): void {
   program
@@ -20,10 +21,17 @@ export function registerUpdate(program: Command, io: CliIO): void {
         'With a Metalink (a .meta4 given, or NAME.meta4 published beside the first URL) the changed parts are\n' +
         'fetched in pieces from every mirror at once, each piece checked; a mirror that sends wrong bytes is dropped.',
     )
-    .action(async (bundle: string, urls: string[], flags: { preferLan?: boolean }) => {
+    .option(
+      '--country <code>',
+      "where this machine is (ISO 3166-1 alpha-2, such as ke): a Metalink's mirrors there are asked first",
+    )
+    .action(async (bundle: string, urls: string[], flags: { preferLan?: boolean; country?: string }) => {
       const { updateBundle } = await import('../distribute/update.js');
       const url = urls[0]!;
-      const result = await updateBundle(bundle, urls, { preferLan: flags.preferLan });
+      const result = await updateBundle(bundle, urls, {
+        preferLan: flags.preferLan,
+        country: countryOf(flags.country),
+      });
       const share = result.size > 0 ? ((result.fetched / result.size) * 100).toFixed(1) : '0';
       io.stderr.write(
         result.mode === 'current'

@@ -19,6 +19,8 @@ export interface MirrorOptions {
   maxSize?: number | undefined;
   /** Private-network sources first (--prefer-lan). */
   preferLan?: boolean | undefined;
+  /** Where this machine is (ISO 3166-1 alpha-2): mirrors a Metalink places there are asked first. */
+  country?: string | undefined;
   onProgress?: (name: string, bytes: number, total: number) => void;
   onLine?: (line: string) => void;
 }
@@ -167,6 +169,7 @@ async function download(
     try {
       await downloadPieces(metalink, sources, part, {
         preferLan: options.preferLan ?? false,
+        country: options.country,
         onPiece: (index) => onProgress((bytes += pieceRange(metalink, index).length)),
         onDrop: (source) => dropped(source.url, source.dropped!),
       });

@@ -26,6 +26,8 @@ type RemoteFile = HttpByteSource | PieceByteSource;
 export interface UpdateOptions {
   /** Private-network sources first (--prefer-lan). */
   preferLan?: boolean;
+  /** Where this machine is (ISO 3166-1 alpha-2): mirrors a Metalink places there are asked first. */
+  country?: string | undefined;
   /** Told of each source dropped, with why. */
   onDrop?: (source: Source) => void;
 }

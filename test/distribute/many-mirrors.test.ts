@@ -170,6 +170,12 @@ describe('fetching from many mirrors', () => {
     expect(sha256(await readFile(old))).toBe(sha256(await readFile(next)));
   });
 
+  it('takes --country as a two-letter code only', async () => {
+    const run = await runCli(['mirror', 'http://a.example.org/', join(folder, 'x'), '--country', 'kenya']);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toMatch(/--country "kenya" is not a two-letter country code/);
+  });
+
   it('says what is missing when the folder is left out', async () => {
     const run = await runCli(['mirror', 'http://a.example.org/', 'http://b.example.org/']);
     expect(run.code).toBe(2);

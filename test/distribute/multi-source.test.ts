@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { downloadPieces } from '../../src/distribute/fetch/download-pieces.js';
 import { PieceDownload, type PieceLayout } from '../../src/distribute/fetch/piece-download.js';
-import { Source } from '../../src/distribute/fetch/source.js';
+import { rankSources, Source } from '../../src/distribute/fetch/source.js';
 import { hashFile } from '../../src/distribute/pieces.js';
 import { sha256, tempFolder } from '../helpers.js';
 import { faultServer, type FaultServer } from '../../bench/fault-servers.js';
@@ -103,6 +103,18 @@ describe('a download from several sources', () => {
     expect(written.sort()).toEqual([0, 1, 2, 3]);
     // Two pieces its own, the two the slow source held, and nothing kept already asked again.
     expect(fast.requests).toBe(4);
+  });
+
+  it('ranks by measured latency, then the country the Metalink places a mirror in, then its priority', () => {
+    const france = new Source('http://fr.example.org/f', 1, 'fr');
+    const kenya = new Source('http://ke.example.org/f', 2, 'ke');
+    const anywhere = new Source('http://any.example.org/f', 3);
+    const order = (country?: string) =>
+      rankSources([france, kenya, anywhere], false, country).map((source) => source.url);
+    expect(order()).toEqual([france.url, kenya.url, anywhere.url]);
+    expect(order('ke')).toEqual([kenya.url, france.url, anywhere.url]);
+    anywhere.latencyMs = 5;
+    expect(order('ke')[0]).toBe(anywhere.url);
   });
 
   it('asks the nearest sources when there are more than it asks at once', async () => {

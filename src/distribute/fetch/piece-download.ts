@@ -20,6 +20,8 @@ export interface PieceDownloadOptions {
   retries?: number;
   /** Private-network sources first; the others only once none of those is left. */
   preferLan?: boolean;
+  /** ISO 3166-1 alpha-2 code of where this machine is: mirrors the Metalink places there come first. */
+  country?: string | undefined;
   stallMs?: number;
   onPiece?: (index: number, source: Source) => void;
   onDrop?: (source: Source) => void;
@@ -53,7 +55,7 @@ export class PieceDownload {
     readonly sources: Source[],
     private readonly options: PieceDownloadOptions = {},
   ) {
-    this.ranked = rankSources(sources, options.preferLan ?? false);
+    this.ranked = rankSources(sources, options.preferLan ?? false, options.country);
     this.perSource = options.perSource ?? 2;
     this.activeSources = options.activeSources ?? 4;
     this.retries = options.retries ?? 3;
@@ -66,7 +68,7 @@ export class PieceDownload {
     if (!this.measured && indices.length > 0 && this.sources.length > this.activeSources) {
       this.measured = true;
       await measureLatency(this.sources);
-      this.ranked = rankSources(this.sources, this.options.preferLan ?? false);
+      this.ranked = rankSources(this.sources, this.options.preferLan ?? false, this.options.country);
     }
     const run = new Run(this, indices, write);
     await run.finished();

@@ -37,12 +37,18 @@ export class Source {
 
 /**
  * Sources in the order to try them: LAN ones first when asked; then the nearest, by the latency
- * measured (those that did not answer last); then by the priority the Metalink gives.
+ * measured (those that did not answer last); then, as hints, those the Metalink places in the
+ * client's country, and the priority it gives.
  */
-export function rankSources(sources: Source[], preferLan: boolean): Source[] {
+export function rankSources(sources: Source[], preferLan: boolean, country?: string): Source[] {
   const latency = (source: Source) => source.latencyMs ?? Number.POSITIVE_INFINITY;
+  const abroad = (source: Source) => Number(!country || source.location !== country.toLowerCase());
   return [...sources].sort(
-    (a, b) => (preferLan ? Number(b.lan) - Number(a.lan) : 0) || latency(a) - latency(b) || a.priority - b.priority,
+    (a, b) =>
+      (preferLan ? Number(b.lan) - Number(a.lan) : 0) ||
+      latency(a) - latency(b) ||
+      abroad(a) - abroad(b) ||
+      a.priority - b.priority,
   );
 }
 
