@@ -151,9 +151,23 @@ export function queriesOf(
   const suffix = commonSuffix(pages.map((page) => page.title));
   const title = (page: PageFacts) =>
     suffix && page.title.endsWith(suffix) ? page.title.slice(0, -suffix.length) : page.title;
-  const headings = pages.flatMap((page) =>
-    page.headings.slice(1).map((each) => [each.text, page.path, each.anchor] as [string, string, string | undefined]),
-  );
+  // A section heading that is also another page's title (in any case, as search reads it) leads
+  // to two pages: FFTW's "Wisdom" is a page, and a section of "Upgrading from FFTW version 2".
+  const titled = new Map<string, Set<string>>();
+  for (const page of pages) {
+    for (const text of [title(page), page.headings[0]?.text]) {
+      if (!text) continue;
+      const owners = titled.get(text.toLowerCase()) ?? new Set<string>();
+      titled.set(text.toLowerCase(), owners.add(page.path));
+    }
+  }
+  const titleElsewhere = ([text, path]: [string, string, string | undefined]) =>
+    [...(titled.get(text.toLowerCase()) ?? [])].some((owner) => owner !== path);
+  const headings = pages
+    .flatMap((page) =>
+      page.headings.slice(1).map((each) => [each.text, page.path, each.anchor] as [string, string, string | undefined]),
+    )
+    .filter((entry) => !titleElsewhere(entry));
   return {
     title: sample(unambiguous(pages.map((page) => [title(page), page.path])), count, seed),
     heading: sample(unambiguous(headings.filter(([text]) => !text.endsWith('?'))), count, seed),

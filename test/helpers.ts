@@ -81,7 +81,10 @@ export async function serveLibrary(
     base: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
     close: async () => {
       stopWatching();
-      await new Promise((resolve) => server.close(resolve));
+      // Idle keep-alive connections (fetch keeps them) would hold close() for seconds.
+      const closed = new Promise((resolve) => server.close(resolve));
+      server.closeIdleConnections();
+      await closed;
       await library.close();
     },
   };

@@ -99,6 +99,7 @@ export function registerMirror(program: Command, io: CliIO): void {
           country?: string;
         },
       ) => {
+        const country = countryOf(flags.country);
         const where = await sourcesAndFolder(places, flags, io);
         if (!where) return;
         const { sources, folder } = where;
@@ -112,7 +113,7 @@ export function registerMirror(program: Command, io: CliIO): void {
           tag: flags.tag,
           maxSize: flags.maxSize === undefined ? undefined : parseSize(flags.maxSize, '--max-size'),
           preferLan: flags.preferLan,
-          country: countryOf(flags.country),
+          country,
           onProgress: (name, bytes, total) =>
             progress.update({
               stage: `downloading ${name}`,

@@ -229,7 +229,14 @@ export async function updateBundle(
   const inPieces = metalink !== undefined && sources.length > 1;
   const used = inPieces ? sources : sources.slice(0, 1);
   const url = used[0]?.url;
-  if (!url) throw new FerryError('USAGE', 'Give the URL of the new edition, or its .meta4.');
+  if (!url) {
+    throw new FerryError(
+      'USAGE',
+      metalink
+        ? 'The .meta4 names no place to fetch the file from: give its URL too.'
+        : 'Give the URL of the new edition, or its .meta4.',
+    );
+  }
   const oldSource = await FileByteSource.open(oldPath);
   const temporary = join(dirname(oldPath), `.${basename(oldPath)}.${process.pid}.update.tmp`);
   const done = (mode: UpdateResult['mode'], size: number, fetched: number, reused: number): UpdateResult => ({
@@ -265,8 +272,16 @@ export async function updateBundle(
       const newDirectory = await remote.read(tail.centralDirectoryOffset, remote.size - tail.centralDirectoryOffset);
       // The directory holds every entry's CRC, size and offset: the same directory, the same file.
       if (oldDirectory.equals(newDirectory)) {
-        if (metalink && (await sha256File(oldPath)) !== metalink.sha256) throw notDescribed(url, remote.size, metalink);
-        return done('current', remote.size, remote.fetched, oldSource.size);
+        if (!metalink || (await sha256File(oldPath)) === metalink.sha256)
+          return done('current', remote.size, remote.fetched, oldSource.size);
+        // The same entries listed, other bytes: the local copy is damaged. Fetched whole, and checked.
+        const size = await downloadWhole(url, temporary);
+        await checkNewFile(temporary, url, metalink);
+        await rename(temporary, oldPath);
+        return {
+          ...done('full', size, size, 0),
+          hint: 'the old file was damaged (its SHA-256 is not that of the same edition), so it was fetched whole',
+        };
       }
     }
     const oldDirectory = await readCentralDirectory(oldSource);

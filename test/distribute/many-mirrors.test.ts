@@ -1,4 +1,4 @@
-import { copyFile, mkdir, readFile, readdir } from 'node:fs/promises';
+import { copyFile, mkdir, readFile, readdir, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { CliIO } from '../../src/cli/io.js';
@@ -123,6 +123,38 @@ describe('fetching from many mirrors', () => {
     expect(run.code, run.stderr).toBe(0);
     expect(run.stderr).toMatch(/downloaded click_docs_en from 2 sources/);
     expect(sha256(await readFile(join(target, 'click_docs_en.ferry')))).toBe(sha256(await readFile(bundle)));
+  });
+
+  it('repairs a damaged copy of the same edition with a whole download, saying the old file was damaged', async () => {
+    const work = join(folder, 'damaged-case');
+    await mkdir(work);
+    const [a, b] = await publishedTwice(work, bundle, [await faultServer(await readFile(bundle))]);
+    closing.push(a!.close, b!.close);
+    const old = join(work, 'old.ferry');
+    const damaged = await readFile(bundle);
+    damaged[5000] = damaged[5000]! ^ 0xff;
+    await writeFile(old, damaged);
+    const run = await runCli(['update', old, `${a!.base}/download/click_docs_en`, `${b!.base}/download/click_docs_en`]);
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.stderr).toMatch(/note: the old file was damaged .*fetched whole/);
+    expect(sha256(await readFile(old))).toBe(sha256(await readFile(bundle)));
+  });
+
+  it('serves a Metalink made from the bundle when the published one is of an older edition', async () => {
+    const work = join(folder, 'stale-case');
+    const shelf = join(work, 'shelf');
+    await mkdir(shelf, { recursive: true });
+    await copyFile(bundle, join(shelf, 'click.ferry'));
+    expect((await runCli(['publish', join(shelf, 'click.ferry'), '--base-url', 'http://127.0.0.1:9/'])).code).toBe(0);
+    // A new edition moved in; the old .meta4 stays beside it.
+    await packEdition(join(work, 'next.ferry'), 'Stale');
+    await rename(join(work, 'next.ferry'), join(shelf, 'click.ferry'));
+    const served = await serveLibrary(shelf);
+    closing.push(served.close);
+    const xml = await (await fetch(`${served.base}/download/click_docs_en.meta4`)).text();
+    const described = parseMetalink(xml, `${served.base}/download/click_docs_en.meta4`);
+    expect(described.sha256).toBe(sha256(await readFile(join(shelf, 'click.ferry'))));
+    expect(xml).not.toContain('127.0.0.1:9');
   });
 
   it('updates a bundle from several mirrors of the new edition, each piece checked', async () => {

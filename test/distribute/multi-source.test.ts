@@ -113,8 +113,12 @@ describe('a download from several sources', () => {
       rankSources([france, kenya, anywhere], false, country).map((source) => source.url);
     expect(order()).toEqual([france.url, kenya.url, anywhere.url]);
     expect(order('ke')).toEqual([kenya.url, france.url, anywhere.url]);
+    // Measured latencies decide when far apart; alike (one band), the country still does.
     anywhere.latencyMs = 5;
     expect(order('ke')[0]).toBe(anywhere.url);
+    [france.latencyMs, kenya.latencyMs, anywhere.latencyMs] = [41.37, 41.52, 300];
+    expect(order('ke')).toEqual([kenya.url, france.url, anywhere.url]);
+    expect(order()).toEqual([france.url, kenya.url, anywhere.url]);
   });
 
   it('asks the nearest sources when there are more than it asks at once', async () => {

@@ -41,9 +41,10 @@ export async function resolveSources(given: string[], lookBeside = true): Promis
   const plain = given.filter((url) => !isMetalinkUrl(url));
   const metalinks = given.filter(isMetalinkUrl);
   let found = metalinks.length > 0 ? await fetchMetalink(metalinks[0]!, true) : undefined;
-  for (const url of lookBeside ? plain : []) {
-    if (found) break;
-    found = await fetchMetalink(`${url}.meta4`, false).catch(() => undefined);
+  if (!found && lookBeside) {
+    // Asked of every source at once: one that makes its Metalink first (503 for a while) costs no wait for the others.
+    const beside = await Promise.all(plain.map((url) => fetchMetalink(`${url}.meta4`, false).catch(() => undefined)));
+    found = beside.find((each) => each !== undefined);
   }
   const sources = new Map<string, Source>();
   for (const url of plain) sources.set(url, new Source(url));

@@ -36,9 +36,17 @@ export class Source {
 }
 
 /**
+ * Latencies alike for ranking: within one band of 0–10, 10–30, 30–70, 70–150 ms and so on, each
+ * twice the last, so that 41.4 and 41.5 ms count as the same distance and hints can decide.
+ */
+function latencyBand(source: Source): number {
+  return source.latencyMs === undefined ? Number.POSITIVE_INFINITY : Math.floor(Math.log2(1 + source.latencyMs / 10));
+}
+
+/**
  * Sources in the order to try them: LAN ones first when asked; then the nearest, by the latency
- * measured (those that did not answer last); then, as hints, those the Metalink places in the
- * client's country, and the priority it gives.
+ * measured (in bands; those that did not answer last); then, as hints, those the Metalink places
+ * in the client's country, the latency itself, and the priority the Metalink gives.
  */
 export function rankSources(sources: Source[], preferLan: boolean, country?: string): Source[] {
   const latency = (source: Source) => source.latencyMs ?? Number.POSITIVE_INFINITY;
@@ -46,8 +54,9 @@ export function rankSources(sources: Source[], preferLan: boolean, country?: str
   return [...sources].sort(
     (a, b) =>
       (preferLan ? Number(b.lan) - Number(a.lan) : 0) ||
-      latency(a) - latency(b) ||
+      latencyBand(a) - latencyBand(b) ||
       abroad(a) - abroad(b) ||
+      latency(a) - latency(b) ||
       a.priority - b.priority,
   );
 }

@@ -1,10 +1,11 @@
 import { existsSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import { posix, resolve } from 'node:path';
 import type { Express, Request, Response } from 'express';
 import { CONTENT_PREFIX } from '../../bundle/names.js';
 import { SIDECARS } from '../../distribute/publish.js';
 import type { AppContext } from '../context.js';
+import type { LibraryBundle } from '../library-bundle.js';
 import { sendBundleFile } from '../download.js';
 import { entryPath, HttpError } from '../http.js';
 import { bundleVersion, contentUrl, viewerUrl } from '../pages/layout.js';
@@ -27,19 +28,28 @@ function contentPolicy(request: Request, bundle: string): string {
 }
 
 /**
+ * The .meta4 ferry publish wrote beside a bundle, unless it is of another edition (older than the
+ * bundle, or of another size): that one would have every client refuse every source.
+ */
+async function publishedMetalink(path: string, item: LibraryBundle): Promise<string | undefined> {
+  const [written, bundle] = await Promise.all([
+    stat(path).catch(() => undefined),
+    stat(item.file).catch(() => undefined),
+  ]);
+  if (!written || (bundle && written.mtimeMs < bundle.mtimeMs)) return undefined;
+  const xml = await readFile(path, 'utf8');
+  return Number(/<size>(\d+)<\/size>/.exec(xml)?.[1]) === item.bytes ? xml : undefined;
+}
+
+/**
  * A bundle's Metalink with this server added as a source: the one ferry publish wrote, or one
  * made from the bundle's bytes when it was not published (503 while that is being made).
  */
 async function sendMetalink(context: AppContext, request: Request, response: Response, name: string): Promise<void> {
   const item = await context.bundleOf(name, response);
   const path = item.file + SIDECARS.meta4;
-  let xml: string | undefined;
-  if (existsSync(path)) {
-    xml = await readFile(path, 'utf8');
-    // A Metalink of an older edition would have every client refuse every source.
-    if (Number(/<size>(\d+)<\/size>/.exec(xml)?.[1]) !== item.bytes)
-      throw new HttpError(404, `"${name}.meta4" describes another edition of the bundle: run ferry publish again.`);
-  } else {
+  let xml = await publishedMetalink(path, item);
+  if (xml === undefined) {
     xml = await context.metalinks.get(item);
     if (xml === undefined) {
       response.setHeader('Retry-After', '30');
