@@ -141,6 +141,16 @@ function sample(queries: KnownQuery[], count: number, seed: number): KnownQuery[
   return chosen;
 }
 
+/** A title as search reads it: any case, without its section number or a closing "(…)". */
+function titleKey(text: string): string {
+  return text
+    .toLowerCase()
+    .replace(/^[\d.]+\s+/, '')
+    .replace(/\s*\([^()]*\)\s*$/, '')
+    .replace(/\s+/g, ' ')
+    .trim();
+}
+
 /** Up to `count` queries of each kind; `names` replaces the ids when an inventory (objects.inv) gives them. */
 export function queriesOf(
   pages: PageFacts[],
@@ -151,18 +161,18 @@ export function queriesOf(
   const suffix = commonSuffix(pages.map((page) => page.title));
   const title = (page: PageFacts) =>
     suffix && page.title.endsWith(suffix) ? page.title.slice(0, -suffix.length) : page.title;
-  // A section heading that is also another page's title (in any case, as search reads it) leads
-  // to two pages: FFTW's "Wisdom" is a page, and a section of "Upgrading from FFTW version 2".
+  // A section heading that is also another page's title leads to two pages: FFTW's "Wisdom" is a
+  // page ("4.7 Wisdom", "Wisdom (FFTW 3.3.10)") and a section of "Upgrading from FFTW version 2".
   const titled = new Map<string, Set<string>>();
   for (const page of pages) {
-    for (const text of [title(page), page.headings[0]?.text]) {
+    for (const text of [page.title, title(page), page.headings[0]?.text]) {
       if (!text) continue;
-      const owners = titled.get(text.toLowerCase()) ?? new Set<string>();
-      titled.set(text.toLowerCase(), owners.add(page.path));
+      const owners = titled.get(titleKey(text)) ?? new Set<string>();
+      titled.set(titleKey(text), owners.add(page.path));
     }
   }
   const titleElsewhere = ([text, path]: [string, string, string | undefined]) =>
-    [...(titled.get(text.toLowerCase()) ?? [])].some((owner) => owner !== path);
+    [...(titled.get(titleKey(text)) ?? [])].some((owner) => owner !== path);
   const headings = pages
     .flatMap((page) =>
       page.headings.slice(1).map((each) => [each.text, page.path, each.anchor] as [string, string, string | undefined]),
