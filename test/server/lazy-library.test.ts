@@ -32,6 +32,9 @@ describe('a library at rest', () => {
     expect(library.openCount).toBe(0);
     expect((await fetch(`${base}/content/click_docs_en-2/index.html`)).status).toBe(200);
     expect(library.openCount).toBe(1);
+    // A random page of the whole library opens the one bundle it picks, not all three.
+    expect((await fetch(`${base}/random`, { redirect: 'manual' })).status).toBe(302);
+    expect(library.openCount).toBeLessThanOrEqual(2);
     await new Promise((resolve) => server.close(resolve));
     await library.close();
     expect(library.openCount).toBe(0);

@@ -97,10 +97,11 @@ export function pageRoutes(app: Express, context: AppContext): void {
   });
 
   app.get('/random', async (request, response) => {
-    const name = single(request.query.bundle);
-    const items = name ? [await context.bundleOf(name, response)] : await context.bundles(response);
-    const item = items[Math.floor(Math.random() * items.length)];
-    if (!item) throw new HttpError(503, uiOf(request).t.bundleBeingReplaced);
+    // Chosen from the listing, then only that bundle opened: not every bundle of the library.
+    const random = (listed: { name: string }[]) => listed[Math.floor(Math.random() * listed.length)]?.name;
+    const name = single(request.query.bundle) ?? random(await context.listed());
+    if (name === undefined) throw new HttpError(503, uiOf(request).t.bundleBeingReplaced);
+    const item = await context.bundleOf(name, response);
     response.setHeader('Cache-Control', 'no-store');
     response.redirect(302, viewerUrl(item.name, await (await item.searcher()).randomPage()));
   });
