@@ -170,7 +170,6 @@ async function rebuiltIndexRegion(
   }
 }
 
-/** Checks the new file whole before it replaces anything. */
 /** A source whose file is not the one its Metalink describes: an older edition, or a wrong file. */
 function notDescribed(url: string, size: number, metalink: MetalinkFile): FerryError {
   return new FerryError(
@@ -179,6 +178,7 @@ function notDescribed(url: string, size: number, metalink: MetalinkFile): FerryE
   );
 }
 
+/** Checks the new file whole before it replaces anything. */
 async function checkNewFile(path: string, url: string, metalink: MetalinkFile | undefined): Promise<void> {
   const problem = await downloadProblem(path, { sha256: metalink?.sha256 ?? (await publishedSha256(url)) });
   if (problem) {
@@ -247,16 +247,20 @@ export async function updateBundle(
     seconds: (performance.now() - started) / 1000,
     sources: used,
   });
+  /** The new edition downloaded whole from `from`, checked, and put in place of the old file; its size. */
+  const replaceWhole = async (from: string): Promise<number> => {
+    const size = await downloadWhole(from, temporary);
+    await checkNewFile(temporary, from, metalink);
+    await rename(temporary, oldPath);
+    return size;
+  };
   try {
     let remote: RemoteFile;
     try {
-      remote =
-        inPieces && metalink ? new PieceByteSource(url, metalink, sources, options) : await HttpByteSource.open(url);
+      remote = inPieces ? new PieceByteSource(url, metalink, sources, options) : await HttpByteSource.open(url);
     } catch (error) {
       if (!(error instanceof NoRangeError)) throw error;
-      const size = await downloadWhole(url, temporary);
-      await checkNewFile(temporary, url, metalink);
-      await rename(temporary, oldPath);
+      const size = await replaceWhole(url);
       return done('full', size, size, 0);
     }
     if (metalink && remote.size !== metalink.size) throw notDescribed(url, remote.size, metalink);
@@ -275,9 +279,7 @@ export async function updateBundle(
         if (!metalink || (await sha256File(oldPath)) === metalink.sha256)
           return done('current', remote.size, remote.fetched, oldSource.size);
         // The same entries listed, other bytes: the local copy is damaged. Fetched whole, and checked.
-        const size = await downloadWhole(url, temporary);
-        await checkNewFile(temporary, url, metalink);
-        await rename(temporary, oldPath);
+        const size = await replaceWhole(url);
         return {
           ...done('full', size, size, 0),
           hint: 'the old file was damaged (its SHA-256 is not that of the same edition), so it was fetched whole',
@@ -349,9 +351,7 @@ export async function updateBundle(
     const whole = inPieces ? wholeFileSource(sources) : undefined;
     if (!whole) throw error;
     try {
-      const size = await downloadWhole(whole.url, temporary);
-      await checkNewFile(temporary, whole.url, metalink);
-      await rename(temporary, oldPath);
+      const size = await replaceWhole(whole.url);
       return { ...done('full', size, size, 0), sources: [whole] };
     } catch (wholeError) {
       await rm(temporary, { force: true });

@@ -35,7 +35,7 @@ export class LibraryBundle {
     /** The file's size (all parts of a split bundle). */
     readonly bytes: number,
     /** Size, time and inode of the file (or of every part): a change means it was replaced. */
-    public stamp: string,
+    readonly stamp: string,
     readonly manifest: Manifest,
   ) {}
 
@@ -43,7 +43,7 @@ export class LibraryBundle {
     return this.opened !== undefined;
   }
 
-  /** The open bundle; only while a request holds it (Library.opened, then acquire). */
+  /** The open bundle; only while a request holds it (Library.hold, until release). */
   get bundle(): Bundle {
     if (!this.opened) throw new Error(`internal: ${this.name} was read while its file was closed`);
     return this.opened;
