@@ -142,7 +142,7 @@ export function registerPack(program: Command, io: CliIO): void {
     .option('--compression <mode>', COMPRESSION_HELP, 'compact')
     .option(
       '--base <bundle>',
-      'the previous edition of this bundle: its compression dictionary is reused, so unchanged pages keep their bytes and `ferry update` fetches little',
+      'the previous edition of this bundle: its compression dictionary and search shards are reused where pages did not change, so `ferry update` fetches little',
     )
     .option('--catalog <file>', "gutenberg: the catalog as rdf-files.tar.bz2 (default: the mirror's records)")
     .option('--lang <codes>', 'gutenberg: books in these catalog languages only, such as en,fr')

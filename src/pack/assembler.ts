@@ -5,6 +5,7 @@ import { EntryKind } from '../bundle/path-index.js';
 import { BundleWriter, type NewEntry, type WriterOptions } from '../bundle/writer.js';
 import { encodeSearchStats, SEARCH_STATS_NAME } from '../search/search-stats.js';
 import { ShardBuilder, targetTextFor, type FinishedShard, type SearchDocument } from '../search/shard-builder.js';
+import { BaseIndex } from '../search/base-index.js';
 import { ExternalSorter } from '../external-sort.js';
 import { encodeTitles } from '../search/titles-encoder.js';
 import { sortableTitle, TITLES_NAME } from '../search/titles.js';
@@ -18,10 +19,10 @@ export interface AssembledCounts {
 }
 
 /** Stored, not deflated, so a query can read just the parts of a shard it needs. */
-function shardEntry(shard: FinishedShard): NewEntry {
+function shardEntry(name: string, data: Buffer): NewEntry {
   return {
-    name: shard.name,
-    data: shard.bytes,
+    name,
+    data,
     kind: EntryKind.Data,
     mediaType: 'application/octet-stream',
     compress: false,
@@ -41,6 +42,7 @@ export class BundleAssembler {
   private constructor(
     private readonly writer: BundleWriter,
     private readonly shards: ShardBuilder,
+    private readonly base: BaseIndex | undefined,
   ) {
     this.titles = new ExternalSorter(writer.spillPath('titles'));
   }
@@ -53,6 +55,7 @@ export class BundleAssembler {
   /**
    * `expectedPages`: about how many pages will come, which sizes the search shards.
    * `dictionary`: for a compact bundle, its zstd dictionary or how to make one (WriterOptions).
+   * `base`: the previous edition (`--base`), whose search shards are kept where pages are unchanged.
    */
   static async create(
     output: string,
@@ -60,9 +63,23 @@ export class BundleAssembler {
     language: string,
     expectedPages: number,
     dictionary?: WriterOptions['dictionary'],
+    baseEdition?: { path: string | undefined; warn: (message: string) => void },
   ): Promise<BundleAssembler> {
-    const shards = new ShardBuilder(language, targetTextFor(expectedPages));
-    return new BundleAssembler(await BundleWriter.create(output, { mtime, dictionary }), shards);
+    const base = baseEdition?.path === undefined ? undefined : await BaseIndex.open(baseEdition.path, baseEdition.warn);
+    const shards = new ShardBuilder(language, targetTextFor(expectedPages), base);
+    try {
+      return new BundleAssembler(await BundleWriter.create(output, { mtime, dictionary }), shards, base);
+    } catch (error) {
+      await base?.close();
+      throw error;
+    }
+  }
+
+  private async writeShards(shards: FinishedShard[]): Promise<void> {
+    for (const shard of shards) {
+      const bytes = 'bytes' in shard ? shard.bytes : await this.base!.bytes(shard.fromBase);
+      await this.writer.add(shardEntry(shard.name, bytes));
+    }
   }
 
   /** A page; with `search`, it is indexed and its title goes into suggestions. */
@@ -70,8 +87,7 @@ export class BundleAssembler {
     const mediaType = withCharset(type, data);
     if (search) {
       this.titles.add(sortableTitle(search.title, path));
-      const shard = this.shards.add(search);
-      if (shard) await this.writer.add(shardEntry(shard));
+      await this.writeShards(this.shards.add(search));
     }
     this.counts.pages++;
     await this.writer.add({ name: contentName(path), data, kind: EntryKind.Page, mediaType, compress: true });
@@ -99,7 +115,8 @@ export class BundleAssembler {
   /** Writes the index, titles, illustration and manifest, and puts the bundle in place. */
   async finish(metadata: BundleMetadata, mainPage: string, illustration: Buffer): Promise<number> {
     const { last, stats } = this.shards.finish();
-    if (last) await this.writer.add(shardEntry(last));
+    await this.writeShards(last);
+    await this.base?.close();
     await this.writer.add({
       name: SEARCH_STATS_NAME,
       data: encodeSearchStats(stats),
@@ -138,6 +155,7 @@ export class BundleAssembler {
 
   async abort(): Promise<void> {
     this.titles.close();
+    await this.base?.close();
     await this.writer.abort();
   }
 }

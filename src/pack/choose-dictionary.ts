@@ -42,10 +42,8 @@ export async function chooseDictionary(
   warn: (message: string) => void,
   samples?: () => Promise<{ samples: Buffer[]; textBytes: number }>,
 ): Promise<WriterOptions['dictionary']> {
-  if ((choice.compression ?? DEFAULT_COMPRESSION) === 'deflate') {
-    if (choice.base !== undefined) warn('--base is for compact bundles: deflated pages keep their bytes without it.');
-    return undefined;
-  }
+  // Deflated pages keep their bytes without a base; its search shards are kept all the same (assembler.ts).
+  if ((choice.compression ?? DEFAULT_COMPRESSION) === 'deflate') return undefined;
   if (choice.base !== undefined) {
     const dictionary = await dictionaryOf(choice.base);
     if (dictionary) return dictionary;

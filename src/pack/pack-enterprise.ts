@@ -196,7 +196,10 @@ export async function packEnterprise(options: PackMediawikiOptions): Promise<Med
   const site = { siteName: metadata.title, language, mainPath };
 
   const dictionary = await chooseDictionary(options, warn);
-  const assembler = await BundleAssembler.create(options.output, mtime, metadata.language, scan.pages, dictionary);
+  const assembler = await BundleAssembler.create(options.output, mtime, metadata.language, scan.pages, dictionary, {
+    path: options.base,
+    warn,
+  });
   const setup: RenderSetup = {
     namespaces,
     titleKeys: titles.buffer,

@@ -192,7 +192,10 @@ async function packScanned(run: PackRun, scan: DumpScan, started: number): Promi
 
   // Pages are rendered as the dump streams by: the dictionary comes from the first ones.
   const dictionary = await chooseDictionary(options, warn);
-  const assembler = await BundleAssembler.create(options.output, mtime, metadata.language, scan.pages, dictionary);
+  const assembler = await BundleAssembler.create(options.output, mtime, metadata.language, scan.pages, dictionary, {
+    path: options.base,
+    warn,
+  });
   const pool = new RenderPool(Math.max(1, options.threads ?? availableParallelism()), setup);
   const categories = new CategoryIndex(assembler.spillPath('categories'));
   const skipped: { path: string; reason: string }[] = [];

@@ -142,7 +142,10 @@ export async function packCollection(
     : undefined;
   const pageCount = listing.files.filter((file) => /\.x?html?$/i.test(file.path)).length;
   const dictionary = await chooseDictionary(options, warn, () => collectionSamples(listing.files));
-  const assembler = await BundleAssembler.create(options.output, mtime, metadata.language, pageCount, dictionary);
+  const assembler = await BundleAssembler.create(options.output, mtime, metadata.language, pageCount, dictionary, {
+    path: options.base,
+    warn,
+  });
   try {
     let bytes = 0;
     for (const [number, file] of listing.files.entries()) {

@@ -202,7 +202,10 @@ export async function packWarc(options: PackWarcOptions): Promise<WarcSummary> {
     const illustration = await loadIllustration(options.illustration, metadata.name);
     const dictionary = await chooseDictionary(options, warn);
     const pageCount = entries.filter((entry) => isHtml(entry.contentType ?? '')).length;
-    const assembler = await BundleAssembler.create(options.output, mtime, metadata.language, pageCount, dictionary);
+    const assembler = await BundleAssembler.create(options.output, mtime, metadata.language, pageCount, dictionary, {
+      path: options.base,
+      warn,
+    });
     try {
       let written = 0;
       let before = 0;

@@ -52,12 +52,17 @@ export interface ShardMatches {
  */
 export async function matchShards(shards: SearchShard[], query: ParsedQuery, corpus: Corpus): Promise<ShardMatches[]> {
   const found = await Promise.all(shards.map((shard) => Promise.all(query.terms.map((term) => shard.term(term)))));
-  const idfs = query.terms.map((term, i) =>
-    idf(
-      pagesOfLanguage(term, corpus),
-      found.reduce((sum, infos) => sum + (infos[i]?.documents ?? 0), 0),
-    ),
-  );
+  const idfs = query.terms.map((term, i) => {
+    const pages = pagesOfLanguage(term, corpus);
+    // Dead pages (dead-pages.ts) count among those with the term, never past all pages.
+    return idf(
+      pages,
+      Math.min(
+        pages,
+        found.reduce((sum, infos) => sum + (infos[i]?.documents ?? 0), 0),
+      ),
+    );
+  });
   return Promise.all(shards.map((shard, s) => matchShard(shard, found[s]!, query, idfs, corpus)));
 }
 

@@ -12,6 +12,7 @@ import { allClauses, bestMatches, EXACT_TITLE_BONUS, rankMatches } from './rank.
 import { listShards, queryLanguages, type ShardList } from './shard-list.js';
 import type { ShardDocument } from './shard-format.js';
 import { openShard, type SearchShard } from './shard-reader.js';
+import { ShardWithDeadPages } from './dead-pages.js';
 import { makeSnippet, type Snippet } from './snippet.js';
 import { TitleList, type Suggestion } from './titles.js';
 import { BudgetedLru, textBytes } from '../cache-budget.js';
@@ -135,10 +136,13 @@ export class BundleSearcher {
   }
 
   private async openShard(number: number): Promise<SearchShard> {
-    const name = (await this.listing()).names[number]!;
+    const listing = await this.listing();
+    const name = listing.names[number]!;
     const record = await this.bundle.resolve(name);
     if (!record) throw new FerryError('BUNDLE_CORRUPT', `${this.bundle.label}: search shard ${name} is missing.`);
-    return openShard(await this.bundle.randomAccess(record));
+    const shard = await openShard(await this.bundle.randomAccess(record));
+    const dead = listing.dead[number];
+    return dead ? new ShardWithDeadPages(shard, dead) : shard;
   }
 
   /**
@@ -194,8 +198,13 @@ export class BundleSearcher {
     const count = (await this.listing()).names.length;
     if (count === 0) return this.bundle.manifest.mainPage;
     const shard = await this.shard(Math.floor(Math.random() * count));
-    if (shard.documentCount === 0) return this.bundle.manifest.mainPage;
-    return (await shard.document(Math.floor(Math.random() * shard.documentCount))).path;
+    const start = Math.floor(Math.random() * shard.documentCount);
+    // A dead page may name a page the bundle no longer has: the next live one is as random.
+    for (let step = 0; step < shard.documentCount; step++) {
+      const doc = (start + step) % shard.documentCount;
+      if (shard.isLive(doc)) return (await shard.document(doc)).path;
+    }
+    return this.bundle.manifest.mainPage;
   }
 
   /** The path and title of a candidate's page. */

@@ -2,6 +2,8 @@ import type lunr from 'lunr';
 import { analyse, FIELDS, type AnalysedDocument, type SearchDocument } from './analyse.js';
 import { createBuilder, termPrefix } from './pipelines.js';
 import { encodeShard } from './shard-encoder.js';
+import type { BaseIndex } from './base-index.js';
+import { analysedFingerprint } from './page-fingerprint.js';
 import { shardIdName, type SearchStats } from './search-stats.js';
 import { hash32 } from './term-hash.js';
 
@@ -26,9 +28,26 @@ export function targetTextFor(pages: number): number {
 export const MAX_TEXT_PER_SHARD = 4_000_000;
 export const MAX_DOCS_PER_SHARD = 1000;
 
-export interface FinishedShard {
+/** A shard to write: made now, or a shard of the base edition kept as it is (`fromBase`, its number there). */
+export type FinishedShard = MadeShard | { name: string; fromBase: number };
+export interface MadeShard {
   name: string;
   bytes: Buffer;
+}
+
+/**
+ * A shard of the base edition is kept when at least this share of its pages are unchanged; the
+ * others are marked dead in it and indexed again in a delta shard. Past it, the shard is made
+ * anew, which clears its dead pages: the index never carries more than about an eighth dead.
+ */
+const KEEP_SHARE = 7 / 8;
+/** Delta shards are cut this much smaller, so an edition's new changes touch few of them. */
+const DELTA_DIVISOR = 8;
+
+interface PendingPage {
+  analysed: AnalysedDocument;
+  /** What the index holds of it (page-fingerprint.ts), when there is a base to compare with. */
+  fingerprint?: string;
 }
 
 /**
@@ -47,8 +66,11 @@ export function endsShard(path: string, textLength: number, target: number): boo
  * held at once however large the collection is; counts what scores need over all of them.
  */
 export class ShardBuilder {
-  private pending: AnalysedDocument[] = [];
+  private pending: PendingPage[] = [];
   private pendingText = 0;
+  /** Changed pages of kept base shards, with the base: they are indexed again in delta shards. */
+  private delta: AnalysedDocument[] = [];
+  private deltaText = 0;
   /** Index pipelines by language: each page is stemmed as its own language's. */
   private readonly pipelines = new Map<string, lunr.Pipeline>();
   private readonly mainLanguage: string;
@@ -60,11 +82,15 @@ export class ShardBuilder {
     languagePages: new Map(),
   };
   private readonly usedIds = new Set<number>();
+  /** Shards of the base edition already kept, by their number there. */
+  private readonly keptShards = new Set<number>();
 
   /** `languages`: the bundle's, as its metadata lists them (ISO 639-3, comma-separated, main first). */
   constructor(
     languages: string,
     private readonly targetText = TARGET_TEXT_PER_SHARD,
+    /** The previous edition's index, whose shards are kept where their pages have not changed. */
+    private readonly base?: BaseIndex,
   ) {
     this.languagesSeen = languages.split(',').filter((code) => code !== '');
     this.mainLanguage = this.languagesSeen[0] ?? 'eng';
@@ -89,13 +115,13 @@ export class ShardBuilder {
     return this.stats.documents;
   }
 
-  /** Adds a page; returns a finished shard when this page ends one. */
-  add(document: SearchDocument): FinishedShard | undefined {
+  /** Adds a page; returns the shards this page finishes. */
+  add(document: SearchDocument): FinishedShard[] {
     const language = document.language ?? this.mainLanguage;
     const prefix = termPrefix(language, this.mainLanguage);
     const analysed = analyse(document, this.pipelineFor(language), prefix);
     if (prefix) this.stats.languagePages.set(prefix, (this.stats.languagePages.get(prefix) ?? 0) + 1);
-    this.pending.push(analysed);
+    this.pending.push(this.base ? { analysed, fingerprint: analysedFingerprint(analysed) } : { analysed });
     this.pendingText += analysed.textLength;
     this.stats.documents++;
     analysed.lengths.forEach((length, field) => (this.stats.fieldLengths[field]! += length));
@@ -103,23 +129,93 @@ export class ShardBuilder {
       endsShard(document.path, analysed.textLength, this.targetText) ||
       this.pending.length >= MAX_DOCS_PER_SHARD ||
       this.pendingText >= MAX_TEXT_PER_SHARD;
-    return full ? this.flush() : undefined;
+    return full ? this.flush() : [];
   }
 
-  /** The last, partly filled shard, if any, and the statistics of them all. */
-  finish(): { last: FinishedShard | undefined; stats: SearchStats } {
-    return { last: this.pending.length > 0 ? this.flush() : undefined, stats: this.stats };
+  /** The last shards, and the statistics of them all. */
+  finish(): { last: FinishedShard[]; stats: SearchStats } {
+    const last = this.pending.length > 0 ? this.flush() : [];
+    if (this.delta.length > 0) last.push(this.flushDelta());
+    return { last, stats: this.stats };
   }
 
-  private flush(): FinishedShard {
-    const documents = this.pending;
+  private flush(): FinishedShard[] {
+    const pages = this.pending;
     this.pending = [];
     this.pendingText = 0;
+    const kept = this.keepBaseShard(pages);
+    if (kept) return kept;
+    const documents = pages.map((page) => page.analysed);
     // Named by its first page, so the same pages keep the same name in the next edition.
-    let id = hash32(documents[0]!.path);
+    const id = this.freeId(hash32(documents[0]!.path));
+    this.stats.shards.push({ id, documents: documents.length, delta: false, dead: [] });
+    return [{ name: shardIdName(id), bytes: encodeShard(documents) }];
+  }
+
+  /**
+   * With a base edition: the base shard (not a delta) that holds most of these pages unchanged is
+   * kept as it is when they are at least KEEP_SHARE of its pages. Its other pages are marked
+   * dead, and these pages that it does not hold unchanged go to delta shards.
+   */
+  private keepBaseShard(pages: PendingPage[]): FinishedShard[] | undefined {
+    const base = this.base;
+    if (!base) return undefined;
+    const unchanged = new Map<number, Set<number>>();
+    for (const { analysed, fingerprint } of pages) {
+      const slot = base.live.get(analysed.path);
+      if (!slot || slot.fingerprint !== fingerprint || this.keptShards.has(slot.shard)) continue;
+      if (base.shards[slot.shard]!.listing.delta) continue;
+      let docs = unchanged.get(slot.shard);
+      if (!docs) unchanged.set(slot.shard, (docs = new Set()));
+      docs.add(slot.doc);
+    }
+    let shard = -1;
+    let alive = new Set<number>();
+    for (const [candidate, docs] of unchanged) {
+      if (docs.size > alive.size || (docs.size === alive.size && candidate < shard)) [shard, alive] = [candidate, docs];
+    }
+    if (shard < 0) return undefined;
+    const { listing } = base.shards[shard]!;
+    if (alive.size < Math.ceil(listing.documents * KEEP_SHARE)) return undefined;
+    this.keptShards.add(shard);
+    const changed = pages
+      .filter(({ analysed }) => {
+        const slot = base.live.get(analysed.path);
+        return slot?.shard !== shard || !alive.has(slot.doc);
+      })
+      .map(({ analysed }) => analysed);
+    const dead: number[] = [];
+    for (let doc = 0; doc < listing.documents; doc++) if (!alive.has(doc)) dead.push(doc);
+    const id = this.freeId(listing.id);
+    this.stats.shards.push({ id, documents: listing.documents, delta: false, dead });
+    const finished: FinishedShard[] = [{ name: shardIdName(id), fromBase: shard }];
+    for (const document of changed) {
+      this.delta.push(document);
+      this.deltaText += document.textLength;
+      const full =
+        endsShard(document.path, document.textLength, this.targetText / DELTA_DIVISOR) ||
+        this.delta.length >= MAX_DOCS_PER_SHARD ||
+        this.deltaText >= MAX_TEXT_PER_SHARD;
+      if (full) finished.push(this.flushDelta());
+    }
+    return finished;
+  }
+
+  private flushDelta(): MadeShard {
+    const documents = this.delta;
+    this.delta = [];
+    this.deltaText = 0;
+    // Named apart from the shard a fresh pack would start with the same page.
+    const id = this.freeId(hash32(`delta:${documents[0]!.path}`));
+    this.stats.shards.push({ id, documents: documents.length, delta: true, dead: [] });
+    return { name: shardIdName(id), bytes: encodeShard(documents) };
+  }
+
+  /** The id, or the next unused one after it when two shards would share a name. */
+  private freeId(wanted: number): number {
+    let id = wanted;
     while (this.usedIds.has(id)) id = (id + 1) >>> 0;
     this.usedIds.add(id);
-    this.stats.shards.push({ id, documents: documents.length });
-    return { name: shardIdName(id), bytes: encodeShard(documents) };
+    return id;
   }
 }

@@ -23,6 +23,8 @@ export function queryLanguages(manifest: Pick<Manifest, 'search' | 'version'>): 
 
 export interface ShardList {
   names: string[];
+  /** Each shard's dead pages (dead-pages.ts), when it has any. */
+  dead: (ReadonlySet<number> | undefined)[];
   corpus: Corpus;
 }
 
@@ -32,16 +34,21 @@ export async function listShards(bundle: SearchableBundle): Promise<ShardList> {
   if (version < LISTED_SHARDS_VERSION) {
     // Older shards are numbered and hold finished weights: no statistics are needed.
     const names = Array.from({ length: search.shards }, (_, number) => shardName(number));
-    return { names, corpus: { documents: search.documents, averages: [1, 1, 1], languagePages: new Map() } };
+    return {
+      names,
+      dead: [],
+      corpus: { documents: search.documents, averages: [1, 1, 1], languagePages: new Map() },
+    };
   }
   if (search.shards === 0)
-    return { names: [], corpus: { documents: 0, averages: [1, 1, 1], languagePages: new Map() } };
+    return { names: [], dead: [], corpus: { documents: 0, averages: [1, 1, 1], languagePages: new Map() } };
   const record = await bundle.resolve(SEARCH_STATS_NAME);
   if (!record) throw new FerryError('BUNDLE_CORRUPT', `${bundle.label}: ${SEARCH_STATS_NAME} is missing.`);
   const stats = decodeSearchStats(await bundle.read(record), bundle.label);
   const documents = stats.documents;
   return {
     names: stats.shards.map((shard) => shardIdName(shard.id)),
+    dead: stats.shards.map((shard) => (shard.dead.length > 0 ? new Set(shard.dead) : undefined)),
     corpus: {
       documents,
       averages: stats.fieldLengths.map((total) => (documents > 0 ? total / documents : 1)),

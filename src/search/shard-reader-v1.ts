@@ -116,6 +116,10 @@ export class ShardReaderV1 implements SearchShard {
     }
   }
 
+  isLive(): boolean {
+    return true;
+  }
+
   prior(): number {
     return 1;
   }

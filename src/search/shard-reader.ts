@@ -55,6 +55,8 @@ export interface SearchShard {
   ): Promise<void>;
   /** The page's structure prior, 0–1. */
   prior(doc: number): number;
+  /** False for a page a later edition replaced (dead-pages.ts). */
+  isLive(doc: number): boolean;
   document(doc: number): Promise<ShardDocument>;
 }
 
@@ -69,6 +71,15 @@ export async function openShard(source: EntryReads): Promise<SearchShard> {
 /** Per open shard: a thousand open shards keep at most some 10 MB of these. */
 const RECENT_TERMS = 64;
 const RECENT_POSTINGS = 16;
+
+/** A term's entry in its block: its key, page count, and where its postings are or its one posting. */
+interface BlockEntry {
+  key: number;
+  documents: number;
+  offset: number;
+  length: number;
+  single?: PageCounts;
+}
 
 interface Block {
   /** The key of the block's first term. */
@@ -174,44 +185,79 @@ export class ShardReader implements SearchShard {
       if (this.blocks[middle]!.key <= key) low = middle + 1;
       else high = middle;
     }
-    const block = this.blocks[low - 1];
-    if (!block) return undefined;
-    const bytes = await this.source.read(block.offset, block.end - block.offset);
-    const reader = new ByteReader(bytes, this.source.label);
-    // Version 3 counts from the start of the block's inflated postings, version 2 from the shard's.
-    let offset = this.deflated ? 0 : block.postings;
-    let current = block.key;
-    let found: TermInfo | undefined;
-    while (!reader.done) {
-      current += reader.varint();
-      const head = reader.varint();
-      // A term on one page holds its posting here (shard-format.ts encodeEntryHead).
-      const documents = head % 2 === 1 ? 1 : head / 2;
-      if (documents === 0 || documents > this.documentCount) throw this.corrupt('a term block is damaged');
-      let length = 0;
-      let single: PageCounts | undefined;
-      if (documents === 1) {
-        const code = (head - 1) / 2;
-        const doc = reader.varint();
-        single = { doc, counts: readCounts(code, reader, [0, 0, 0]) };
-      } else {
-        length = reader.varint();
-      }
-      if (current === key && !found) {
-        found = single ? { term, documents, offset, length, single } : { term, documents, offset, length };
-        if (!this.deflated) break;
-      }
-      if (current > key && !this.deflated) break;
-      offset += length;
-    }
+    if (low === 0) return undefined;
+    let found: BlockEntry | undefined;
+    const postingsSize = await this.scanBlock(low - 1, (entry) => {
+      if (entry.key === key) found = { ...entry };
+      return entry.key >= key;
+    });
     if (!found) return undefined;
+    const { documents, offset, length, single } = found;
+    const info: TermInfo = single ? { term, documents, offset, length, single } : { term, documents, offset, length };
     if (!this.deflated) {
-      if (found.offset + found.length > this.source.size)
+      if (info.offset + info.length > this.source.size)
         throw this.corrupt(`the postings of "${term}" run past its end`);
-      return found;
+      return info;
     }
     // The whole block is read to learn its postings' inflated size, a bound for inflating them.
-    return { ...found, block: low - 1, blockPostings: offset };
+    return { ...info, block: low - 1, blockPostings: postingsSize };
+  }
+
+  /**
+   * Visits the entries of a term block in key order until `visit` returns true; version 3 reads
+   * on to the end all the same, to return the inflated size of the block's postings. The entry
+   * object is reused from one call to the next.
+   */
+  private async scanBlock(index: number, visit: (entry: BlockEntry) => boolean): Promise<number> {
+    const block = this.blocks[index]!;
+    const reader = new ByteReader(await this.source.read(block.offset, block.end - block.offset), this.source.label);
+    // Version 3 counts from the start of the block's inflated postings, version 2 from the shard's.
+    let offset = this.deflated ? 0 : block.postings;
+    const entry: BlockEntry = { key: block.key, documents: 0, offset: 0, length: 0 };
+    let stopped = false;
+    while (!reader.done) {
+      entry.key += reader.varint();
+      const head = reader.varint();
+      // A term on one page holds its posting here (shard-encoder.ts encodeEntryHead).
+      entry.documents = head % 2 === 1 ? 1 : head / 2;
+      if (entry.documents === 0 || entry.documents > this.documentCount) throw this.corrupt('a term block is damaged');
+      entry.offset = offset;
+      if (entry.documents === 1) {
+        const doc = reader.varint();
+        entry.single = { doc, counts: readCounts((head - 1) / 2, reader, [0, 0, 0]) };
+        entry.length = 0;
+      } else {
+        entry.single = undefined;
+        entry.length = reader.varint();
+        offset += entry.length;
+      }
+      if (!stopped) stopped = visit(entry);
+      if (stopped && !this.deflated) break;
+    }
+    return offset;
+  }
+
+  /**
+   * Every posting of the shard, term by term in key order: what packing with a base edition
+   * compares a page with (base-index.ts). Reads the whole shard.
+   */
+  async eachPosting(visit: (key: number, doc: number, counts: number[]) => void): Promise<void> {
+    for (let index = 0; index < this.blocks.length; index++) {
+      const entries: BlockEntry[] = [];
+      const postingsSize = await this.scanBlock(index, (entry) => {
+        entries.push({ ...entry });
+        return false;
+      });
+      for (const entry of entries) {
+        if (entry.single) {
+          visit(entry.key, entry.single.doc, entry.single.counts);
+          continue;
+        }
+        const info: TermInfo = { term: `#${entry.key}`, ...entry };
+        if (this.deflated) Object.assign(info, { block: index, blockPostings: postingsSize });
+        await this.eachPostingOf(info, (doc, counts) => visit(entry.key, doc, counts));
+      }
+    }
   }
 
   async scoredPostings(
@@ -221,14 +267,21 @@ export class ShardReader implements SearchShard {
     visit: (doc: number, score: number, flags: number) => void,
   ): Promise<void> {
     const lengths = [0, 0, 0];
-    const score = (doc: number, counts: number[]) => {
-      if (doc >= this.documentCount) throw this.corrupt(`the postings of "${info.term}" name a missing page`);
+    await this.eachPostingOf(info, (doc, counts) => {
       for (let field = 0; field < FIELDS.length; field++) lengths[field] = this.lengths[doc * FIELDS.length + field]!;
       const flags = (counts[0]! > 0 ? IN_TITLE : 0) | (counts[1]! > 0 ? IN_HEADINGS : 0);
       visit(doc, termScore(counts, lengths, scoring.averages, termIdf), flags);
+    });
+  }
+
+  /** Visits the pages that have the term, in page order, with its title, headings and body counts. */
+  private async eachPostingOf(info: TermInfo, visit: (doc: number, counts: number[]) => void): Promise<void> {
+    const checked = (doc: number, counts: number[]) => {
+      if (doc >= this.documentCount) throw this.corrupt(`the postings of "${info.term}" name a missing page`);
+      visit(doc, counts);
     };
     if (info.single) {
-      score(info.single.doc, info.single.counts);
+      checked(info.single.doc, info.single.counts);
       return;
     }
     const reader = new ByteReader(await this.postingsOf(info), this.source.label);
@@ -240,8 +293,18 @@ export class ShardReader implements SearchShard {
       if (!first && delta === 0) throw this.corrupt(`the postings of "${info.term}" are out of order`);
       first = false;
       doc += delta;
-      score(doc, readCounts(reader.varint(), reader, counts));
+      checked(doc, readCounts(reader.varint(), reader, counts));
     }
+  }
+
+  /** The page's title, headings and body lengths in terms. */
+  fieldLengths(doc: number): number[] {
+    return FIELDS.map((_, field) => this.lengths[doc * FIELDS.length + field]!);
+  }
+
+  /** The page's structure prior as stored, in 1/255ths. */
+  storedPrior(doc: number): number {
+    return this.priors[doc] ?? 255;
   }
 
   /** A term's postings; the most recent are kept, the ones a common word brings back every time. */
@@ -263,6 +326,10 @@ export class ShardReader implements SearchShard {
 
   prior(doc: number): number {
     return (this.priors[doc] ?? 255) / 255;
+  }
+
+  isLive(): boolean {
+    return true;
   }
 
   async document(doc: number): Promise<ShardDocument> {

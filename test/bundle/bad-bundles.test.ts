@@ -1,11 +1,11 @@
 import { execFileSync } from 'node:child_process';
-import { copyFile, readFile, truncate, writeFile } from 'node:fs/promises';
+import { copyFile, mkdir, readFile, truncate, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { Bundle } from '../../src/bundle/reader.js';
 import { BundleSearcher } from '../../src/search/searcher.js';
 import { FerryError } from '../../src/errors.js';
-import { packSample, REPO, runCli, tempFolder } from '../helpers.js';
+import { packSample, REPO, runCli, SAMPLE_METADATA, SAMPLE_SITE, tempFolder } from '../helpers.js';
 
 async function openError(path: string): Promise<FerryError> {
   const error = await Bundle.open(path).then(
@@ -200,6 +200,48 @@ describe('bundles of format version 3, packed before compact compression', () =>
       expect((await converted.read((await converted.resolveContent('license.html'))!)).toString()).toContain('BSD');
     } finally {
       await converted.close();
+    }
+  });
+});
+
+describe('bundles of format version 4, packed before editions kept their base search shards', () => {
+  const v4 = join(REPO, 'test/fixtures/format-4/click-v4.ferry');
+
+  it('still open, search and verify, and are the base of a new edition that keeps their shard', async () => {
+    const bundle = await Bundle.open(v4);
+    try {
+      expect(bundle.manifest.version).toBe(4);
+      expect((await new BundleSearcher(bundle).search('license')).hits[0]?.path).toBe('license.html');
+    } finally {
+      await bundle.close();
+    }
+    expect((await runCli(['verify', v4])).code).toBe(0);
+
+    // The next edition adds a page: the old shard is kept as it is, the new page is in a delta shard.
+    const folder = await tempFolder();
+    const site = join(folder, 'site');
+    await mkdir(join(site, '_static'), { recursive: true });
+    for (const name of ['license.html', 'contrib.html', 'changes.html', '_static/click-icon.png']) {
+      await copyFile(join(SAMPLE_SITE, name), join(site, name));
+    }
+    const edition = join(folder, 'edition.ferry');
+    const run = await runCli(['pack', site, '-o', edition, '--metadata', SAMPLE_METADATA, '--base', v4], {
+      SOURCE_DATE_EPOCH: '1700000000',
+    });
+    expect(run.code, run.stderr).toBe(0);
+    const [old, next] = await Promise.all([Bundle.open(v4), Bundle.open(edition)]);
+    try {
+      const shard = 'search/shard-663c3a49.bin';
+      expect(
+        (await next.readRaw((await next.resolve(shard))!)).equals(await old.readRaw((await old.resolve(shard))!)),
+      ).toBe(true);
+      expect(next.manifest.version).toBe(5);
+      expect(next.manifest.search.shards).toBe(2);
+      const searcher = new BundleSearcher(next);
+      expect((await searcher.search('license')).hits[0]?.path).toBe('license.html');
+      expect((await searcher.search('changelog changes')).hits.map((hit) => hit.path)).toContain('changes.html');
+    } finally {
+      await Promise.all([old.close(), next.close()]);
     }
   });
 });

@@ -3,7 +3,7 @@ import { matchShards } from '../../src/search/match.js';
 import { parseQuery } from '../../src/search/parse.js';
 import { rankMatches } from '../../src/search/rank.js';
 import { queryLanguage } from '../../src/search/pipelines.js';
-import { ShardBuilder, type FinishedShard } from '../../src/search/shard-builder.js';
+import { ShardBuilder, type FinishedShard, type MadeShard } from '../../src/search/shard-builder.js';
 import { ShardReader } from '../../src/search/shard-reader.js';
 import type { SearchStats } from '../../src/search/search-stats.js';
 
@@ -35,15 +35,14 @@ export function buildShards(
   documents: TestDocument[],
   language = 'eng',
   targetText?: number,
-): { shards: FinishedShard[]; stats: SearchStats } {
+): { shards: MadeShard[]; stats: SearchStats } {
   const builder = new ShardBuilder(language, targetText);
-  const shards: FinishedShard[] = [];
-  for (const document of documents) {
-    const shard = builder.add({ headings: '', ...document });
-    if (shard) shards.push(shard);
-  }
+  const finished: FinishedShard[] = [];
+  for (const document of documents) finished.push(...builder.add({ headings: '', ...document }));
   const { last, stats } = builder.finish();
-  if (last) shards.push(last);
+  finished.push(...last);
+  // Without a base edition every shard is made.
+  const shards = finished.filter((shard): shard is MadeShard => 'bytes' in shard);
   return { shards, stats };
 }
 
