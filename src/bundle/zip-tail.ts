@@ -6,6 +6,8 @@ export interface ZipTail {
   centralDirectoryOffset: number;
   centralDirectorySize: number;
   entryCount: number;
+  /** The last bytes of the file as read to find the end record: what a copy of the directory must end with. */
+  lastBytes?: Buffer;
 }
 
 const EOCD_SIGNATURE = 0x06054b50;
@@ -28,7 +30,7 @@ export async function readZipTail(source: ByteSource): Promise<ZipTail> {
     const tailStart = source.size - tailLength;
     const tail = await source.read(tailStart, tailLength);
     const found = await endRecord(source, tail, tailStart, notZip);
-    if (found) return found;
+    if (found) return { ...found, lastBytes: tail };
   }
   throw notZip('no end-of-central-directory record was found (wrong file, or truncated)');
 }

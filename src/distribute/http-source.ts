@@ -63,6 +63,12 @@ export class HttpByteSource implements ByteSource {
     this.cached = { start, data: await this.fetchRange(start, end - start) };
   }
 
+  /** Keeps bytes of the file fetched another way (directory-fetch.ts), `fetched` bytes of them crossing the link. */
+  keep(start: number, data: Buffer, fetched: number): void {
+    this.cached = { start, data };
+    this.fetched += fetched;
+  }
+
   async read(position: number, length: number): Promise<Buffer> {
     const cached = this.cached;
     if (cached && position >= cached.start && position + length <= cached.start + cached.data.length) {

@@ -3,6 +3,7 @@ import { dirname, basename, join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { FileByteSource } from '../bundle/byte-source.js';
 import { readCentralDirectory, type CentralRecord } from '../bundle/central-directory.js';
+import { fetchDirectory } from './directory-fetch.js';
 import { readZipTail } from '../bundle/zip-tail.js';
 import { crc32 } from '../bundle/crc32.js';
 import { DICTIONARY_NAME, INDEX_NAME } from '../bundle/names.js';
@@ -265,7 +266,10 @@ export async function updateBundle(
     }
     if (metalink && remote.size !== metalink.size) throw notDescribed(url, remote.size, metalink);
     const tail = await readZipTail(remote);
-    await remote.prefetch(tail.centralDirectoryOffset, remote.size);
+    const directory = inPieces ? undefined : await fetchDirectory(url, remote.size, tail);
+    if (directory && remote instanceof HttpByteSource)
+      remote.keep(tail.centralDirectoryOffset, directory.data, directory.fetched);
+    else await remote.prefetch(tail.centralDirectoryOffset, remote.size);
     const newRecords = await readCentralDirectory(remote);
     const oldTail = await readZipTail(oldSource);
     if (oldSource.size === remote.size) {

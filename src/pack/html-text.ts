@@ -17,6 +17,8 @@ export interface PageText {
   codeShare: number;
   /** The `lang` (or `xml:lang`) of the page's <html> or <body>, as written; '' when neither has one. */
   language: string;
+  /** The ids of its definition terms, space-separated: the names they define in full (Sphinx: `flask.Flask.run`). */
+  names: string;
 }
 
 export interface PageSection {
@@ -108,6 +110,7 @@ export function extractPageText(html: string, options: { sections?: boolean } = 
   let classTitle = '';
   let headingDepth = 0;
   const headings: string[] = [];
+  const names: string[] = [];
   let title = '';
   let heading = '';
   const body: string[] = [];
@@ -128,6 +131,8 @@ export function extractPageText(html: string, options: { sections?: boolean } = 
         ids.push(id);
         const counted = skipDepth === 0 && boilerplateDepth < 0;
         if (open && open.anchor === undefined && id) open.anchor = id;
+        // A definition's id is the name it defines in full, which its text shortens (`run` for `flask.Flask.run`).
+        if (counted && name === 'dt' && id) names.push(id);
         if (counted && !open && (SECTION_HEADINGS.has(name) || (name === 'dt' && id))) {
           // Sphinx, DocBook and others put the id on the section around the heading.
           const around =
@@ -226,6 +231,7 @@ export function extractPageText(html: string, options: { sections?: boolean } = 
     linkShare: share(fromMain ? shares.mainLinks : shares.bodyLinks),
     codeShare: share(fromMain ? shares.mainCode : shares.bodyCode),
     language,
+    names: names.join(' '),
   };
 }
 

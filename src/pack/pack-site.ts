@@ -69,6 +69,7 @@ export function pageSearchDocument(path: string, html: string): SearchDocument |
     path,
     title: page.title || page.heading || basename(path),
     headings: page.headings,
+    names: page.names,
     text: page.text,
     prior: structurePrior(page),
     language: languageOfTag(page.language),

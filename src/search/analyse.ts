@@ -8,6 +8,12 @@ export interface SearchDocument {
   title: string;
   /** Section headings and definition terms. */
   headings: string;
+  /**
+   * Names its definitions define in full (their ids), space-separated: each counts in the headings
+   * as one whole term, without the parts an identifier otherwise adds, so a long API page is not
+   * raised for every word its names are made of.
+   */
+  names?: string;
   text: string;
   /** How likely the page is an answer by its structure, 0–1 (search/structure.ts); 1 when unknown. */
   prior?: number;
@@ -44,6 +50,15 @@ export function analyse(document: SearchDocument, pipeline: lunr.Pipeline, prefi
     }
     counts.push(frequencies);
     lengths.push(terms.length);
+  }
+  const headings = counts[1]!;
+  for (const token of lunr.tokenizer(document.names ?? '')) {
+    // The first term a pipeline makes of a word is the word whole (FORMAT.md §5.1).
+    const whole = pipeline.run([token])[0];
+    if (whole === undefined) continue;
+    const key = prefix + whole.toString();
+    // Not counted in the headings' length: the id restates a name the definition's text gives.
+    headings.set(key, (headings.get(key) ?? 0) + 1);
   }
   const prior = Math.round(Math.min(1, Math.max(0, document.prior ?? 1)) * 255);
   return { path: document.path, title: document.title, counts, lengths, prior, textLength: document.text.length };

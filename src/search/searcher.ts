@@ -277,7 +277,17 @@ export class BundleSearcher {
   private async readPageText(path: string): Promise<PageText> {
     const record = await this.bundle.resolveContent(path);
     if (record?.kind !== EntryKind.Page)
-      return { title: '', heading: '', headings: '', text: '', sections: [], linkShare: 0, codeShare: 0, language: '' };
+      return {
+        title: '',
+        heading: '',
+        headings: '',
+        text: '',
+        sections: [],
+        linkShare: 0,
+        codeShare: 0,
+        language: '',
+        names: '',
+      };
     return extractPageText(decodeText(await this.bundle.read(record), record.locator.mediaType), { sections: true });
   }
 }

@@ -15,7 +15,7 @@ function termsIn(text: string, terms: Set<string>, normalise: (word: string) => 
 }
 
 /**
- * The section a result should open at: the one whose heading (or definition term) has the most
+ * The section a result should open at: the one whose heading (or definition term, or its id) has the most
  * of the query's terms, then the most in its text; none when no heading has more of them than
  * the page's title, so a page that is about the query as a whole opens at its top.
  */
@@ -28,7 +28,8 @@ export function bestSection(
   const inTitle = termsIn(title, terms, normalise);
   let best: { section: PageSection; heading: number; text: number } | undefined;
   for (const section of sections) {
-    const heading = termsIn(section.heading, terms, normalise);
+    // The anchor too: a definition's id is the name it defines in full (`flask.Flask.run`).
+    const heading = termsIn(`${section.heading} ${section.anchor}`, terms, normalise);
     if (heading === 0 || heading <= inTitle) continue;
     const text = termsIn(section.text, terms, normalise);
     if (!best || heading > best.heading || (heading === best.heading && text > best.text)) {

@@ -2,6 +2,7 @@ import { copyFile, mkdir, readdir, readFile, writeFile } from 'node:fs/promises'
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { REPO, runCli, serveLibrary, sha256, tempFolder } from '../helpers.js';
 
@@ -10,13 +11,20 @@ const DUMP = join(REPO, 'test/fixtures/mediawiki/cleanwater-pages-articles.xml')
 /** A file server on 127.0.0.1 with hooks to misbehave: no Range, wrong bytes, cut connections. */
 async function fileServer(
   file: string,
-  options: { ranges?: boolean; corrupt?: boolean; cutFirst?: boolean } = {},
+  options: { ranges?: boolean; corrupt?: boolean; cutFirst?: boolean; wrongDirectory?: boolean } = {},
 ): Promise<{ url: string; server: Server; requests: number }> {
   const data = await readFile(file);
   const state = { requests: 0, cut: false };
   const server = createServer((request, response) => {
     state.requests++;
     if (request.url?.endsWith('.sha256')) return void response.writeHead(404).end();
+    if (request.url?.endsWith('.directory') && options.wrongDirectory) {
+      // Says it is the directory, but its bytes are not the file's.
+      const start = data.readUInt32LE(data.length - 6);
+      const wrong = Buffer.alloc(data.length - start, 7);
+      response.writeHead(200, { 'X-Ferry-Directory': `${start}/${data.length}` });
+      return void response.end(gzipSync(wrong));
+    }
     const range = /^bytes=(\d+)-(\d+)$/.exec(request.headers.range ?? '');
     if (!range || options.ranges === false) {
       response.writeHead(200, { 'Content-Length': data.length });
@@ -100,6 +108,32 @@ describe('ferry update', () => {
     } finally {
       await server.close();
     }
+  });
+
+  it('reads the directory gzipped from a ferry server, and by Range from others or when it is wrong', async () => {
+    const fetchedFrom = async (name: string, url: string) => {
+      const target = await freshCopy(name);
+      const run = await runCli(['update', target, url]);
+      expect(run.code, run.stderr).toBe(0);
+      expect(sha256(await readFile(target))).toBe(sha256(await readFile(newFile)));
+      return Number(/\(changed entries only\): ([\d.]+) KB fetched/.exec(run.stderr)![1]);
+    };
+    const server = await serveLibrary(join(folder, 'served'));
+    let fromFerry: number;
+    try {
+      fromFerry = await fetchedFrom('g.ferry', `${server.base}/download/cleanwaterwiki`);
+    } finally {
+      await server.close();
+    }
+    const plain = await fileServer(newFile);
+    const wrong = await fileServer(newFile, { wrongDirectory: true });
+    servers.push(plain.server, wrong.server);
+    const fromPlain = await fetchedFrom('h.ferry', plain.url);
+    expect(await fetchedFrom('i.ferry', wrong.url)).toBe(fromPlain);
+    // Gzip takes more than half off the directory and end records, which every update reads.
+    const data = await readFile(newFile);
+    const directoryKB = (data.length - data.readUInt32LE(data.length - 6)) / 1000;
+    expect(fromPlain - fromFerry).toBeGreaterThan(directoryKB / 2);
   });
 
   it('downloads the whole file from a server without Range requests', async () => {

@@ -2,7 +2,12 @@ import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { Bundle } from '../../src/bundle/reader.js';
-import { decodeSearchStats, SEARCH_STATS_NAME, type SearchStats } from '../../src/search/search-stats.js';
+import {
+  decodeSearchStats,
+  encodeSearchStats,
+  SEARCH_STATS_NAME,
+  type SearchStats,
+} from '../../src/search/search-stats.js';
 import { BundleSearcher } from '../../src/search/searcher.js';
 import { runCli, tempFolder } from '../helpers.js';
 
@@ -183,5 +188,25 @@ describe('an edition packed with --base', () => {
     } finally {
       await Promise.all([third, fourth, fresh].map((edition) => edition.close()));
     }
+  });
+});
+
+describe('search statistics with dead pages', () => {
+  const stats = (dead: number[]): SearchStats => ({
+    documents: 3,
+    fieldLengths: [3, 6, 90],
+    shards: [{ id: 0x1234abcd, documents: 4, delta: false, dead }],
+    languagePages: new Map(),
+  });
+
+  it('read back as written', () => {
+    expect(decodeSearchStats(encodeSearchStats(stats([2])), 'a.ferry')).toEqual(stats([2]));
+  });
+
+  it('are refused, naming the entry, when a dead page is not in its shard', () => {
+    expect(() => decodeSearchStats(encodeSearchStats(stats([4])), 'a.ferry')).toThrow(
+      /a\.ferry: search\/shards lists a dead page that is not in its shard/,
+    );
+    expect(() => decodeSearchStats(encodeSearchStats(stats([1, 1])), 'a.ferry')).toThrow(/dead page/);
   });
 });

@@ -26,7 +26,14 @@ const SITE: Record<string, string> = {
   ),
   'reference.html': page(
     'API reference',
-    '<h1>API reference</h1><dl><dt id="ferryweb.forms.Field">ferryweb.forms.Field</dt><dd>One input of a form.</dd></dl>',
+    '<h1>API reference</h1><dl><dt id="ferryweb.forms.Field">ferryweb.forms.Field</dt><dd>One input of a form.' +
+      // A method, as Sphinx writes it: the text gives its short name, the id its full one.
+      '<dl><dt id="ferryweb.forms.Field.clean"><span>clean</span>(value)</dt><dd>Checks a value.</dd></dl></dd></dl>',
+  ),
+  'cleaning.html': page(
+    'Cleaning forms',
+    '<h1>Cleaning forms</h1><h2>Clean each form</h2>' +
+      '<p>Ferryweb forms clean every value: clean is called on each of the forms, and ferryweb may clean twice.</p>',
   ),
   'guide.html': page(
     'Guide',
@@ -97,6 +104,12 @@ describe('ranking on a site it was not tuned on', () => {
 
   it('puts the page that defines a name before a code listing and an index of links that name it more often', async () => {
     expect((await top('Field'))[0]).toBe('reference.html');
+  });
+
+  it('finds a method by its full name, which only the id of its definition says whole', async () => {
+    const hit = (await searcher.search('ferryweb.forms.Field.clean', { limit: 5 })).hits[0];
+    expect(hit?.path).toBe('reference.html');
+    expect(hit?.section).toBe('ferryweb.forms.Field.clean');
   });
 
   it('brings first the page whose section heading is the query', async () => {

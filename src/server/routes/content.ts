@@ -7,6 +7,8 @@ import { SIDECARS } from '../../distribute/publish.js';
 import type { AppContext } from '../context.js';
 import type { LibraryBundle } from '../library-bundle.js';
 import { sendBundleFile } from '../download.js';
+import { DIRECTORY_SUFFIX } from '../../distribute/directory-fetch.js';
+import { sendDirectory } from '../directory-download.js';
 import { entryPath, HttpError } from '../http.js';
 import { bundleVersion, contentUrl, viewerUrl } from '../pages/layout.js';
 import { SIDECAR_TYPES, sidecarRequest } from '../published-files.js';
@@ -98,6 +100,10 @@ export function contentRoutes(app: Express, context: AppContext): void {
 
   app.get('/download/:bundle', async (request, response) => {
     const requested = request.params.bundle;
+    if (!context.library.get(requested) && requested.endsWith(DIRECTORY_SUFFIX)) {
+      const item = await context.bundleOf(requested.slice(0, -DIRECTORY_SUFFIX.length), response);
+      return sendDirectory(response, item.bundle.source, bundleEtag(item));
+    }
     const sidecar = context.library.get(requested) ? undefined : sidecarRequest(requested);
     if (sidecar?.kind === 'meta4') return sendMetalink(context, request, response, sidecar.name);
     if (sidecar) {
@@ -107,8 +113,11 @@ export function contentRoutes(app: Express, context: AppContext): void {
       return void response.sendFile(resolve(path), { headers: { 'Content-Type': SIDECAR_TYPES[sidecar.kind] } });
     }
     const item = await context.bundleOf(requested, response);
-    // The content digest and size: cheap to know at open, and they change whenever a repack changes anything.
-    const etag = `"${item.manifest.contentDigest.slice(7, 39)}-${item.bytes}"`;
-    await sendBundleFile(request, response, item.bundle.source, `${item.name}.ferry`, etag);
+    await sendBundleFile(request, response, item.bundle.source, `${item.name}.ferry`, bundleEtag(item));
   });
+}
+
+/** The content digest and size: cheap to know at open, and they change whenever a repack changes anything. */
+function bundleEtag(item: LibraryBundle): string {
+  return `"${item.manifest.contentDigest.slice(7, 39)}-${item.bytes}"`;
 }
