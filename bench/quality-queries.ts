@@ -20,9 +20,10 @@ export interface PageFacts {
 
 const HEADING = /^h[1-4]$/;
 const SKIPPED = new Set(['script', 'style', 'noscript']);
-// Generated ids say nothing a reader would type: numbered sections, footnotes, hashes.
+// Generated ids say nothing a reader would type: numbered sections, footnotes, hashes, and the
+// number MediaWiki and others add to the second section of one name (`Noun_2`, `Page_6`).
 const GENERATED_ID =
-  /^(id|sec|section|footnote|fn|ftn|ref|toc|cite|note|index|h|p|s)[-_.]?\d+|^[a-z]?[0-9a-f]{16,}$|^\d/i;
+  /^(id|sec|section|footnote|fn|ftn|ref|toc|cite|note|index|h|p|s)[-_.]?\d+|^[a-z]?[0-9a-f]{16,}$|^\d|[-_]\d+$/i;
 const NAME_ID = /^[A-Za-z_$][\w$.:()<>,-]{2,80}$/;
 // Ids of generated anchors: long hex runs (Doxygen's `a3f…`), table rows.
 const HASHED_ID = /[0-9a-f]{12,}|^row_/;
@@ -173,6 +174,20 @@ export function queriesOf(
   }
   const titleElsewhere = ([text, path]: [string, string, string | undefined]) =>
     [...(titled.get(titleKey(text)) ?? [])].some((owner) => owner !== path);
+  // An anchor named like another page names that page too: Javadoc's serialized form has an
+  // anchor `org.apache.commons.lang3.mutable.MutableInt`, and the class has its own page,
+  // org/apache/commons/lang3/mutable/MutableInt.html, which is the one a reader wants.
+  const pathNamed = new Map<string, string>();
+  for (const page of pages)
+    pathNamed.set(
+      page.path
+        .replace(/\.[a-z]+$/i, '')
+        .replaceAll('/', '.')
+        .toLowerCase(),
+      page.path,
+    );
+  const namedElsewhere = ([text, path]: [string, string]) =>
+    titleElsewhere([text, path, undefined]) || (pathNamed.get(text.toLowerCase()) ?? path) !== path;
   const headings = pages
     .flatMap((page) =>
       page.headings.slice(1).map((each) => [each.text, page.path, each.anchor] as [string, string, string | undefined]),
@@ -184,7 +199,11 @@ export function queriesOf(
     name:
       names ??
       sample(
-        unambiguous(pages.flatMap((page) => page.names.map((id) => [id, page.path] as [string, string]))),
+        unambiguous(
+          pages
+            .flatMap((page) => page.names.map((id) => [id, page.path] as [string, string]))
+            .filter((entry) => !namedElsewhere(entry)),
+        ),
         count,
         seed,
       ),

@@ -17,7 +17,7 @@ export interface PageText {
   codeShare: number;
   /** The `lang` (or `xml:lang`) of the page's <html> or <body>, as written; '' when neither has one. */
   language: string;
-  /** The ids of its definition terms, space-separated: the names they define in full (Sphinx: `flask.Flask.run`). */
+  /** Ids that are names (NAMED_ELEMENTS), space-separated: `flask.Flask.run` of a definition, `Old_Latin` of a heading. */
   names: string;
 }
 
@@ -69,6 +69,13 @@ const BLOCKS = new Set([
 ]);
 
 const HEADINGS = new Set(['h1', 'h2', 'h3', 'h4', 'h5', 'h6', 'dt']);
+/**
+ * Ids that are names: a definition's (the name it defines in full, which its text shortens:
+ * `run` for `flask.Flask.run`), and those of headings, sections and anchors that read as one
+ * identifier (`Old_Latin`, `mkdocs.config.Config`, a poem's first line as Gutenberg anchors it).
+ */
+const NAMED_ELEMENTS = new Set(['h1', 'h2', 'h3', 'h4', 'h5', 'h6', 'a', 'section', 'span']);
+const IDENTIFIER = /^[\p{L}\p{N}]+(?:[._][\p{L}\p{N}]+)+$/u;
 
 /** Project Gutenberg's header and licence sections: kept on the page, left out of its search text. */
 /** A heading's permalink (Sphinx's and MkDocs' `¶`): a control, not part of the text. */
@@ -131,8 +138,7 @@ export function extractPageText(html: string, options: { sections?: boolean } = 
         ids.push(id);
         const counted = skipDepth === 0 && boilerplateDepth < 0;
         if (open && open.anchor === undefined && id) open.anchor = id;
-        // A definition's id is the name it defines in full, which its text shortens (`run` for `flask.Flask.run`).
-        if (counted && name === 'dt' && id) names.push(id);
+        if (counted && id && (name === 'dt' || (NAMED_ELEMENTS.has(name) && IDENTIFIER.test(id)))) names.push(id);
         if (counted && !open && (SECTION_HEADINGS.has(name) || (name === 'dt' && id))) {
           // Sphinx, DocBook and others put the id on the section around the heading.
           const around =

@@ -6,6 +6,9 @@ import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Bundle } from '../../src/bundle/reader.js';
 import { BundleSearcher } from '../../src/search/searcher.js';
+import { queryLanguage } from '../../src/search/pipelines.js';
+import { listShards } from '../../src/search/shard-list.js';
+import { openShard } from '../../src/search/shard-reader.js';
 import { pageText, REPO, runCli, serveLibrary, sha256, tempFolder, type CliRun } from '../helpers.js';
 
 const DUMP = join(REPO, 'test/fixtures/mediawiki/cleanwater-pages-articles.xml');
@@ -112,6 +115,16 @@ describe('ferry pack --kind mediawiki', () => {
     expect(result.hits[0]?.path).toBe('Slow_sand_filter');
     expect((await searcher.search('rolling boil altitude')).hits[0]?.path).toBe('Boiling');
     expect((await searcher.suggest('chlor')).map((hit) => hit.path)).toContain('Chlorination');
+    // A section's anchor, as a link to it spells it, is indexed whole, and finds that section first.
+    const { names } = await listShards(bundle);
+    const shards = await Promise.all(
+      names.map(async (name) => openShard(await bundle.randomAccess((await bundle.resolve(name))!))),
+    );
+    const whole = queryLanguage('eng', 'eng').search.runString('combining_methods')[0]!;
+    const holders = await Promise.all(shards.map((shard) => shard.term(whole)));
+    expect(holders.filter(Boolean)).toHaveLength(1);
+    const anchor = (await searcher.search('Combining_methods')).hits[0];
+    expect([anchor?.path, anchor?.section]).toEqual(['Water_purification', 'Combining_methods']);
   });
 
   it('leaves out other namespaces unless --namespaces names them, and says what it skipped', async () => {

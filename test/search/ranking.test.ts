@@ -42,6 +42,15 @@ const SITE: Record<string, string> = {
   'files.html': page('Files', '<h1>Files</h1><p>Files, files and more files: handling them, uploads of them.</p>'),
   'uploads.html': page('Uploads API', '<h1>Uploads API</h1><p>Uploads: file uploads, handling uploads.</p>'),
   'zoo.html': page('Zoo', '<h1>Zoo</h1><p>A zebra lives here.</p>'),
+  // A wiki page's section, anchored as MediaWiki anchors it, among pages that say its words more often.
+  'words/terra.html': page(
+    'terra',
+    '<h1>terra</h1><h2 id="Latin">Latin</h2><p>Earth.</p><h2 id="Old_Latin">Old Latin</h2><p>Land.</p>',
+  ),
+  'words/latin.html': page(
+    'Latin',
+    '<h1>Latin</h1><p>Old Latin, old Latin and more old Latin: old texts in Latin.</p>',
+  ),
   // A source listing and a general index: they name Field more often than the page that defines it.
   '_modules/ferryweb/fields.html': page(
     'ferryweb.fields',
@@ -110,6 +119,12 @@ describe('ranking on a site it was not tuned on', () => {
     const hit = (await searcher.search('ferryweb.forms.Field.clean', { limit: 5 })).hits[0];
     expect(hit?.path).toBe('reference.html');
     expect(hit?.section).toBe('ferryweb.forms.Field.clean');
+  });
+
+  it("finds a section by its anchor's name, which no text says with its underscore", async () => {
+    const hit = (await searcher.search('Old_Latin', { limit: 5 })).hits[0];
+    expect(hit?.path).toBe('words/terra.html');
+    expect(hit?.section).toBe('Old_Latin');
   });
 
   it('brings first the page whose section heading is the query', async () => {

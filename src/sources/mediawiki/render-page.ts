@@ -106,6 +106,7 @@ export function createPageRenderer(setup: RenderSetup): PageRenderer {
         path: job.path,
         title: job.title,
         headings: page.headings,
+        names: page.names,
         text: page.text,
         prior: structurePrior(page),
       },
