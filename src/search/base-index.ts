@@ -2,7 +2,7 @@ import { Bundle } from '../bundle/reader.js';
 import type { EntryReads } from '../bundle/reader.js';
 import { FerryError } from '../errors.js';
 import { FIELDS } from './analyse.js';
-import { pageFingerprint } from './page-fingerprint.js';
+import { Fingerprint, pageFingerprint, pathKey } from './page-fingerprint.js';
 import { decodeSearchStats, SEARCH_STATS_NAME, shardIdName, type ShardListing } from './search-stats.js';
 import { SHARD_MAGIC } from './shard-format.js';
 import { ShardReader } from './shard-reader.js';
@@ -11,14 +11,41 @@ import { ShardReader } from './shard-reader.js';
 export interface BaseSlot {
   shard: number;
   doc: number;
-  fingerprint: string;
+  fingerprint: number;
+}
+
+/**
+ * The live pages of the base, by the key of their path (page-fingerprint.ts pathKey): three
+ * numbers a page, no strings, so a base of millions of pages fits beside the pack. Two paths of
+ * one key (a 53-bit hash) only make one of them look changed, which indexes it again.
+ */
+export class LivePages {
+  private readonly slots = new Map<number, number>();
+  private readonly shards: number[] = [];
+  private readonly docs: number[] = [];
+  private readonly fingerprints: number[] = [];
+
+  add(path: string, slot: BaseSlot): void {
+    this.slots.set(pathKey(path), this.shards.length);
+    this.shards.push(slot.shard);
+    this.docs.push(slot.doc);
+    this.fingerprints.push(slot.fingerprint);
+  }
+
+  get(path: string): BaseSlot | undefined {
+    const at = this.slots.get(pathKey(path));
+    if (at === undefined) return undefined;
+    return { shard: this.shards[at]!, doc: this.docs[at]!, fingerprint: this.fingerprints[at]! };
+  }
+
+  get size(): number {
+    return this.slots.size;
+  }
 }
 
 export interface BaseShard {
   listing: ShardListing;
   name: string;
-  /** The path of its first page, dead or not: a new edition's shard of the same first page lines up with it. */
-  firstPath: string;
 }
 
 function bufferReads(bytes: Buffer, label: string): EntryReads {
@@ -39,7 +66,7 @@ export class BaseIndex {
   private constructor(
     private readonly bundle: Bundle,
     readonly shards: BaseShard[],
-    readonly live: Map<string, BaseSlot>,
+    readonly live: LivePages,
   ) {}
 
   /** Undefined when the base has no index this ferry can keep shards of; it then says why. */
@@ -56,16 +83,15 @@ export class BaseIndex {
       }
       const stats = decodeSearchStats(await bundle.read(record), bundle.label);
       const shards: BaseShard[] = [];
-      const live = new Map<string, BaseSlot>();
+      const live = new LivePages();
       for (const [index, listing] of stats.shards.entries()) {
         const name = shardIdName(listing.id);
-        const paths = await readShardPages(bundle, name, index, new Set(listing.dead), live);
-        if (!paths) {
+        if (!(await readShardPages(bundle, name, index, new Set(listing.dead), live))) {
           warn(`--base "${path}" has search shards of an older format: every search shard is made anew.`);
           await bundle.close();
           return undefined;
         }
-        shards.push({ listing, name, firstPath: paths[0] ?? '' });
+        shards.push({ listing, name });
       }
       return new BaseIndex(bundle, shards, live);
     } catch (error) {
@@ -92,28 +118,27 @@ export class BaseIndex {
 }
 
 /**
- * Reads one shard whole: each live page's digest goes into `live`. Returns the paths of all its
- * pages, or undefined when the shard is of an older layout than pack writes.
+ * Reads one shard whole: each live page's digest goes into `live`. False when the shard is of an
+ * older layout than pack writes.
  */
 async function readShardPages(
   bundle: Bundle,
   name: string,
   shardIndex: number,
   dead: Set<number>,
-  live: Map<string, BaseSlot>,
-): Promise<string[] | undefined> {
+  live: LivePages,
+): Promise<boolean> {
   const record = await bundle.resolve(name);
   if (!record) throw new FerryError('BUNDLE_CORRUPT', `${bundle.label}: search shard ${name} is missing.`);
   const bytes = await bundle.read(record);
-  if (!bytes.subarray(0, SHARD_MAGIC.length).equals(SHARD_MAGIC)) return undefined;
+  if (!bytes.subarray(0, SHARD_MAGIC.length).equals(SHARD_MAGIC)) return false;
   const shard = await ShardReader.open(bufferReads(bytes, `${bundle.label}: ${name}`));
-  const postings: number[][] = Array.from({ length: shard.documentCount }, () => []);
-  await shard.eachPosting((key, doc, counts) => postings[doc]!.push(key, counts[0]!, counts[1]!, counts[2]!));
-  const paths: string[] = [];
+  // Each page's postings arrive term by term in key order, the order the digest takes them in.
+  const postings = Array.from({ length: shard.documentCount }, () => new Fingerprint());
+  await shard.eachPosting((key, doc, counts) => postings[doc]!.addPosting(key, counts));
   for (let doc = 0; doc < shard.documentCount; doc++) {
-    const { path, title } = await shard.document(doc);
-    paths.push(path);
     if (dead.has(doc)) continue;
+    const { path, title } = await shard.document(doc);
     const lengths = shard.fieldLengths(doc);
     if (lengths.length !== FIELDS.length)
       throw new FerryError('BUNDLE_CORRUPT', `${bundle.label}: ${name} is damaged.`);
@@ -122,9 +147,9 @@ async function readShardPages(
       title,
       lengths,
       prior: shard.storedPrior(doc),
-      postings: postings[doc]!,
+      postings: postings[doc]!.value(),
     });
-    live.set(path, { shard: shardIndex, doc, fingerprint });
+    live.add(path, { shard: shardIndex, doc, fingerprint });
   }
-  return paths;
+  return true;
 }

@@ -47,7 +47,7 @@ const DELTA_DIVISOR = 8;
 interface PendingPage {
   analysed: AnalysedDocument;
   /** What the index holds of it (page-fingerprint.ts), when there is a base to compare with. */
-  fingerprint?: string;
+  fingerprint?: number;
 }
 
 /**
