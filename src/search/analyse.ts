@@ -9,9 +9,9 @@ export interface SearchDocument {
   /** Section headings and definition terms. */
   headings: string;
   /**
-   * Names its definitions define in full (their ids), space-separated: each counts in the headings
-   * as one whole term, without the parts an identifier otherwise adds, so a long API page is not
-   * raised for every word its names are made of.
+   * Ids that are names (html-text.ts), space-separated: each counts in the headings as one whole
+   * term, without the parts an identifier otherwise adds, so a long API page is not raised for
+   * every word its names are made of.
    */
   names?: string;
   text: string;
@@ -57,7 +57,7 @@ export function analyse(document: SearchDocument, pipeline: lunr.Pipeline, prefi
     const whole = pipeline.run([token])[0];
     if (whole === undefined) continue;
     const key = prefix + whole.toString();
-    // Not counted in the headings' length: the id restates a name the definition's text gives.
+    // Not counted in the headings' length: the id restates a name the page's text gives.
     headings.set(key, (headings.get(key) ?? 0) + 1);
   }
   const prior = Math.round(Math.min(1, Math.max(0, document.prior ?? 1)) * 255);
