@@ -1,11 +1,13 @@
-import { mkdir, stat, writeFile } from 'node:fs/promises';
+import { cp, mkdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { writeSyntheticBundle } from '../../bench/synthetic-bundle.js';
 import { EntryKind } from '../../src/bundle/path-index.js';
-import { damageEntry, packSample, REPO, runCli, tempFolder } from '../helpers.js';
+import { Bundle } from '../../src/bundle/reader.js';
+import { decodeSearchStats, SEARCH_STATS_NAME } from '../../src/search/search-stats.js';
+import { damageEntry, packSample, REPO, runCli, SAMPLE_METADATA, SAMPLE_SITE, tempFolder } from '../helpers.js';
 import { launchChromium } from './browser.js';
 
 const READER = pathToFileURL(join(REPO, 'dist/reader/ferry-reader.html')).href;
@@ -73,6 +75,36 @@ describe('the standalone reader, opened from file:// in Chromium', () => {
     expect(await first.locator('mark').first().textContent()).toMatch(/^surrogate/i);
     await first.locator('a').click();
     await expect.poll(() => page.getAttribute('#page', 'data-path')).toBe('unicode-support.html');
+    await page.close();
+  });
+
+  it('searches a new edition packed with --base: pages replaced since its base are not found as they were', async () => {
+    const folder = await tempFolder();
+    const site = join(folder, 'site');
+    await cp(SAMPLE_SITE, site, { recursive: true });
+    const unicode = join(site, 'unicode-support.html');
+    await writeFile(unicode, (await readFile(unicode, 'utf8')).replace(/surrogate/gi, 'halfpair'));
+    const edition = join(folder, 'edition.ferry');
+    const run = await runCli(['pack', site, '-o', edition, '--metadata', SAMPLE_METADATA, '--base', bundle]);
+    expect(run.code, run.stderr).toBe(0);
+    // The shard that held the page is kept from the base, the page in it dead.
+    const opened = await Bundle.open(edition);
+    try {
+      const stats = decodeSearchStats(await opened.read((await opened.resolve(SEARCH_STATS_NAME))!), edition);
+      expect(stats.shards.some((shard) => shard.dead.length > 0)).toBe(true);
+    } finally {
+      await opened.close();
+    }
+    const page = await openReader([edition]);
+    await page.fill('#search', 'halfpair');
+    await page.click('#search-form button');
+    await expect.poll(() => page.locator('#results li').first().textContent()).toMatch(/^Unicode Support.*halfpair/i);
+    await page.fill('#search', 'surrogates');
+    await page.click('#search-form button');
+    // The index page's contents still name the section; the old version of the page is not found.
+    await expect
+      .poll(() => page.locator('#results li a').allTextContents())
+      .toEqual(['Welcome to Click — Click Documentation (8.1.x)']);
     await page.close();
   });
 
