@@ -96,7 +96,12 @@ export class BaseIndex {
       return new BaseIndex(bundle, shards, live);
     } catch (error) {
       await bundle.close();
-      throw error;
+      // The base only saves bytes of the next update: a damaged one costs that, not the new edition.
+      const damaged =
+        error instanceof FerryError && (error.code === 'BUNDLE_CORRUPT' || error.code === 'ENTRY_DAMAGED');
+      if (!damaged) throw error;
+      warn(`--base "${path}": its search index is damaged, so every search shard is made anew. ${error.message}`);
+      return undefined;
     }
   }
 

@@ -9,7 +9,7 @@ import {
   type SearchStats,
 } from '../../src/search/search-stats.js';
 import { BundleSearcher } from '../../src/search/searcher.js';
-import { runCli, tempFolder } from '../helpers.js';
+import { damageEntry, largestShard, runCli, tempFolder } from '../helpers.js';
 
 /**
  * `ferry pack --base`: a new edition keeps the search shards of its base where their pages are
@@ -155,6 +155,24 @@ describe('an edition packed with --base', () => {
     }
     const verify = await runCli(['verify', path('second.ferry')]);
     expect(verify.code, verify.stdout.toString()).toBe(0);
+  });
+
+  it('is made whole, with a warning, when the base has a damaged search shard', async () => {
+    const shard = await largestShard(path('first.ferry'));
+    await damageEntry(path('first.ferry'), path('damaged.ferry'), shard);
+    const args = ['pack', site, '-o', path('from-damaged.ferry'), '--name', 'ferries', '--language', 'eng'];
+    const run = await runCli([...args, '--base', path('damaged.ferry')]);
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.stderr).toMatch(
+      /--base .*damaged\.ferry": its search index is damaged, so every search shard is made anew\. .*CRC-32/,
+    );
+    const edition = await openEdition(path('from-damaged.ferry'));
+    try {
+      expect(edition.stats.shards.every((listing) => !listing.delta && listing.dead.length === 0)).toBe(true);
+      expect((await edition.search('uniq7')).paths).toEqual(['page-007.html']);
+    } finally {
+      await edition.close();
+    }
   });
 
   it('can be the base of the next edition, and is made anew where much changed', async () => {
