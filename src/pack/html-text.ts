@@ -19,6 +19,8 @@ export interface PageText {
   language: string;
   /** Ids that are names (NAMED_ELEMENTS), space-separated: `flask.Flask.run` of a definition, `Old_Latin` of a heading. */
   names: string;
+  /** The text of each section heading (`h1`–`h4`), one by one: a query that is one of them is after that section. */
+  headingTexts: string[];
 }
 
 export interface PageSection {
@@ -118,6 +120,9 @@ export function extractPageText(html: string, options: { sections?: boolean } = 
   let headingDepth = 0;
   const headings: string[] = [];
   const names: string[] = [];
+  const headingTexts: string[] = [];
+  /** The `h1`–`h6` being read (they do not nest), at its depth. */
+  let sectionHeading: { depth: number; text: string } | undefined;
   let title = '';
   let heading = '';
   const body: string[] = [];
@@ -161,6 +166,8 @@ export function extractPageText(html: string, options: { sections?: boolean } = 
         }
         if (name === 'a' && attributes.href !== undefined) links.push(stack.length);
         if (name === 'pre') codeDepth++;
+        if (counted && !sectionHeading && SECTION_HEADINGS.has(name))
+          sectionHeading = { depth: stack.length, text: '' };
         if (HEADINGS.has(name)) {
           headingDepth++;
           headings.push(' ');
@@ -184,6 +191,7 @@ export function extractPageText(html: string, options: { sections?: boolean } = 
         if (classTitleDepth >= 0) classTitle += text;
         if (skipDepth > 0 || boilerplateDepth >= 0 || inTitle) return;
         if (headingDepth > 0) headings.push(text);
+        if (sectionHeading) sectionHeading.text += text;
         if (open) open.heading += text;
         body.push(text);
         if (mainDepth >= 0) main.push(text);
@@ -212,6 +220,11 @@ export function extractPageText(html: string, options: { sections?: boolean } = 
         if (links[links.length - 1] === stack.length) links.pop();
         if (name === 'pre' && codeDepth > 0) codeDepth--;
         if (HEADINGS.has(name) && headingDepth > 0) headingDepth--;
+        if (sectionHeading?.depth === stack.length) {
+          const text = clean(sectionHeading.text);
+          if (text) headingTexts.push(text);
+          sectionHeading = undefined;
+        }
         if (SKIPPED.has(name) && skipDepth > 0) skipDepth--;
         if (stack.length === permalinkDepth) permalinkDepth = -1;
         if (mainDepth >= 0 && stack.length === mainDepth) mainDepth = -1;
@@ -238,6 +251,7 @@ export function extractPageText(html: string, options: { sections?: boolean } = 
     codeShare: share(fromMain ? shares.mainCode : shares.bodyCode),
     language,
     names: names.join(' '),
+    headingTexts,
   };
 }
 

@@ -70,6 +70,7 @@ export function pageSearchDocument(path: string, html: string): SearchDocument |
     title: page.title || page.heading || basename(path),
     headings: page.headings,
     names: page.names,
+    headingTexts: page.headingTexts,
     text: page.text,
     prior: structurePrior(page),
     language: languageOfTag(page.language),

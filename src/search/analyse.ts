@@ -1,4 +1,5 @@
 import lunr from 'lunr';
+import { phraseTerm, wholeTerm } from './phrases.js';
 
 /** A page's fields in index order: bit i of a posting's field flags is FIELDS[i] (FORMAT.md §5). */
 export const FIELDS = ['title', 'headings', 'body'] as const;
@@ -14,6 +15,8 @@ export interface SearchDocument {
    * every word its names are made of.
    */
   names?: string;
+  /** Its section headings one by one: each of two words or more is also kept whole, as a phrase (phrases.ts). */
+  headingTexts?: string[];
   text: string;
   /** How likely the page is an answer by its structure, 0–1 (search/structure.ts); 1 when unknown. */
   prior?: number;
@@ -53,12 +56,15 @@ export function analyse(document: SearchDocument, pipeline: lunr.Pipeline, prefi
   }
   const headings = counts[1]!;
   for (const token of lunr.tokenizer(document.names ?? '')) {
-    // The first term a pipeline makes of a word is the word whole (FORMAT.md §5.1).
-    const whole = pipeline.run([token])[0];
+    const whole = wholeTerm(token, pipeline);
     if (whole === undefined) continue;
-    const key = prefix + whole.toString();
+    const key = prefix + whole;
     // Not counted in the headings' length: the id restates a name the page's text gives.
     headings.set(key, (headings.get(key) ?? 0) + 1);
+  }
+  for (const heading of document.headingTexts ?? []) {
+    const phrase = phraseTerm(lunr.tokenizer(heading), pipeline, prefix);
+    if (phrase !== undefined) headings.set(phrase, (headings.get(phrase) ?? 0) + 1);
   }
   const prior = Math.round(Math.min(1, Math.max(0, document.prior ?? 1)) * 255);
   return { path: document.path, title: document.title, counts, lengths, prior, textLength: document.text.length };

@@ -43,6 +43,8 @@ export interface ShardMatches {
   headingClauses: number[];
   /** Bit i: the page has `terms[i]` (for the first 32 terms), for its snippet. */
   termBits: number[];
+  /** 1 when one of the page's section headings is the query (parse.ts phrases), else 0. */
+  phrases: number[];
 }
 
 /**
@@ -52,6 +54,7 @@ export interface ShardMatches {
  */
 export async function matchShards(shards: SearchShard[], query: ParsedQuery, corpus: Corpus): Promise<ShardMatches[]> {
   const found = await Promise.all(shards.map((shard) => Promise.all(query.terms.map((term) => shard.term(term)))));
+  const phrases = await Promise.all(shards.map((shard) => Promise.all(query.phrases.map((term) => shard.term(term)))));
   const idfs = query.terms.map((term, i) => {
     const pages = pagesOfLanguage(term, corpus);
     // Dead pages (dead-pages.ts) count among those with the term, never past all pages.
@@ -63,12 +66,13 @@ export async function matchShards(shards: SearchShard[], query: ParsedQuery, cor
       ),
     );
   });
-  return Promise.all(shards.map((shard, s) => matchShard(shard, found[s]!, query, idfs, corpus)));
+  return Promise.all(shards.map((shard, s) => matchShard(shard, found[s]!, phrases[s]!, query, idfs, corpus)));
 }
 
 async function matchShard(
   shard: SearchShard,
   infos: (TermInfo | undefined)[],
+  phraseInfos: (TermInfo | undefined)[],
   query: ParsedQuery,
   idfs: number[],
   corpus: Corpus,
@@ -81,6 +85,7 @@ async function matchShard(
     titleClauses: [],
     headingClauses: [],
     termBits: [],
+    phrases: [],
   };
   if (infos.every((info) => info === undefined)) return matches;
   const counts = new Map<string, number>();
@@ -119,6 +124,13 @@ async function matchShard(
       });
     }),
   );
+  const phrases = new Uint8Array(size);
+  for (const info of phraseInfos) {
+    if (!info) continue;
+    await shard.scoredPostings(info, 0, corpus, (doc, _score, flags) => {
+      if (flags & IN_HEADINGS) phrases[doc] = 1;
+    });
+  }
   for (let doc = 0; doc < size; doc++) {
     if (clauses[doc] === 0) continue;
     matches.docs.push(doc);
@@ -128,6 +140,7 @@ async function matchShard(
     matches.titleClauses.push(titleClauses[doc]!);
     matches.headingClauses.push(headingClauses[doc]!);
     matches.termBits.push(termBits[doc]!);
+    matches.phrases.push(phrases[doc]!);
   }
   return matches;
 }

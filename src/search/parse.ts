@@ -1,4 +1,5 @@
 import lunr from 'lunr';
+import { phraseTerm } from './phrases.js';
 import type { QueryLanguage } from './pipelines.js';
 
 /** Words past this add nothing to a ranking but cost time: a pasted paragraph is cut here. */
@@ -17,6 +18,8 @@ export interface ParsedQuery {
   clauses: Clause[];
   /** Every distinct term, in query order. */
   terms: string[];
+  /** The query whole as a heading phrase (phrases.ts), one for each language; none for a query of one word. */
+  phrases: string[];
 }
 
 /**
@@ -48,5 +51,8 @@ export function parseQuery(query: string, languages: QueryLanguage[]): ParsedQue
       return { terms: [...terms], whole, parts: Math.max(0, parts) };
     })
     .filter((clause) => clause.terms.length > 0);
-  return { clauses, terms: [...new Set(clauses.flatMap((clause) => clause.terms))] };
+  // Read as indexing reads a heading: every word, stop words dropped by each language's own pipeline.
+  const tokens = words.map((word) => new lunr.Token(word, {}));
+  const phrases = languages.flatMap(({ index, prefix }) => phraseTerm(tokens, index, prefix) ?? []);
+  return { clauses, terms: [...new Set(clauses.flatMap((clause) => clause.terms))], phrases: [...new Set(phrases)] };
 }

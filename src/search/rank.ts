@@ -4,6 +4,8 @@ import type { SearchShard } from './shard-reader.js';
 
 /** A query of several words found whole in one page's headings is likely one of its headings. */
 const HEADING_FACTOR = 2;
+/** A query that is one of a page's section headings, word for word (phrases.ts), is surely after it. */
+const PHRASE_FACTOR = 4;
 /** A page whose title is the query comes first (added by the searcher, which reads titles). */
 export const EXACT_TITLE_BONUS = 1000;
 
@@ -27,8 +29,8 @@ export function allClauses(query: ParsedQuery): number {
  * whole counts 1, one found only by its parts counts ½ times the share of its parts found: `path`
  * alone for `os.path` counts ¼), so a page that covers the query comes first and a rare word
  * raises the pages that have it, never removes the others; by the page's structure prior (pages
- * of links or code listings rank lower); and doubled when every word of a query of several is in
- * its headings.
+ * of links or code listings rank lower); doubled when every word of a query of several is in
+ * its headings, and four times as much when the query is one of its section headings.
  */
 export function rankMatches(shards: SearchShard[], matches: ShardMatches[], query: ParsedQuery): void {
   const all = allClauses(query);
@@ -54,7 +56,8 @@ export function rankMatches(shards: SearchShard[], matches: ShardMatches[], quer
       }
       const coverage = covered / clauseCount;
       let score = shard.scores[at]! * coverage * coverage * shards[s]!.prior(shard.docs[at]!);
-      if (clauseCount > 1 && shard.headingClauses[at] === all) score *= HEADING_FACTOR;
+      if (shard.phrases[at]) score *= PHRASE_FACTOR;
+      else if (clauseCount > 1 && shard.headingClauses[at] === all) score *= HEADING_FACTOR;
       shard.scores[at] = score;
     }
   });

@@ -287,6 +287,7 @@ export class BundleSearcher {
         codeShare: 0,
         language: '',
         names: '',
+        headingTexts: [],
       };
     return extractPageText(decodeText(await this.bundle.read(record), record.locator.mediaType), { sections: true });
   }

@@ -47,6 +47,12 @@ const SITE: Record<string, string> = {
     'terra',
     '<h1>terra</h1><h2 id="Latin">Latin</h2><p>Earth.</p><h2 id="Old_Latin">Old Latin</h2><p>Land.</p>',
   ),
+  // A method heading as YARD writes it, and a page about its words that says them more often.
+  'config.html': page(
+    'Config',
+    '<h1>Config</h1><h3 id="values-instance_method">values ⇒ Array?</h3><p>Returns the values set.</p>',
+  ),
+  'array.html': page('Array', '<h1>Array</h1><p>The values of an Array: array values, more values and values.</p>'),
   'words/latin.html': page(
     'Latin',
     '<h1>Latin</h1><p>Old Latin, old Latin and more old Latin: old texts in Latin.</p>',
@@ -125,6 +131,14 @@ describe('ranking on a site it was not tuned on', () => {
     const hit = (await searcher.search('Old_Latin', { limit: 5 })).hits[0];
     expect(hit?.path).toBe('words/terra.html');
     expect(hit?.section).toBe('Old_Latin');
+  });
+
+  it('brings first the page one of whose headings is the query word for word', async () => {
+    expect((await top('values ⇒ Array?'))[0]).toBe('config.html');
+    // The same words in another order are not that heading: the page has them in its headings, no more.
+    const scoreOf = async (query: string) =>
+      (await searcher.search(query, { limit: 20 })).hits.find((hit) => hit.path === 'config.html')!.score;
+    expect(await scoreOf('values Array')).toBeCloseTo(2 * (await scoreOf('Array values')), 1);
   });
 
   it('brings first the page whose section heading is the query', async () => {

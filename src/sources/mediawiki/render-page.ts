@@ -107,6 +107,7 @@ export function createPageRenderer(setup: RenderSetup): PageRenderer {
         title: job.title,
         headings: page.headings,
         names: page.names,
+        headingTexts: page.headingTexts,
         text: page.text,
         prior: structurePrior(page),
       },
