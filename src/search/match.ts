@@ -54,7 +54,16 @@ export interface ShardMatches {
  */
 export async function matchShards(shards: SearchShard[], query: ParsedQuery, corpus: Corpus): Promise<ShardMatches[]> {
   const found = await Promise.all(shards.map((shard) => Promise.all(query.terms.map((term) => shard.term(term)))));
-  const phrases = await Promise.all(shards.map((shard) => Promise.all(query.phrases.map((term) => shard.term(term)))));
+  // A shard is asked for the query's phrase only when it has every word whole: a page whose
+  // heading is the query has them all, and most shards lack some word of most queries.
+  const wholes = query.clauses.map(({ whole }) => [...whole].map((term) => query.terms.indexOf(term)));
+  const noPhrases = query.phrases.map(() => undefined);
+  const phrases = await Promise.all(
+    shards.map((shard, s) => {
+      const all = wholes.every((positions) => positions.some((i) => found[s]![i] !== undefined));
+      return all ? Promise.all(query.phrases.map((term) => shard.term(term))) : noPhrases;
+    }),
+  );
   const idfs = query.terms.map((term, i) => {
     const pages = pagesOfLanguage(term, corpus);
     // Dead pages (dead-pages.ts) count among those with the term, never past all pages.
@@ -124,11 +133,12 @@ async function matchShard(
       });
     }),
   );
-  const phrases = new Uint8Array(size);
+  // Pages with the phrase in their headings; most shards have none.
+  const phrases = new Set<number>();
   for (const info of phraseInfos) {
     if (!info) continue;
     await shard.scoredPostings(info, 0, corpus, (doc, _score, flags) => {
-      if (flags & IN_HEADINGS) phrases[doc] = 1;
+      if (flags & IN_HEADINGS) phrases.add(doc);
     });
   }
   for (let doc = 0; doc < size; doc++) {
@@ -140,7 +150,7 @@ async function matchShard(
     matches.titleClauses.push(titleClauses[doc]!);
     matches.headingClauses.push(headingClauses[doc]!);
     matches.termBits.push(termBits[doc]!);
-    matches.phrases.push(phrases[doc]!);
+    matches.phrases.push(phrases.has(doc) ? 1 : 0);
   }
   return matches;
 }

@@ -53,6 +53,7 @@ export function parseQuery(query: string, languages: QueryLanguage[]): ParsedQue
     .filter((clause) => clause.terms.length > 0);
   // Read as indexing reads a heading: every word, stop words dropped by each language's own pipeline.
   const tokens = words.map((word) => new lunr.Token(word, {}));
-  const phrases = languages.flatMap(({ index, prefix }) => phraseTerm(tokens, index, prefix) ?? []);
+  const phrases =
+    clauses.length < 2 ? [] : languages.flatMap(({ index, prefix }) => phraseTerm(tokens, index, prefix) ?? []);
   return { clauses, terms: [...new Set(clauses.flatMap((clause) => clause.terms))], phrases: [...new Set(phrases)] };
 }

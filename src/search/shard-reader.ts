@@ -276,24 +276,24 @@ export class ShardReader implements SearchShard {
 
   /** Visits the pages that have the term, in page order, with its title, headings and body counts. */
   private async eachPostingOf(info: TermInfo, visit: (doc: number, counts: number[]) => void): Promise<void> {
-    const checked = (doc: number, counts: number[]) => {
-      if (doc >= this.documentCount) throw this.corrupt(`the postings of "${info.term}" name a missing page`);
-      visit(doc, counts);
-    };
+    const missing = () => this.corrupt(`the postings of "${info.term}" name a missing page`);
     if (info.single) {
-      checked(info.single.doc, info.single.counts);
+      if (info.single.doc >= this.documentCount) throw missing();
+      visit(info.single.doc, info.single.counts);
       return;
     }
     const reader = new ByteReader(await this.postingsOf(info), this.source.label);
     const counts = [0, 0, 0];
     let doc = 0;
     let first = true;
+    // The search's innermost loop: the page check is written out here, not wrapped around `visit`.
     while (!reader.done) {
       const delta = reader.varint();
       if (!first && delta === 0) throw this.corrupt(`the postings of "${info.term}" are out of order`);
       first = false;
       doc += delta;
-      checked(doc, readCounts(reader.varint(), reader, counts));
+      if (doc >= this.documentCount) throw missing();
+      visit(doc, readCounts(reader.varint(), reader, counts));
     }
   }
 
