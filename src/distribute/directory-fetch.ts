@@ -32,7 +32,14 @@ export async function fetchDirectory(
       await response.body?.cancel();
       return undefined;
     }
+    // gzip never grows data by more than a few bytes in a thousand: a larger body is not this.
+    const announced = Number(response.headers.get('content-length'));
+    if (!(announced > 0 && announced <= size - start + 64 * 1024)) {
+      await response.body?.cancel();
+      return undefined;
+    }
     const body = Buffer.from(await response.arrayBuffer());
+    if (body.length !== announced) return undefined;
     const data = await gunzipAsync(body, { maxOutputLength: size - start });
     const last = tail.lastBytes ?? Buffer.alloc(0);
     if (data.length !== size - start || !data.subarray(Math.max(0, data.length - last.length)).equals(last)) {

@@ -16,9 +16,10 @@ export interface BaseSlot {
 
 /**
  * The live pages of the base, by the key of their path (page-fingerprint.ts pathKey): three
- * numbers a page, no strings, so a base of millions of pages fits beside the pack. Two paths of
- * one key (a 53-bit hash) only make one of them look changed, which indexes it again.
+ * numbers a page, no strings, so a base of millions of pages fits beside the pack. A path whose
+ * key (a 53-bit hash) is another's looks changed, and is indexed again.
  */
+const AMBIGUOUS = -1;
 export class LivePages {
   private readonly slots = new Map<number, number>();
   private readonly shards: number[] = [];
@@ -26,7 +27,13 @@ export class LivePages {
   private readonly fingerprints: number[] = [];
 
   add(path: string, slot: BaseSlot): void {
-    this.slots.set(pathKey(path), this.shards.length);
+    const key = pathKey(path);
+    // Two live paths of one key: neither is looked up, so both are indexed again.
+    if (this.slots.has(key)) {
+      this.slots.set(key, AMBIGUOUS);
+      return;
+    }
+    this.slots.set(key, this.shards.length);
     this.shards.push(slot.shard);
     this.docs.push(slot.doc);
     this.fingerprints.push(slot.fingerprint);
@@ -34,7 +41,7 @@ export class LivePages {
 
   get(path: string): BaseSlot | undefined {
     const at = this.slots.get(pathKey(path));
-    if (at === undefined) return undefined;
+    if (at === undefined || at === AMBIGUOUS) return undefined;
     return { shard: this.shards[at]!, doc: this.docs[at]!, fingerprint: this.fingerprints[at]! };
   }
 
@@ -86,7 +93,7 @@ export class BaseIndex {
       const live = new LivePages();
       for (const [index, listing] of stats.shards.entries()) {
         const name = shardIdName(listing.id);
-        if (!(await readShardPages(bundle, name, index, new Set(listing.dead), live))) {
+        if (!(await readShardPages(bundle, name, index, listing, live))) {
           warn(`--base "${path}" has search shards of an older format: every search shard is made anew.`);
           await bundle.close();
           return undefined;
@@ -130,7 +137,7 @@ async function readShardPages(
   bundle: Bundle,
   name: string,
   shardIndex: number,
-  dead: Set<number>,
+  { documents, dead }: ShardListing,
   live: LivePages,
 ): Promise<boolean> {
   const record = await bundle.resolve(name);
@@ -138,11 +145,15 @@ async function readShardPages(
   const bytes = await bundle.read(record);
   if (!bytes.subarray(0, SHARD_MAGIC.length).equals(SHARD_MAGIC)) return false;
   const shard = await ShardReader.open(bufferReads(bytes, `${bundle.label}: ${name}`));
+  if (shard.documentCount !== documents) {
+    throw new FerryError('BUNDLE_CORRUPT', `${bundle.label}: ${SEARCH_STATS_NAME} and ${name} disagree on its pages.`);
+  }
+  const deadPages = new Set(dead);
   // Each page's postings arrive term by term in key order, the order the digest takes them in.
   const postings = Array.from({ length: shard.documentCount }, () => new Fingerprint());
   await shard.eachPosting((key, doc, counts) => postings[doc]!.addPosting(key, counts));
   for (let doc = 0; doc < shard.documentCount; doc++) {
-    if (dead.has(doc)) continue;
+    if (deadPages.has(doc)) continue;
     const { path, title } = await shard.document(doc);
     const lengths = shard.fieldLengths(doc);
     if (lengths.length !== FIELDS.length)

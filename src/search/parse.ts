@@ -53,7 +53,8 @@ export function parseQuery(query: string, languages: QueryLanguage[]): ParsedQue
     .filter((clause) => clause.terms.length > 0);
   // Read as indexing reads a heading: every word, stop words dropped by each language's own pipeline.
   const tokens = words.map((word) => new lunr.Token(word, {}));
+  // Each language's own: a word one language drops as a stop word may be half of another's heading.
   const phrases =
-    clauses.length < 2 ? [] : languages.flatMap(({ index, prefix }) => phraseTerm(tokens, index, prefix) ?? []);
+    words.length < 2 ? [] : languages.flatMap(({ index, prefix }) => phraseTerm(tokens, index, prefix) ?? []);
   return { clauses, terms: [...new Set(clauses.flatMap((clause) => clause.terms))], phrases: [...new Set(phrases)] };
 }

@@ -160,17 +160,19 @@ export class ShardBuilder {
   private keepBaseShard(pages: PendingPage[]): FinishedShard[] | undefined {
     const base = this.base;
     if (!base) return undefined;
-    const unchanged = new Map<number, Set<number>>();
-    for (const { analysed, fingerprint } of pages) {
-      const slot = base.live.get(analysed.path);
-      if (!slot || slot.fingerprint !== fingerprint || this.keptShards.has(slot.shard)) continue;
+    // Base shard → its docs found unchanged here, and which of these pages they are.
+    const unchanged = new Map<number, Map<number, PendingPage>>();
+    for (const page of pages) {
+      const slot = base.live.get(page.analysed.path);
+      if (!slot || slot.fingerprint !== page.fingerprint || this.keptShards.has(slot.shard)) continue;
       if (base.shards[slot.shard]!.listing.delta) continue;
       let docs = unchanged.get(slot.shard);
-      if (!docs) unchanged.set(slot.shard, (docs = new Set()));
-      docs.add(slot.doc);
+      if (!docs) unchanged.set(slot.shard, (docs = new Map()));
+      // Two pages of one slot (their paths' keys alike): the first only is the page that slot holds.
+      if (!docs.has(slot.doc)) docs.set(slot.doc, page);
     }
     let shard = -1;
-    let alive = new Set<number>();
+    let alive = new Map<number, PendingPage>();
     for (const [candidate, docs] of unchanged) {
       if (docs.size > alive.size || (docs.size === alive.size && candidate < shard)) [shard, alive] = [candidate, docs];
     }
@@ -178,12 +180,9 @@ export class ShardBuilder {
     const { listing } = base.shards[shard]!;
     if (alive.size < Math.ceil(listing.documents * KEEP_SHARE)) return undefined;
     this.keptShards.add(shard);
-    const changed = pages
-      .filter(({ analysed }) => {
-        const slot = base.live.get(analysed.path);
-        return slot?.shard !== shard || !alive.has(slot.doc);
-      })
-      .map(({ analysed }) => analysed);
+    // Every page the kept shard does not hold alive goes to a delta shard, whatever its slot said.
+    const kept = new Set(alive.values());
+    const changed = pages.filter((page) => !kept.has(page)).map(({ analysed }) => analysed);
     const dead: number[] = [];
     for (let doc = 0; doc < listing.documents; doc++) if (!alive.has(doc)) dead.push(doc);
     const id = this.freeId(listing.id);

@@ -2,7 +2,7 @@ import { copyFile, mkdir, readdir, readFile, writeFile } from 'node:fs/promises'
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
-import { gzipSync } from 'node:zlib';
+import { gunzipSync, gzipSync } from 'node:zlib';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { REPO, runCli, serveLibrary, sha256, tempFolder } from '../helpers.js';
 
@@ -134,6 +134,35 @@ describe('ferry update', () => {
     const data = await readFile(newFile);
     const directoryKB = (data.length - data.readUInt32LE(data.length - 6)) / 1000;
     expect(fromPlain - fromFerry).toBeGreaterThan(directoryKB / 2);
+  });
+
+  it("gives a repacked bundle's own directory, not the one it gave for the file before", async () => {
+    const shelf = join(folder, 'shelf');
+    await mkdir(shelf);
+    await copyFile(newFile, join(shelf, 'wiki.ferry'));
+    // The same pages packed at another time: same content digest and size, other entry times.
+    const repack = join(folder, 'repack.ferry');
+    const base = ['--base', oldFile];
+    await runCli(['pack', '--kind', 'mediawiki', join(folder, 'new.xml'), '-o', repack, ...base], {
+      SOURCE_DATE_EPOCH: '1700090000',
+    });
+    const server = await serveLibrary(shelf);
+    try {
+      const directoryOf = async () => {
+        const response = await fetch(`${server.base}/download/cleanwaterwiki.directory`);
+        const [start] = response.headers.get('x-ferry-directory')!.split('/').map(Number);
+        return { start: start!, data: gunzipSync(Buffer.from(await response.arrayBuffer())) };
+      };
+      const before = await directoryOf();
+      expect(before.data.equals((await readFile(newFile)).subarray(before.start))).toBe(true);
+      // Copied over in place, as a careless publisher does.
+      await writeFile(join(shelf, 'wiki.ferry'), await readFile(repack));
+      const after = await directoryOf();
+      expect(after.data.equals((await readFile(repack)).subarray(after.start))).toBe(true);
+      expect(after.data.equals(before.data)).toBe(false);
+    } finally {
+      await server.close();
+    }
   });
 
   it('downloads the whole file from a server without Range requests', async () => {

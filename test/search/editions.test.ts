@@ -8,6 +8,11 @@ import {
   SEARCH_STATS_NAME,
   type SearchStats,
 } from '../../src/search/search-stats.js';
+import { analyse } from '../../src/search/analyse.js';
+import type { BaseIndex } from '../../src/search/base-index.js';
+import { analysedFingerprint } from '../../src/search/page-fingerprint.js';
+import { createBuilder } from '../../src/search/pipelines.js';
+import { ShardBuilder } from '../../src/search/shard-builder.js';
 import { BundleSearcher } from '../../src/search/searcher.js';
 import { damageEntry, largestShard, runCli, tempFolder } from '../helpers.js';
 
@@ -226,5 +231,39 @@ describe('search statistics with dead pages', () => {
       /a\.ferry: search\/shards lists a dead page that is not in its shard/,
     );
     expect(() => decodeSearchStats(encodeSearchStats(stats([1, 1])), 'a.ferry')).toThrow(/dead page/);
+  });
+});
+
+describe('keeping a base shard', () => {
+  it('indexes a page again whose path has the key of a kept page (a hash collision), never drops it', () => {
+    const pipeline = createBuilder('eng').pipeline;
+    const pages = Array.from({ length: 8 }, (_, i) => ({
+      path: `p${i}.html`,
+      title: `Page ${i}`,
+      headings: '',
+      text: `words of page ${i}`,
+    }));
+    const slots = new Map(
+      pages.map((page, doc) => [
+        page.path,
+        { shard: 0, doc, fingerprint: analysedFingerprint(analyse(page, pipeline)) },
+      ]),
+    );
+    // The new page's path looks up the slot of p0, as two paths of one 53-bit key would.
+    slots.set('new.html', slots.get('p0.html')!);
+    const base = {
+      shards: [{ name: 'search/shard-00000001.bin', listing: { id: 1, documents: 8, delta: false, dead: [] } }],
+      live: { get: (path: string) => slots.get(path) },
+    } as unknown as BaseIndex;
+    const builder = new ShardBuilder('eng', Number.MAX_SAFE_INTEGER, base);
+    for (const page of [...pages, { path: 'new.html', title: 'New', headings: '', text: 'fresh words' }]) {
+      expect(builder.add(page)).toEqual([]);
+    }
+    const { last, stats } = builder.finish();
+    expect(last.map((shard) => ('fromBase' in shard ? 'kept' : 'made'))).toEqual(['kept', 'made']);
+    expect(stats.shards.map(({ documents, delta, dead }) => ({ documents, delta, dead }))).toEqual([
+      { documents: 8, delta: false, dead: [] },
+      { documents: 1, delta: true, dead: [] },
+    ]);
   });
 });

@@ -102,7 +102,7 @@ export function contentRoutes(app: Express, context: AppContext): void {
     const requested = request.params.bundle;
     if (!context.library.get(requested) && requested.endsWith(DIRECTORY_SUFFIX)) {
       const item = await context.bundleOf(requested.slice(0, -DIRECTORY_SUFFIX.length), response);
-      return sendDirectory(response, item.bundle.source, bundleEtag(item));
+      return sendDirectory(response, item.bundle.source, bundleEtag(item), `${item.file}\n${item.stamp}`);
     }
     const sidecar = context.library.get(requested) ? undefined : sidecarRequest(requested);
     if (sidecar?.kind === 'meta4') return sendMetalink(context, request, response, sidecar.name);
