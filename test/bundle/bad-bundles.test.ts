@@ -217,8 +217,8 @@ describe('bundles of format version 4, packed before editions kept their base se
     }
     expect((await runCli(['verify', v4])).code).toBe(0);
 
-    // The next edition adds a page. Its pages keep their bytes (the base's dictionary); their
-    // shard is made anew, as this ferry indexes what format 4 did not (headings as phrases).
+    // The next edition adds a page. Its pages keep their bytes (the base's dictionary); a shard
+    // is kept only where this ferry indexes its pages as format 4 did (not with heading phrases).
     const folder = await tempFolder();
     const site = join(folder, 'site');
     await mkdir(join(site, '_static'), { recursive: true });
