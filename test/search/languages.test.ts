@@ -2,6 +2,8 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { Bundle } from '../../src/bundle/reader.js';
+import { parseQuery } from '../../src/search/parse.js';
+import { queryLanguage } from '../../src/search/pipelines.js';
 import { BundleSearcher } from '../../src/search/searcher.js';
 import { runCli, tempFolder } from '../helpers.js';
 import { searchShard } from './build-shard.js';
@@ -40,5 +42,15 @@ describe('a bundle of several languages', () => {
     } finally {
       await bundle.close();
     }
+  });
+});
+
+describe('a query in a bundle of several languages', () => {
+  it("is a heading's phrase in each language that keeps its words, though another drops one as a stop word", () => {
+    const languages = ['eng', 'deu'].map((code) => queryLanguage(code, 'eng'));
+    // "die" is a German stop word, so it is no clause; an English heading "Die Hard" keeps it.
+    const parsed = parseQuery('Die Hard', languages);
+    expect(parsed.clauses).toHaveLength(1);
+    expect(parsed.phrases).toContain('"die hard');
   });
 });
