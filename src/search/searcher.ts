@@ -168,7 +168,7 @@ export class BundleSearcher {
     return { total, best };
   }
 
-  /** A page whose title is the query comes first. */
+  /** A page whose title is the query comes first: its title whole, or before the site's name. */
   private async boostExactTitles(matches: ShardMatches[], query: string, all: number): Promise<void> {
     const wanted = query.trim().toLowerCase();
     const titled = bestMatches(matches, EXACT_TITLE_CHECKS, (shard, at) => matches[shard]!.titleClauses[at] === all);
@@ -176,7 +176,8 @@ export class BundleSearcher {
       titled.map(([shard, at]) => this.pageOf({ shard, doc: matches[shard]!.docs[at]! })),
     );
     titled.forEach(([shard, at], i) => {
-      if (pages[i]!.title.trim().toLowerCase() === wanted) matches[shard]!.scores[at]! += EXACT_TITLE_BONUS;
+      const title = pages[i]!.title.trim().toLowerCase();
+      if (title === wanted || titleLead(title) === wanted) matches[shard]!.scores[at]! += EXACT_TITLE_BONUS;
     });
   }
 
@@ -291,6 +292,14 @@ export class BundleSearcher {
       };
     return extractPageText(decodeText(await this.bundle.read(record), record.locator.mediaType), { sections: true });
   }
+}
+
+/**
+ * A title before the name of its site, which generators add after a dash or a bar: "Why Click?"
+ * of "Why Click? — Click Documentation (8.1.x)". The title itself when it has none.
+ */
+function titleLead(title: string): string {
+  return title.split(/\s+[—–|-]\s+/)[0]!;
 }
 
 /** Best first; equal scores keep the bundles' order, then the shards' and documents' (path order). */

@@ -53,6 +53,12 @@ const SITE: Record<string, string> = {
     '<h1>Config</h1><h3 id="values-instance_method">values ⇒ Array?</h3><p>Returns the values set.</p>',
   ),
   'array.html': page('Array', '<h1>Array</h1><p>The values of an Array: array values, more values and values.</p>'),
+  // A title as Sphinx writes it, after the page's own name the site's; the query drops "why".
+  'why.html': page('Why Ferryweb? — Ferryweb 1.0 documentation', '<h1>Why Ferryweb?</h1><p>Small and fast.</p>'),
+  'about.html': page(
+    'Ferryweb',
+    '<h1>Ferryweb</h1><h2>Ferryweb at a glance</h2><p>Ferryweb is small: Ferryweb, Ferryweb and Ferryweb.</p>',
+  ),
   'words/latin.html': page(
     'Latin',
     '<h1>Latin</h1><p>Old Latin, old Latin and more old Latin: old texts in Latin.</p>',
@@ -139,6 +145,10 @@ describe('ranking on a site it was not tuned on', () => {
     const scoreOf = async (query: string) =>
       (await searcher.search(query, { limit: 20 })).hits.find((hit) => hit.path === 'config.html')!.score;
     expect(await scoreOf('values Array')).toBeCloseTo(2 * (await scoreOf('Array values')), 1);
+  });
+
+  it("brings first the page whose title is the query, before the site's name", async () => {
+    expect((await top('Why Ferryweb?'))[0]).toBe('why.html');
   });
 
   it('brings first the page whose section heading is the query', async () => {
