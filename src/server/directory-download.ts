@@ -26,15 +26,14 @@ const making = new TaskLimit(1);
  * directory starts to the end of the file, gzipped. `ferry update` reads them first to plan what
  * to fetch; for a bundle under a megabyte they alone are some 5% of it, and gzip takes three
  * quarters off (src/distribute/directory-fetch.ts). Other servers answer 404, and the client
- * reads the same bytes by Range. `key` names the file as it is now (its path and stamp): a repack
- * under the same name is another key.
+ * reads the same bytes by Range. Kept by the bundle's ETag, which names its bytes.
  */
-export async function sendDirectory(response: Response, source: ByteSource, etag: string, key: string): Promise<void> {
+export async function sendDirectory(response: Response, source: ByteSource, etag: string): Promise<void> {
   const tail = await readZipTail(source);
   if (source.size - tail.centralDirectoryOffset > LARGEST_DIRECTORY) {
     throw new HttpError(404, "This bundle's directory is read by Range requests.");
   }
-  const { start, size, body } = await recent.remember(key, () =>
+  const { start, size, body } = await recent.remember(etag, () =>
     making.run(async () => {
       const at = tail.centralDirectoryOffset;
       return { start: at, size: source.size, body: await gzipAsync(await source.read(at, source.size - at)) };

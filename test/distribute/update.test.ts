@@ -136,7 +136,7 @@ describe('ferry update', () => {
     expect(fromPlain - fromFerry).toBeGreaterThan(directoryKB / 2);
   });
 
-  it("gives a repacked bundle's own directory, not the one it gave for the file before", async () => {
+  it("gives a repacked bundle's own directory and ETag, not those it gave for the file before", async () => {
     const shelf = join(folder, 'shelf');
     await mkdir(shelf);
     await copyFile(newFile, join(shelf, 'wiki.ferry'));
@@ -153,6 +153,9 @@ describe('ferry update', () => {
         const [start] = response.headers.get('x-ferry-directory')!.split('/').map(Number);
         return { start: start!, data: gunzipSync(Buffer.from(await response.arrayBuffer())) };
       };
+      const etagOf = async () =>
+        (await fetch(`${server.base}/download/cleanwaterwiki`, { method: 'HEAD' })).headers.get('etag');
+      const etagBefore = await etagOf();
       const before = await directoryOf();
       expect(before.data.equals((await readFile(newFile)).subarray(before.start))).toBe(true);
       // Copied over in place, as a careless publisher does.
@@ -160,6 +163,8 @@ describe('ferry update', () => {
       const after = await directoryOf();
       expect(after.data.equals((await readFile(repack)).subarray(after.start))).toBe(true);
       expect(after.data.equals(before.data)).toBe(false);
+      // Other bytes, another ETag: a download resumed with If-Range does not mix the two files.
+      expect(await etagOf()).not.toBe(etagBefore);
     } finally {
       await server.close();
     }

@@ -9,6 +9,7 @@ import type { LibraryBundle } from '../library-bundle.js';
 import { sendBundleFile } from '../download.js';
 import { DIRECTORY_SUFFIX } from '../../distribute/directory-fetch.js';
 import { sendDirectory } from '../directory-download.js';
+import { hash32 } from '../../search/term-hash.js';
 import { entryPath, HttpError } from '../http.js';
 import { bundleVersion, contentUrl, viewerUrl } from '../pages/layout.js';
 import { SIDECAR_TYPES, sidecarRequest } from '../published-files.js';
@@ -102,7 +103,7 @@ export function contentRoutes(app: Express, context: AppContext): void {
     const requested = request.params.bundle;
     if (!context.library.get(requested) && requested.endsWith(DIRECTORY_SUFFIX)) {
       const item = await context.bundleOf(requested.slice(0, -DIRECTORY_SUFFIX.length), response);
-      return sendDirectory(response, item.bundle.source, bundleEtag(item), `${item.file}\n${item.stamp}`);
+      return sendDirectory(response, item.bundle.source, bundleEtag(item));
     }
     const sidecar = context.library.get(requested) ? undefined : sidecarRequest(requested);
     if (sidecar?.kind === 'meta4') return sendMetalink(context, request, response, sidecar.name);
@@ -117,7 +118,11 @@ export function contentRoutes(app: Express, context: AppContext): void {
   });
 }
 
-/** The content digest and size: cheap to know at open, and they change whenever a repack changes anything. */
+/**
+ * The content digest and size, and the file's stamp (its time and inode): a repack of the same
+ * pages at another time has the same digest and size but other bytes, and a download resumed with
+ * If-Range must not mix the two.
+ */
 function bundleEtag(item: LibraryBundle): string {
-  return `"${item.manifest.contentDigest.slice(7, 39)}-${item.bytes}"`;
+  return `"${item.manifest.contentDigest.slice(7, 39)}-${item.bytes}-${hash32(item.stamp).toString(36)}"`;
 }
