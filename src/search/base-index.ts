@@ -112,12 +112,9 @@ export class BaseIndex {
     }
   }
 
-  /** A shard's bytes, to be written again as they are. */
-  async bytes(shard: number): Promise<Buffer> {
-    const { name } = this.shards[shard]!;
-    const record = await this.bundle.resolve(name);
-    if (!record) throw new FerryError('BUNDLE_CORRUPT', `${this.bundle.label}: search shard ${name} is missing.`);
-    return this.bundle.read(record);
+  /** A shard's bytes, to be written again as they are; read again, as holding all from open would hold the whole index. */
+  bytes(shard: number): Promise<Buffer> {
+    return readShard(this.bundle, this.shards[shard]!.name);
   }
 
   private closed = false;
@@ -127,6 +124,12 @@ export class BaseIndex {
     this.closed = true;
     await this.bundle.close();
   }
+}
+
+async function readShard(bundle: Bundle, name: string): Promise<Buffer> {
+  const record = await bundle.resolve(name);
+  if (!record) throw new FerryError('BUNDLE_CORRUPT', `${bundle.label}: search shard ${name} is missing.`);
+  return bundle.read(record);
 }
 
 /**
@@ -140,9 +143,7 @@ async function readShardPages(
   { documents, dead }: ShardListing,
   live: LivePages,
 ): Promise<boolean> {
-  const record = await bundle.resolve(name);
-  if (!record) throw new FerryError('BUNDLE_CORRUPT', `${bundle.label}: search shard ${name} is missing.`);
-  const bytes = await bundle.read(record);
+  const bytes = await readShard(bundle, name);
   if (!bytes.subarray(0, SHARD_MAGIC.length).equals(SHARD_MAGIC)) return false;
   const shard = await ShardReader.open(bufferReads(bytes, `${bundle.label}: ${name}`));
   if (shard.documentCount !== documents) {

@@ -61,6 +61,11 @@ export function endsShard(path: string, textLength: number, target: number): boo
   return hash32(path) / 2 ** 32 < rounded / target;
 }
 
+/** Whether a run of `pages` pages and `text` characters ends after this page: where its path cuts, or at the limits. */
+function runEnds(path: string, textLength: number, target: number, pages: number, text: number): boolean {
+  return endsShard(path, textLength, target) || pages >= MAX_DOCS_PER_SHARD || text >= MAX_TEXT_PER_SHARD;
+}
+
 /**
  * Analyses pages as they come and cuts them into shards, so no more than one shard's pages are
  * held at once however large the collection is; counts what scores need over all of them.
@@ -125,11 +130,8 @@ export class ShardBuilder {
     this.pendingText += analysed.textLength;
     this.stats.documents++;
     analysed.lengths.forEach((length, field) => (this.stats.fieldLengths[field]! += length));
-    const full =
-      endsShard(document.path, analysed.textLength, this.targetText) ||
-      this.pending.length >= MAX_DOCS_PER_SHARD ||
-      this.pendingText >= MAX_TEXT_PER_SHARD;
-    return full ? this.flush() : [];
+    const ends = runEnds(document.path, analysed.textLength, this.targetText, this.pending.length, this.pendingText);
+    return ends ? this.flush() : [];
   }
 
   /** The last shards, and the statistics of them all. */
@@ -191,11 +193,10 @@ export class ShardBuilder {
     for (const document of changed) {
       this.delta.push(document);
       this.deltaText += document.textLength;
-      const full =
-        endsShard(document.path, document.textLength, this.targetText / DELTA_DIVISOR) ||
-        this.delta.length >= MAX_DOCS_PER_SHARD ||
-        this.deltaText >= MAX_TEXT_PER_SHARD;
-      if (full) finished.push(this.flushDelta());
+      const target = this.targetText / DELTA_DIVISOR;
+      if (runEnds(document.path, document.textLength, target, this.delta.length, this.deltaText)) {
+        finished.push(this.flushDelta());
+      }
     }
     return finished;
   }

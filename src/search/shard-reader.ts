@@ -325,7 +325,7 @@ export class ShardReader implements SearchShard {
   }
 
   prior(doc: number): number {
-    return (this.priors[doc] ?? 255) / 255;
+    return this.storedPrior(doc) / 255;
   }
 
   isLive(): boolean {
