@@ -97,6 +97,18 @@ export class FileByteSource implements ByteSource {
 
 const CHUNK_SIZE = 64 * 1024;
 
+/** `start` to `end` of a source read `step` bytes at a time: a large range without holding it whole. */
+export async function* readInSteps(
+  source: ByteSource,
+  start: number,
+  end: number,
+  step: number,
+): AsyncGenerator<Buffer> {
+  for (let position = start; position < end; position += step) {
+    yield await source.read(position, Math.min(step, end - position));
+  }
+}
+
 /**
  * Streams [start, end) with positional reads. Node's own file streams close the descriptor when
  * destroyed, which would close the whole bundle when one download is cancelled. With `changed`,

@@ -1,6 +1,6 @@
 import type { Readable } from 'node:stream';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { rangeStream, type ByteSource } from '../bundle/byte-source.js';
+import { rangeStream, readInSteps, type ByteSource } from '../bundle/byte-source.js';
 import { FerryError } from '../errors.js';
 
 const ATTEMPTS = 4;
@@ -102,10 +102,8 @@ export class HttpByteSource implements ByteSource {
   }
 
   /** Large ranges in pieces of a few megabytes, each retried on its own. */
-  async *chunks(start: number, end: number): AsyncGenerator<Buffer> {
-    for (let position = start; position < end; position += STREAM_CHUNK) {
-      yield await this.read(position, Math.min(STREAM_CHUNK, end - position));
-    }
+  chunks(start: number, end: number): AsyncGenerator<Buffer> {
+    return readInSteps(this, start, end, STREAM_CHUNK);
   }
 
   async close(): Promise<void> {

@@ -1,5 +1,5 @@
 import type { Readable } from 'node:stream';
-import { rangeStream } from '../../bundle/byte-source.js';
+import { rangeStream, readInSteps } from '../../bundle/byte-source.js';
 import { FerryError } from '../../errors.js';
 import { PieceDownload, pieceRange, type PieceDownloadOptions, type PieceLayout } from './piece-download.js';
 import type { Source } from './source.js';
@@ -86,10 +86,8 @@ export class PieceByteSource {
   }
 
   /** Large ranges a window at a time, each window's pieces fetched from every source at once. */
-  async *chunks(start: number, end: number): AsyncGenerator<Buffer> {
-    for (let position = start; position < end; position += WINDOW) {
-      yield await this.read(position, Math.min(WINDOW, end - position));
-    }
+  chunks(start: number, end: number): AsyncGenerator<Buffer> {
+    return readInSteps(this, start, end, WINDOW);
   }
 
   async close(): Promise<void> {
