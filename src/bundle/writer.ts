@@ -18,12 +18,15 @@ import { encodeIndex } from './index-encoder.js';
 import { acceptPrecompressed, ZSTD_METHOD } from './precompressed-entries.js';
 import { spillCentralDirectory, type WrittenEntry } from './spill-central-directory.js';
 import { trackTempFile, untrackTempFile } from './temp-files.js';
-import { compressWithDictionary, loadZstd } from './zstd.js';
+import { createFrameMaker, type FrameMaker } from './compress-pool.js';
+import { loadZstd } from './zstd.js';
 import { ZSTD_ENTRY_LIMIT } from './zstd-frame.js';
 
 /** zlib level 6: the usual balance; fixed so that output is deterministic (FORMAT.md §6). */
 const DEFLATE_LEVEL = 6;
 const MAX_PENDING_ENTRIES = 32;
+/** Entries added and waiting for their frame, at most: each holds its content in memory. */
+const MAX_QUEUED_ENTRIES = 64;
 const OUTPUT_BUFFER_BYTES = 4 * 1024 * 1024;
 const DOS_EPOCH = Date.UTC(1980, 0, 1, 0, 0, 2);
 /**
@@ -101,6 +104,11 @@ export class BundleWriter {
   private readonly precompressed = acceptPrecompressed(this.archive);
   private readonly identical = new IdenticalContents();
   private dictionary: Buffer | undefined;
+  /** Makes zstd frames, in worker threads where there are cores for them. */
+  private frames: FrameMaker | undefined;
+  /** The last entry's way into the archive: entries go in the order they were added. */
+  private ordered: Promise<void> = Promise.resolve();
+  private readonly queued: Promise<void>[] = [];
   /** Entries held until the dictionary is built from them ('from-first-entries'). */
   private sampling: { entries: NewEntry[]; textBytes: number } | undefined;
 
@@ -170,6 +178,7 @@ export class BundleWriter {
     const entry = { name: DICTIONARY_NAME, kind: EntryKind.Data, mediaType: 'application/octet-stream' } as const;
     await this.add({ ...entry, data: dictionary, compress: false });
     this.dictionary = dictionary;
+    this.frames = createFrameMaker(dictionary, ZSTD_LEVEL);
   }
 
   /** Builds the dictionary from the entries held back, then writes them in the order they came. */
@@ -205,18 +214,40 @@ export class BundleWriter {
       return;
     }
     const { name, data, kind, mediaType, compress } = entry;
+    if (this.failure) throw this.failure;
+    assertValidName(name);
     const sha256 = createHash('sha256').update(data).digest();
     // A file the same as one added before is a symbolic link to it in the ZIP (FORMAT.md §4.2).
     const first = this.identical.firstOf(name, kind, sha256, mediaType, data.length);
-    if (first !== undefined) return this.appendLink(name, first);
-    if (this.dictionary && isZstdCandidate(entry)) {
-      const frame = compressWithDictionary(data, this.dictionary, ZSTD_LEVEL);
-      // What zstd cannot shrink is stored, as deflate's header would only add bytes.
-      if (frame.length >= data.length) return this.append({ name, kind, mediaType, sha256 }, data, true);
-      this.precompressed.expect(name, { method: ZSTD_METHOD, crc32: crc32(data), size: data.length });
-      return this.append({ name, kind, mediaType, sha256 }, frame, true);
+    if (first !== undefined) return this.inOrder(() => this.appendLink(name, first));
+    if (this.frames && isZstdCandidate(entry)) {
+      const frame = this.frames.compress(data);
+      frame.catch(() => undefined); // awaited in its turn below
+      return this.inOrder(async () => {
+        const compressed = await frame;
+        // What zstd cannot shrink is stored, as deflate's header would only add bytes.
+        if (compressed.length >= data.length) return this.append({ name, kind, mediaType, sha256 }, data, true);
+        this.precompressed.expect(name, { method: ZSTD_METHOD, crc32: crc32(data), size: data.length });
+        return this.append({ name, kind, mediaType, sha256 }, compressed, true);
+      });
     }
-    await this.append({ name, kind, mediaType, sha256 }, data, !compress);
+    return this.inOrder(() => this.append({ name, kind, mediaType, sha256 }, data, !compress));
+  }
+
+  /**
+   * Queues a step that puts an entry into the archive after those added before it. The caller
+   * goes on (reading and indexing the next page) while frames are made, and waits only when
+   * MAX_QUEUED_ENTRIES are queued. A step's failure fails the writer.
+   */
+  private async inOrder(step: () => Promise<void>): Promise<void> {
+    const done = this.ordered.then(() => (this.failure ? undefined : step()));
+    this.ordered = done.catch((error: Error) => {
+      this.failure ??= error;
+      this.wake();
+    });
+    this.queued.push(this.ordered);
+    while (this.queued.length > MAX_QUEUED_ENTRIES) await this.queued.shift();
+    if (this.failure) throw this.failure;
   }
 
   /**
@@ -225,6 +256,7 @@ export class BundleWriter {
    */
   async addStream(entry: Omit<NewEntry, 'data' | 'compress'>, pieces: Iterable<Buffer>): Promise<void> {
     await this.endSampling();
+    assertValidName(entry.name);
     const sha256 = createHash('sha256');
     const hashed = Readable.from(
       (function* () {
@@ -235,7 +267,7 @@ export class BundleWriter {
       })(),
       { objectMode: false },
     );
-    await this.append({ ...entry, sha256 }, hashed, true);
+    await this.inOrder(() => this.append({ ...entry, sha256 }, hashed, true));
   }
 
   private async append(entry: PendingEntry, data: Buffer | Readable, store: boolean): Promise<void> {
@@ -304,6 +336,8 @@ export class BundleWriter {
   /** Waits until every entry added so far is written and has its record. */
   private async settle(): Promise<void> {
     await this.endSampling();
+    await this.ordered;
+    this.queued.length = 0;
     while (this.processed < this.appended && !this.failure) {
       await new Promise<void>((resolve) => this.waiters.push(resolve));
     }
@@ -356,6 +390,7 @@ export class BundleWriter {
     // A failure (a full disk) rejects `done`; archiver's own promise would then never settle.
     await Promise.race([this.archive.finalize(), this.done]);
     await this.done;
+    await this.frames?.close();
     this.removeSpills();
     const handle = await open(this.tempPath, 'r+');
     let bytes: number;
@@ -372,6 +407,7 @@ export class BundleWriter {
 
   /** Removes the temporary files; the target is left as it was. */
   async abort(): Promise<void> {
+    await this.frames?.close();
     this.archive.abort();
     if (!this.output.closed) {
       // The file may still be opening: wait until it is closed, or it would appear after the unlink.

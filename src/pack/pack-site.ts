@@ -14,6 +14,7 @@ import { chooseDictionary, collectionSamples, type CompressionChoice } from './c
 import { isHtml, mediaTypeOf } from './media-type.js';
 import { resolveMetadata, type MetadataInput } from './metadata.js';
 import { createLinkRewriter, type LinkRewriter } from './rewrite-links.js';
+import { readAhead } from '../sources/read-ahead.js';
 
 export interface PackProgress {
   files: number;
@@ -150,8 +151,10 @@ export async function packCollection(
   });
   try {
     let bytes = 0;
-    for (const [number, file] of listing.files.entries()) {
-      let data = await file.read();
+    let number = 0;
+    for await (const read of readAhead(listing.files)) {
+      const file = read.file;
+      let data = read.data;
       const mediaType = mediaTypeOf(file.path, data);
       if (isHtml(mediaType)) {
         let html = decodeHtml(data);
@@ -165,7 +168,7 @@ export async function packCollection(
       }
       bytes += file.size;
       options.onProgress?.({
-        files: number + 1,
+        files: ++number,
         totalFiles: listing.files.length,
         bytes,
         totalBytes: listing.totalBytes,
