@@ -1,4 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import { BudgetedLru, CacheBudget } from '../src/cache-budget.js';
 
 describe('one cache budget for every bundle', () => {
@@ -70,5 +72,23 @@ describe('one cache budget for every bundle', () => {
     fail(new Error('old'));
     await expect(failing).rejects.toThrow('old');
     expect(cache.get('key')).toBe(newer);
+  });
+});
+
+describe('a cache under load', () => {
+  it('holds no more memory after a million hits than before them', () => {
+    // A server answers from its caches all day: each hit reorders the budget, and a structure
+    // that kept a trace of each (a Set's old tables, held by a live iterator) grew without end.
+    setFlagsFromString('--expose-gc');
+    const collect = runInNewContext('gc') as () => void;
+    const budget = new CacheBudget(1_000_000);
+    const cache = new BudgetedLru<number, string>(1000, () => 100, budget);
+    for (let key = 0; key < 1000; key++) cache.set(key, String(key));
+    collect();
+    const before = process.memoryUsage().heapUsed;
+    for (let hit = 0; hit < 1_000_000; hit++) cache.get((hit * 7919) % 1000);
+    collect();
+    expect(process.memoryUsage().heapUsed - before).toBeLessThan(4_000_000);
+    expect(budget.bytes).toBe(100_000);
   });
 });
