@@ -20,10 +20,12 @@ export interface PageFacts {
 
 const HEADING = /^h[1-4]$/;
 const SKIPPED = new Set(['script', 'style', 'noscript']);
-// Generated ids say nothing a reader would type: numbered sections, footnotes, hashes, and the
-// number MediaWiki and others add to the second section of one name (`Noun_2`, `Page_6`).
+// Generated ids say nothing a reader would type: numbered sections, footnotes, hashes, the
+// number MediaWiki and others add to the second section of one name (`Noun_2`, `Page_6`), and a
+// word a generator marked with one underscore before or after it (Doxygen's `_intro`, YARD's
+// `object_`; Python's `__init__` is a name).
 const GENERATED_ID =
-  /^(id|sec|section|footnote|fn|ftn|ref|toc|cite|note|index|h|p|s)[-_.]?\d+|^[a-z]?[0-9a-f]{16,}$|^\d|[-_]\d+$/i;
+  /^(id|sec|section|footnote|fn|ftn|ref|toc|cite|note|index|h|p|s)[-_.]?\d+|^[a-z]?[0-9a-f]{16,}$|^\d|[-_]\d+$|^_[a-z]+$|[^_]_$/i;
 const NAME_ID = /^[A-Za-z_$][\w$.:()<>,-]{2,80}$/;
 // Ids of generated anchors: long hex runs (Doxygen's `a3f…`), table rows.
 const HASHED_ID = /[0-9a-f]{12,}|^row_/;

@@ -1,5 +1,5 @@
 /**
- * `npm run bench:search [-- --pages N]`: search at scale. Writes N pages (100,000 by default)
+ * `npm run bench:search [-- --pages N] [--ferry-only]`: search at scale. Writes N pages (100,000 by default)
  * whose text is sentences of python3.11-doc and scipy-doc drawn with a fixed seed, plus one
  * made-up word per page so rare words exist too; packs them with ferry and zimwriterfs; then, in
  * a fresh process, measures ferry's first query on the just-opened bundle, warm query and
@@ -149,6 +149,25 @@ async function indexBytes(path: string): Promise<number> {
   return bytes;
 }
 
+/** zimwriterfs on the same pages, as Kiwix users pack a site. */
+function packZim(site: string, zim: string, log: (line: string) => void): CommandCost {
+  log('packing with zimwriterfs');
+  rmSync(zim, { force: true });
+  writeFileSync(join(site, 'illustration.png'), readFileSync(join(REPO, 'samples/click-docs/illustration-48.png')));
+  return measureCommand('zimwriterfs', [
+    '--welcome=index.html',
+    '--illustration=illustration.png',
+    '--language=eng',
+    '--title=scale',
+    '--description=benchmark',
+    '--creator=ferry bench',
+    '--publisher=ferry bench',
+    '--name=scale',
+    site,
+    zim,
+  ]);
+}
+
 async function main(): Promise<void> {
   const argument = (name: string) => {
     const at = process.argv.indexOf(name);
@@ -157,6 +176,8 @@ async function main(): Promise<void> {
   const queryBundle = argument('--measure-queries');
   const pages = Number(argument('--pages') ?? 100_000);
   if (queryBundle) return measureQueries(queryBundle, pages);
+  // zimwriterfs takes hours on millions of pages, and Kiwix has no in-process figures to compare.
+  const ferryOnly = process.argv.includes('--ferry-only');
 
   const log = (line: string) => process.stderr.write(line + '\n');
   ensureTools(log);
@@ -183,21 +204,7 @@ async function main(): Promise<void> {
     '--language',
     'eng',
   ]);
-  log('packing with zimwriterfs');
-  rmSync(zim, { force: true });
-  writeFileSync(join(site, 'illustration.png'), readFileSync(join(REPO, 'samples/click-docs/illustration-48.png')));
-  const kiwixPack = measureCommand('zimwriterfs', [
-    '--welcome=index.html',
-    '--illustration=illustration.png',
-    '--language=eng',
-    '--title=scale',
-    '--description=benchmark',
-    '--creator=ferry bench',
-    '--publisher=ferry bench',
-    '--name=scale',
-    site,
-    zim,
-  ]);
+  const kiwixPack = ferryOnly ? undefined : packZim(site, zim, log);
   log('measuring queries in a fresh process');
   const queries = JSON.parse(
     execFileSync('node', [fileURLToPath(import.meta.url), '--measure-queries', ferryBundle, '--pages', String(pages)], {
@@ -205,7 +212,7 @@ async function main(): Promise<void> {
     }),
   ) as Record<string, number>;
   const ferryOneShot = measureCommand('node', [CLI, 'search', ferryBundle, COMMON_QUERY, '--limit', '10']);
-  const kiwixOneShot = measureCommand('kiwix-search', [zim, COMMON_QUERY]);
+  const kiwixOneShot = ferryOnly ? undefined : measureCommand('kiwix-search', [zim, COMMON_QUERY]);
 
   const row = (measure: string, unit: string, ferry: number, kiwix: number | null, better: Row['better']): Row => ({
     measure,
@@ -215,9 +222,9 @@ async function main(): Promise<void> {
     better,
   });
   const rows: Row[] = [
-    row('pack time', 's', ferryPack.seconds, kiwixPack.seconds, 'lower'),
-    row('pack peak RSS', 'MB', ferryPack.peakRssMB, kiwixPack.peakRssMB, 'lower'),
-    row('file size', 'MB', statSync(ferryBundle).size / 1e6, statSync(zim).size / 1e6, 'lower'),
+    row('pack time', 's', ferryPack.seconds, kiwixPack?.seconds ?? null, 'lower'),
+    row('pack peak RSS', 'MB', ferryPack.peakRssMB, kiwixPack?.peakRssMB ?? null, 'lower'),
+    row('file size', 'MB', statSync(ferryBundle).size / 1e6, kiwixPack ? statSync(zim).size / 1e6 : null, 'lower'),
     row('search index bytes', 'MB', (await indexBytes(ferryBundle)) / 1e6, null, 'lower'),
     row('open', 'ms', queries.openMs!, null, 'lower'),
     row(`first query "${COMMON_QUERY}" after open`, 'ms', queries.firstCommonMs!, null, 'lower'),
@@ -227,8 +234,14 @@ async function main(): Promise<void> {
     row('suggestion p50', 'ms', queries.suggestP50!, null, 'lower'),
     row('suggestion p99', 'ms', queries.suggestP99!, null, 'lower'),
     row('RSS after queries', 'MB', queries.rssMB!, null, 'lower'),
-    row(`one-shot search "${COMMON_QUERY}" (new process)`, 's', ferryOneShot.seconds, kiwixOneShot.seconds, 'lower'),
-    row('one-shot search peak RSS', 'MB', ferryOneShot.peakRssMB, kiwixOneShot.peakRssMB, 'lower'),
+    row(
+      `one-shot search "${COMMON_QUERY}" (new process)`,
+      's',
+      ferryOneShot.seconds,
+      kiwixOneShot?.seconds ?? null,
+      'lower',
+    ),
+    row('one-shot search peak RSS', 'MB', ferryOneShot.peakRssMB, kiwixOneShot?.peakRssMB ?? null, 'lower'),
   ];
   const result: BenchResult = {
     date: new Date().toISOString().slice(0, 10),
@@ -246,7 +259,9 @@ async function main(): Promise<void> {
       `\`npm run bench:search\`: ${pages} generated pages of ${SENTENCES_PER_PAGE} sentences drawn (seed ${SEED}) from python3.11-doc and scipy-doc, ` +
       `each with one made-up word. Query figures from a fresh process that opens the bundle; warm figures over ${QUERIES} queries ` +
       `(common words and made-up words, half each) and ${QUERIES} suggestion prefixes. Kiwix has no in-process figures here: ` +
-      `its one-shot \`kiwix-search\` is set beside \`ferry search\`, both new processes.`,
+      (ferryOnly
+        ? 'with `--ferry-only` neither zimwriterfs nor kiwix-search was run.'
+        : `its one-shot \`kiwix-search\` is set beside \`ferry search\`, both new processes.`),
     rows,
   };
   const saved = saveResult(result, REPO);

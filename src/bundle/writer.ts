@@ -25,8 +25,9 @@ import { ZSTD_ENTRY_LIMIT } from './zstd-frame.js';
 /** zlib level 6: the usual balance; fixed so that output is deterministic (FORMAT.md §6). */
 const DEFLATE_LEVEL = 6;
 const MAX_PENDING_ENTRIES = 32;
-/** Entries added and waiting for their frame, at most: each holds its content in memory. */
+/** Entries added and waiting for their frame, at most, and their bytes: each holds its content in memory. */
 const MAX_QUEUED_ENTRIES = 64;
+const MAX_QUEUED_BYTES = 32 * 1024 * 1024;
 const OUTPUT_BUFFER_BYTES = 4 * 1024 * 1024;
 const DOS_EPOCH = Date.UTC(1980, 0, 1, 0, 0, 2);
 /**
@@ -108,7 +109,8 @@ export class BundleWriter {
   private frames: FrameMaker | undefined;
   /** The last entry's way into the archive: entries go in the order they were added. */
   private ordered: Promise<void> = Promise.resolve();
-  private readonly queued: Promise<void>[] = [];
+  private readonly queued: { written: Promise<void>; bytes: number }[] = [];
+  private queuedBytes = 0;
   /** Entries held until the dictionary is built from them ('from-first-entries'). */
   private sampling: { entries: NewEntry[]; textBytes: number } | undefined;
 
@@ -219,11 +221,11 @@ export class BundleWriter {
     const sha256 = createHash('sha256').update(data).digest();
     // A file the same as one added before is a symbolic link to it in the ZIP (FORMAT.md §4.2).
     const first = this.identical.firstOf(name, kind, sha256, mediaType, data.length);
-    if (first !== undefined) return this.inOrder(() => this.appendLink(name, first));
+    if (first !== undefined) return this.inOrder(0, () => this.appendLink(name, first));
     if (this.frames && isZstdCandidate(entry)) {
       const frame = this.frames.compress(data);
       frame.catch(() => undefined); // awaited in its turn below
-      return this.inOrder(async () => {
+      return this.inOrder(data.length, async () => {
         const compressed = await frame;
         // What zstd cannot shrink is stored, as deflate's header would only add bytes.
         if (compressed.length >= data.length) return this.append({ name, kind, mediaType, sha256 }, data, true);
@@ -231,22 +233,27 @@ export class BundleWriter {
         return this.append({ name, kind, mediaType, sha256 }, compressed, true);
       });
     }
-    return this.inOrder(() => this.append({ name, kind, mediaType, sha256 }, data, !compress));
+    return this.inOrder(data.length, () => this.append({ name, kind, mediaType, sha256 }, data, !compress));
   }
 
   /**
    * Queues a step that puts an entry into the archive after those added before it. The caller
    * goes on (reading and indexing the next page) while frames are made, and waits only when
-   * MAX_QUEUED_ENTRIES are queued. A step's failure fails the writer.
+   * MAX_QUEUED_ENTRIES or MAX_QUEUED_BYTES are queued. A step's failure fails the writer.
    */
-  private async inOrder(step: () => Promise<void>): Promise<void> {
+  private async inOrder(bytes: number, step: () => Promise<void>): Promise<void> {
     const done = this.ordered.then(() => (this.failure ? undefined : step()));
     this.ordered = done.catch((error: Error) => {
       this.failure ??= error;
       this.wake();
     });
-    this.queued.push(this.ordered);
-    while (this.queued.length > MAX_QUEUED_ENTRIES) await this.queued.shift();
+    this.queued.push({ written: this.ordered, bytes });
+    this.queuedBytes += bytes;
+    while (this.queued.length > MAX_QUEUED_ENTRIES || (this.queuedBytes > MAX_QUEUED_BYTES && this.queued.length > 1)) {
+      const oldest = this.queued.shift()!;
+      await oldest.written;
+      this.queuedBytes -= oldest.bytes;
+    }
     if (this.failure) throw this.failure;
   }
 
@@ -267,7 +274,7 @@ export class BundleWriter {
       })(),
       { objectMode: false },
     );
-    await this.inOrder(() => this.append({ ...entry, sha256 }, hashed, true));
+    await this.inOrder(0, () => this.append({ ...entry, sha256 }, hashed, true));
   }
 
   private async append(entry: PendingEntry, data: Buffer | Readable, store: boolean): Promise<void> {
@@ -338,6 +345,7 @@ export class BundleWriter {
     await this.endSampling();
     await this.ordered;
     this.queued.length = 0;
+    this.queuedBytes = 0;
     while (this.processed < this.appended && !this.failure) {
       await new Promise<void>((resolve) => this.waiters.push(resolve));
     }
