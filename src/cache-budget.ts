@@ -46,6 +46,7 @@ export class CacheBudget {
   }
 
   add(slot: Slot): void {
+    this.remove(slot); // a slot added again moves, and is counted once
     if (this.tooLarge(slot.bytes)) return slot.drop();
     this.link(slot);
     this.used += slot.bytes;

@@ -43,8 +43,6 @@ class CompressPool implements FrameMaker {
     const script = builtFile('src/bundle/compress-worker.js', 'The compression worker');
     for (let index = 0; index < size; index++) {
       const worker = new Worker(script, { workerData: { dictionary, level } });
-      // An idle pool must not keep the process alive: it is held only while frames are awaited.
-      worker.unref();
       const slot = { worker, busy: 0 };
       worker.on('message', (message: { id: number; frame: Uint8Array }) => {
         if (--slot.busy === 0) worker.unref();
@@ -53,9 +51,12 @@ class CompressPool implements FrameMaker {
         this.waiting.delete(message.id);
       });
       worker.on('error', (error) => this.fail(error));
-      worker.on('exit', (code) => {
-        if (code !== 0) this.fail(new Error(`a compression worker stopped (exit ${code})`));
-      });
+      worker.on('messageerror', (error) => this.fail(error));
+      // Any stop but close()'s fails the pool, exit 0 too: the frames it was making never come.
+      worker.on('exit', (code) => this.fail(new Error(`a compression worker stopped (exit ${code})`)));
+      // An idle pool must not keep the process alive: it is held only while frames are awaited.
+      // After the listeners, as adding the first 'message' listener refs the worker again.
+      worker.unref();
       this.workers.push(slot);
     }
   }

@@ -29,6 +29,8 @@ export interface EntryReads {
   size: number;
   label: string;
   read(offset: number, length: number): Promise<Buffer>;
+  /** Bytes held in memory to answer reads: a compressed entry is inflated whole. */
+  heldBytes?: number;
 }
 
 /**
@@ -198,6 +200,7 @@ export class Bundle {
       return {
         size,
         label,
+        heldBytes: data.length,
         read: async (offset, length) => {
           if (offset < 0 || offset + length > size) throw outside(offset, length);
           return data.subarray(offset, offset + length);

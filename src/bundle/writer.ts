@@ -167,7 +167,13 @@ export class BundleWriter {
     const tempPath = join(folder, `.${basename(targetPath)}.${process.pid}-${randomBytes(4).toString('hex')}.tmp`);
     if (options.dictionary) await loadZstd();
     const writer = new BundleWriter(targetPath, tempPath, options);
-    if (Buffer.isBuffer(options.dictionary)) await writer.useDictionary(options.dictionary);
+    try {
+      if (Buffer.isBuffer(options.dictionary)) await writer.useDictionary(options.dictionary);
+    } catch (error) {
+      // No writer reaches the caller to abort: its temporary file must not stay behind.
+      await writer.abort();
+      throw error;
+    }
     return writer;
   }
 

@@ -27,7 +27,12 @@ export class ShardReaderV1 implements SearchShard {
   ) {}
 
   get memoryBytes(): number {
-    return 256 + this.blockOffsets.length * 8 + this.firstTerms.reduce((sum, term) => sum + 64 + term.length, 0);
+    return (
+      256 +
+      (this.source.heldBytes ?? 0) +
+      this.blockOffsets.length * 8 +
+      this.firstTerms.reduce((sum, term) => sum + 64 + term.length, 0)
+    );
   }
 
   static async open(source: EntryReads): Promise<ShardReaderV1> {

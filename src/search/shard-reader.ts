@@ -129,6 +129,7 @@ export class ShardReader implements SearchShard {
     const { keys, offsets, postings } = this.table;
     return (
       256 +
+      (this.source.heldBytes ?? 0) +
       keys.byteLength +
       offsets.byteLength +
       postings.byteLength +

@@ -1,6 +1,9 @@
 import type { SourceFile } from './types.js';
 
-/** Files read ahead of the one being packed, at most, and bytes they may hold between them. */
+/**
+ * Files read ahead of the one being packed, at most, and bytes they may hold between them, by
+ * the sizes the source lists (a Gutenberg page made from a book lists 0: the file count bounds it).
+ */
 const AHEAD_FILES = 8;
 const AHEAD_BYTES = 16 * 1024 * 1024;
 
