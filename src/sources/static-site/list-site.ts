@@ -15,6 +15,27 @@ export interface SiteListing extends Collection {
   files: ListedFile[];
 }
 
+/**
+ * A listed file. Its absolute path is made when it is read, not kept, and `read` is a method, not
+ * a closure: a million files kept 320 MB of listing.
+ */
+class SiteFile implements ListedFile {
+  constructor(
+    private readonly root: string,
+    readonly path: string,
+    readonly size: number,
+    readonly mtimeMs: number,
+  ) {}
+
+  get absolutePath(): string {
+    return join(this.root, sep === '/' ? this.path : this.path.split('/').join(sep));
+  }
+
+  read(): Promise<Buffer> {
+    return readFile(this.absolutePath);
+  }
+}
+
 const byBytes = (a: { path: string }, b: { path: string }) => Buffer.compare(Buffer.from(a.path), Buffer.from(b.path));
 
 function isInside(root: string, candidate: string): boolean {
@@ -57,13 +78,7 @@ export async function listSite(folder: string): Promise<SiteListing> {
         await listLink(listing, path, absolutePath);
       } else if (child.isFile()) {
         const stats = await lstat(absolutePath);
-        listing.files.push({
-          path,
-          absolutePath,
-          size: stats.size,
-          mtimeMs: stats.mtimeMs,
-          read: () => readFile(absolutePath),
-        });
+        listing.files.push(new SiteFile(root, path, stats.size, stats.mtimeMs));
         listing.totalBytes += stats.size;
         listing.newestMtimeMs = Math.max(listing.newestMtimeMs, stats.mtimeMs);
       } else {
