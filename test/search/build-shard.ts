@@ -62,8 +62,7 @@ export async function searchShard(documents: TestDocument[], query: string, lang
   };
   const [matches] = await matchShards([shard], parsed, corpus);
   rankMatches([shard], [matches!], parsed);
-  return matches!.docs
-    .map((doc, at) => ({ doc, score: matches!.scores[at]! }))
+  return Array.from(matches!.docs, (doc, at) => ({ doc, score: matches!.scores[at]! }))
     .sort((a, b) => b.score - a.score || a.doc - b.doc)
     .map((match) => documents[match.doc]!.path);
 }
