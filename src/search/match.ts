@@ -51,16 +51,19 @@ export interface ShardMatches {
   phrases: Uint8Array;
 }
 
+/** The arrays of `count` matches, views of one buffer: a typed array is costly to make, and a query made eight per shard. */
 function shardMatches(count: number): ShardMatches {
+  const buffer = new ArrayBuffer(count * (8 + 6 * 4 + 1));
+  const int32 = (index: number) => new Int32Array(buffer, count * (8 + 4 * index), count);
   return {
-    docs: new Int32Array(count),
-    scores: new Float64Array(count),
-    clauses: new Int32Array(count),
-    wholeClauses: new Int32Array(count),
-    titleClauses: new Int32Array(count),
-    headingClauses: new Int32Array(count),
-    termBits: new Int32Array(count),
-    phrases: new Uint8Array(count),
+    scores: new Float64Array(buffer, 0, count),
+    docs: int32(0),
+    clauses: int32(1),
+    wholeClauses: int32(2),
+    titleClauses: int32(3),
+    headingClauses: int32(4),
+    termBits: int32(5),
+    phrases: new Uint8Array(buffer, count * (8 + 6 * 4), count),
   };
 }
 
@@ -117,12 +120,8 @@ async function matchShard(
   });
 
   const size = shard.documentCount;
-  const scores = new Float64Array(size);
-  const clauses = new Int32Array(size);
-  const wholeClauses = new Int32Array(size);
-  const titleClauses = new Int32Array(size);
-  const headingClauses = new Int32Array(size);
-  const termBits = new Int32Array(size);
+  // What each page gathers, indexed by page: the same arrays as a shard's matches, one buffer.
+  const { scores, clauses, wholeClauses, titleClauses, headingClauses, termBits } = shardMatches(size);
   await Promise.all(
     infos.map((info, position) => {
       if (!info) return undefined;
