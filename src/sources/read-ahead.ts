@@ -17,10 +17,11 @@ export async function* readAhead(files: SourceFile[]): AsyncGenerator<{ file: So
   let bytesAhead = 0;
   const startReads = () => {
     while (next < files.length && reads.length < AHEAD_FILES && (reads.length === 0 || bytesAhead < AHEAD_BYTES)) {
-      const read = files[next++]!.read();
+      const file = files[next++]!;
+      const read = file.read();
       read.catch(() => undefined); // its failure is thrown when its turn comes
       reads.push(read);
-      bytesAhead += files[next - 1]!.size;
+      bytesAhead += file.size;
     }
   };
   for (const file of files) {

@@ -5,34 +5,24 @@ import { nameProblem } from '../../bundle/names.js';
 import { FerryError } from '../../errors.js';
 import type { Collection, SourceFile } from '../types.js';
 
-export interface ListedFile extends SourceFile {
-  absolutePath: string;
-  mtimeMs: number;
-}
-
 export interface SiteListing extends Collection {
   /** In ascending byte order of their paths, the order they are written in. */
-  files: ListedFile[];
+  files: SourceFile[];
 }
 
 /**
  * A listed file. Its absolute path is made when it is read, not kept, and `read` is a method, not
  * a closure: a million files kept 320 MB of listing.
  */
-class SiteFile implements ListedFile {
+class SiteFile implements SourceFile {
   constructor(
     private readonly root: string,
     readonly path: string,
     readonly size: number,
-    readonly mtimeMs: number,
   ) {}
 
-  get absolutePath(): string {
-    return join(this.root, sep === '/' ? this.path : this.path.split('/').join(sep));
-  }
-
   read(): Promise<Buffer> {
-    return readFile(this.absolutePath);
+    return readFile(join(this.root, this.path));
   }
 }
 
@@ -78,7 +68,7 @@ export async function listSite(folder: string): Promise<SiteListing> {
         await listLink(listing, path, absolutePath);
       } else if (child.isFile()) {
         const stats = await lstat(absolutePath);
-        listing.files.push(new SiteFile(root, path, stats.size, stats.mtimeMs));
+        listing.files.push(new SiteFile(root, path, stats.size));
         listing.totalBytes += stats.size;
         listing.newestMtimeMs = Math.max(listing.newestMtimeMs, stats.mtimeMs);
       } else {
