@@ -5,9 +5,9 @@ import { compressWithDictionary, loadZstd } from './zstd.js';
 const { dictionary, level } = workerData as { dictionary: Uint8Array; level: number };
 const dictionaryBuffer = Buffer.from(dictionary.buffer, dictionary.byteOffset, dictionary.byteLength);
 await loadZstd();
-parentPort!.on('message', (job: { id: number; data: Uint8Array }) => {
-  const data = Buffer.from(job.data.buffer, job.data.byteOffset, job.data.byteLength);
+parentPort!.on('message', ({ id, job }: { id: number; job: Uint8Array }) => {
+  const data = Buffer.from(job.buffer, job.byteOffset, job.byteLength);
   const frame = compressWithDictionary(data, dictionaryBuffer, level);
   // The frame is a copy out of zstd's memory, its buffer its own: handed over, not cloned.
-  parentPort!.postMessage({ id: job.id, frame }, [frame.buffer as ArrayBuffer]);
+  parentPort!.postMessage({ id, frame }, [frame.buffer as ArrayBuffer]);
 });

@@ -44,7 +44,7 @@ describe('zstd frames made in worker threads', () => {
     const frames = Array.from({ length: 20 }, () => pool.compress(Buffer.alloc(200_000, 'abc')));
     frames.forEach((frame) => frame.catch(() => undefined));
     // As if the worker were stopped from outside: Node reports exit code 0 for it.
-    const { workers } = pool as unknown as { workers: { worker: { terminate(): Promise<number> } }[] };
+    const { workers } = (pool as unknown as { pool: { workers: { worker: { terminate(): Promise<number> } }[] } }).pool;
     await workers[0]!.worker.terminate();
     const settled = await Promise.allSettled(frames);
     expect(settled.some((frame) => frame.status === 'rejected')).toBe(true);
