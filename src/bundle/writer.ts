@@ -284,8 +284,8 @@ export class BundleWriter {
   }
 
   private async append(entry: PendingEntry, data: Buffer | Readable, store: boolean): Promise<void> {
+    // Names were checked when the entry was added, so a bad one fails its caller, not a later entry.
     if (this.failure) throw this.failure;
-    assertValidName(entry.name);
     if (!this.mediaTypes.has(entry.mediaType)) this.mediaTypes.set(entry.mediaType, this.mediaTypes.size);
     this.pending.push(entry);
     this.archive.append(data, { name: entry.name, date: this.mtime, mode: 0o644, store });
@@ -303,7 +303,6 @@ export class BundleWriter {
   /** A symbolic link from `name` to `target`, by a path relative to its folder, as a copy of a site would have. */
   private async appendLink(name: string, target: string): Promise<void> {
     if (this.failure) throw this.failure;
-    assertValidName(name);
     const from = name.split('/').slice(0, -1);
     const to = target.split('/');
     let common = 0;
