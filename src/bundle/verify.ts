@@ -3,6 +3,7 @@ import { describeError, FerryError } from '../errors.js';
 import { decodeHtml } from '../pack/html-text.js';
 import { linksOf, resolveLink } from '../pack/rewrite-links.js';
 import { listShards } from '../search/shard-list.js';
+import { TermDictionary, TERMS_NAME } from '../search/term-dictionary.js';
 import { readCentralDirectory, type CentralRecord } from './central-directory.js';
 import { contentDigest, type DigestLine } from './digest.js';
 import { sameLocator } from './entry-data.js';
@@ -242,6 +243,13 @@ async function checkSearchShards(
   }
   for (const name of names) {
     if (!byName.has(name)) report.errors.push({ check: 'search', entry: name, message: 'a search shard is missing' });
+  }
+  const terms = byName.get(TERMS_NAME);
+  if (!terms || terms.kind === EntryKind.Redirect) return;
+  try {
+    await (await TermDictionary.open(await bundle.randomAccess(terms), names.length)).check();
+  } catch (error) {
+    report.errors.push({ check: 'search', entry: TERMS_NAME, message: describeError(error) });
   }
 }
 

@@ -7,6 +7,9 @@ import { encodeSearchStats, SEARCH_STATS_NAME } from '../search/search-stats.js'
 import { ShardBuilder, targetTextFor, type FinishedShard, type SearchDocument } from '../search/shard-builder.js';
 import { BaseIndex } from '../search/base-index.js';
 import { ExternalSorter } from '../external-sort.js';
+import { shardTermKeys } from '../search/shard-reader.js';
+import { TermDictionaryBuilder } from '../search/term-dictionary-builder.js';
+import { TERMS_NAME } from '../search/term-dictionary.js';
 import { encodeTitles } from '../search/titles-encoder.js';
 import { sortableTitle, TITLES_NAME } from '../search/titles.js';
 import { withCharset } from './charset.js';
@@ -18,7 +21,7 @@ export interface AssembledCounts {
   redirects: number;
 }
 
-/** Stored, not deflated, so a query can read just the parts of a shard it needs. */
+/** Stored, not deflated, so a query can read just the parts of a shard (or of the dictionary) it needs. */
 function shardEntry(name: string, data: Buffer): NewEntry {
   return {
     name,
@@ -38,6 +41,8 @@ export class BundleAssembler {
   readonly counts: AssembledCounts = { pages: 0, assets: 0, redirects: 0 };
   /** Titles for suggestions, sorted on disk when a wiki has millions. */
   private readonly titles: ExternalSorter;
+  /** Which shards hold each term, for `search/terms`. */
+  private readonly terms: TermDictionaryBuilder;
 
   private constructor(
     private readonly writer: BundleWriter,
@@ -45,6 +50,7 @@ export class BundleAssembler {
     private readonly base: BaseIndex | undefined,
   ) {
     this.titles = new ExternalSorter(writer.spillPath('titles'));
+    this.terms = new TermDictionaryBuilder(writer.spillPath('terms'));
   }
 
   /** A temporary file beside the bundle's, for a source's own sorting; the source removes it. */
@@ -79,6 +85,7 @@ export class BundleAssembler {
     for (const shard of shards) {
       const bytes = 'bytes' in shard ? shard.bytes : await this.base!.bytes(shard.fromBase);
       await this.writer.add(shardEntry(shard.name, bytes));
+      this.terms.addShard(await shardTermKeys(bytes, shard.name));
     }
   }
 
@@ -117,13 +124,10 @@ export class BundleAssembler {
     const { last, stats } = this.shards.finish();
     await this.writeShards(last);
     await this.base?.close();
-    await this.writer.add({
-      name: SEARCH_STATS_NAME,
-      data: encodeSearchStats(stats),
-      kind: EntryKind.Data,
-      mediaType: 'application/octet-stream',
-      compress: false,
-    });
+    await this.writer.add(shardEntry(SEARCH_STATS_NAME, encodeSearchStats(stats)));
+    const dictionary = this.terms.encode();
+    this.terms.close();
+    if (dictionary) await this.writer.add(shardEntry(TERMS_NAME, dictionary));
     // Stored, not deflated, so a suggestion reads just the block it needs.
     const titles = { name: TITLES_NAME, kind: EntryKind.Data, mediaType: 'application/octet-stream' } as const;
     await this.writer.addStream(
@@ -155,6 +159,7 @@ export class BundleAssembler {
 
   async abort(): Promise<void> {
     this.titles.close();
+    this.terms.close();
     await this.base?.close();
     await this.writer.abort();
   }

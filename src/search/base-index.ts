@@ -1,11 +1,10 @@
 import { Bundle } from '../bundle/reader.js';
-import type { EntryReads } from '../bundle/reader.js';
 import { FerryError } from '../errors.js';
 import { FIELDS } from './analyse.js';
 import { Fingerprint, pageFingerprint, pathKey } from './page-fingerprint.js';
 import { decodeSearchStats, SEARCH_STATS_NAME, shardIdName, type ShardListing } from './search-stats.js';
 import { SHARD_MAGIC } from './shard-format.js';
-import { ShardReader } from './shard-reader.js';
+import { bufferReads, ShardReader } from './shard-reader.js';
 
 /** Where a page of the base edition is indexed, alive, and the digest of what its shard holds of it. */
 export interface BaseSlot {
@@ -53,14 +52,6 @@ export class LivePages {
 export interface BaseShard {
   listing: ShardListing;
   name: string;
-}
-
-function bufferReads(bytes: Buffer, label: string): EntryReads {
-  return {
-    size: bytes.length,
-    label,
-    read: (offset, length) => Promise.resolve(bytes.subarray(offset, offset + length)),
-  };
 }
 
 /**

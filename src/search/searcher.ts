@@ -16,6 +16,7 @@ import { ShardWithDeadPages } from './dead-pages.js';
 import { makeSnippet, type Snippet } from './snippet.js';
 import { TitleList, type Suggestion } from './titles.js';
 import { BudgetedLru, textBytes } from '../cache-budget.js';
+import { EVERY_SHARD, TermDictionary, TERMS_NAME } from './term-dictionary.js';
 
 /** What searching needs of a bundle: the server's Bundle, or the standalone reader's. */
 export interface SearchableBundle {
@@ -98,6 +99,7 @@ function pageTextBytes(page: PageText): number {
 export class BundleSearcher {
   private readonly shards = new BudgetedLru<number, Promise<SearchShard>>(OPEN_SHARDS, shardBytes);
   private shardList: Promise<ShardList> | undefined;
+  private dictionary: Promise<TermDictionary | undefined> | undefined;
   private titles: Promise<TitleList> | undefined;
   private pipelines: QueryLanguage[] | undefined;
   /** Page texts and snippets of recent results, so a popular query does not parse its pages again. */
@@ -132,6 +134,32 @@ export class BundleSearcher {
     return this.shardList;
   }
 
+  /** `search/terms`, read once; a bundle of few shards, or of an older ferry, has none. */
+  private termDictionary(): Promise<TermDictionary | undefined> {
+    if (!this.dictionary) {
+      this.dictionary = (async () => {
+        const record = await this.bundle.resolve(TERMS_NAME);
+        if (!record) return undefined;
+        const { names } = await this.listing();
+        return TermDictionary.open(await this.bundle.randomAccess(record), names.length);
+      })();
+      this.dictionary.catch(() => (this.dictionary = undefined));
+    }
+    return this.dictionary;
+  }
+
+  /** The shards a query visits, in order: those that hold any of its terms (FORMAT.md §5.9), all without a dictionary. */
+  private async shardsFor(terms: string[], count: number): Promise<number[]> {
+    const every = () => Array.from({ length: count }, (_, number) => number);
+    const dictionary = await this.termDictionary();
+    if (!dictionary) return every();
+    const lists = await Promise.all(terms.map((term) => dictionary.shardsWith(term)));
+    if (lists.includes(EVERY_SHARD)) return every();
+    const numbers = new Set<number>();
+    for (const list of lists) for (const number of list as readonly number[]) numbers.add(number);
+    return [...numbers].sort((a, b) => a - b);
+  }
+
   private shard(number: number): Promise<SearchShard> {
     return this.shards.remember(number, () => this.openShard(number));
   }
@@ -154,27 +182,34 @@ export class BundleSearcher {
     const parsed = parseQuery(query, this.languages);
     if (parsed.clauses.length === 0) return { total: 0, best: [] };
     const { names, corpus } = await this.listing();
-    const shards = await Promise.all(names.map((_, number) => this.shard(number)));
+    // Shard numbers of the bundle; matches and their references count among these only.
+    const numbers = await this.shardsFor(parsed.terms, names.length);
+    const shards = await Promise.all(numbers.map((number) => this.shard(number)));
     const matches = await matchShards(shards, parsed, corpus);
     const total = matches.reduce((sum, shard) => sum + shard.docs.length, 0);
     rankMatches(shards, matches, parsed);
-    await this.boostExactTitles(matches, query, allClauses(parsed));
-    const best = bestMatches(matches, wanted).map(([shard, at]) => ({
+    await this.boostExactTitles(matches, numbers, query, allClauses(parsed));
+    const best = bestMatches(matches, wanted).map(([visited, at]) => ({
       searcher: this as BundleSearcher,
-      shard,
-      doc: matches[shard]!.docs[at]!,
-      score: matches[shard]!.scores[at]!,
-      terms: termsOf(parsed, matches[shard]!.termBits[at]!),
+      shard: numbers[visited]!,
+      doc: matches[visited]!.docs[at]!,
+      score: matches[visited]!.scores[at]!,
+      terms: termsOf(parsed, matches[visited]!.termBits[at]!),
     }));
     return { total, best };
   }
 
   /** A page whose title is the query comes first: its title whole, or before the site's name. */
-  private async boostExactTitles(matches: ShardMatches[], query: string, all: number): Promise<void> {
+  private async boostExactTitles(
+    matches: ShardMatches[],
+    numbers: number[],
+    query: string,
+    all: number,
+  ): Promise<void> {
     const wanted = query.trim().toLowerCase();
     const titled = bestMatches(matches, EXACT_TITLE_CHECKS, (shard, at) => matches[shard]!.titleClauses[at] === all);
     const pages = await Promise.all(
-      titled.map(([shard, at]) => this.pageOf({ shard, doc: matches[shard]!.docs[at]! })),
+      titled.map(([visited, at]) => this.pageOf({ shard: numbers[visited]!, doc: matches[visited]!.docs[at]! })),
     );
     titled.forEach(([shard, at], i) => {
       const title = pages[i]!.title.trim().toLowerCase();

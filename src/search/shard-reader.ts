@@ -68,6 +68,20 @@ export async function openShard(source: EntryReads): Promise<SearchShard> {
   return ShardReader.open(source, magic.equals(SHARD_MAGIC_V2) ? SHARD_MAGIC_V2 : SHARD_MAGIC);
 }
 
+/** A shard's bytes in memory, read as a bundle's entry is. */
+export function bufferReads(bytes: Buffer, label: string): EntryReads {
+  return {
+    size: bytes.length,
+    label,
+    read: (offset, length) => Promise.resolve(bytes.subarray(offset, offset + length)),
+  };
+}
+
+/** The keys of a shard's terms in increasing order, from its bytes: what the term dictionary lists it under. */
+export async function shardTermKeys(bytes: Buffer, label: string): Promise<Uint32Array> {
+  return (await ShardReader.open(bufferReads(bytes, label))).termKeys();
+}
+
 /** Per open shard: a thousand open shards keep at most some 10 MB of these. */
 const RECENT_TERMS = 64;
 const RECENT_POSTINGS = 16;
@@ -272,6 +286,18 @@ export class ShardReader implements SearchShard {
       if (stopped && !this.deflated) break;
     }
     return offset;
+  }
+
+  /** The keys of all its terms, in increasing order. */
+  async termKeys(): Promise<Uint32Array> {
+    const keys: number[] = [];
+    for (let index = 0; index < this.blockCount; index++) {
+      await this.scanBlock(index, (entry) => {
+        keys.push(entry.key);
+        return false;
+      });
+    }
+    return Uint32Array.from(keys);
   }
 
   /**

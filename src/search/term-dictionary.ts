@@ -1,0 +1,156 @@
+import type { EntryReads } from '../bundle/reader.js';
+import { BudgetedLru } from '../cache-budget.js';
+import { FerryError } from '../errors.js';
+import { ByteReader } from './bytes.js';
+import { hash32 } from './term-hash.js';
+
+/**
+ * `search/terms` (FORMAT.md §5.9): for each term key of the bundle, the shards that hold it, so a
+ * query visits only those. A rare word of a million pages is in one shard of 1,586; without the
+ * dictionary every shard's block table was searched and one of its blocks read.
+ */
+export const TERMS_NAME = 'search/terms';
+export const TERMS_MAGIC = Buffer.from('FRYTRM1\0', 'latin1');
+export const TERMS_HEADER_SIZE = 24;
+export const DICTIONARY_TERMS_PER_BLOCK = 128;
+/**
+ * Fewer shards than this cost a query little to visit all (a millisecond), and their vocabulary
+ * would make the dictionary large beside them: python3.11-doc has 33 shards, and its dictionary
+ * would be a quarter of its index. Their bundle has none.
+ */
+export const DICTIONARY_MIN_SHARDS = 128;
+/** A term in every shard: the query visits them all. */
+export const EVERY_SHARD = 'every';
+
+/**
+ * A term in more shards than this is listed as in every shard: its list would cost more bytes
+ * than visiting the others costs time, and such a term's query reads most shards anyway.
+ */
+export function listedShardsLimit(shards: number): number {
+  return Math.max(1, Math.floor(shards / 8));
+}
+
+export type TermShards = readonly number[] | typeof EVERY_SHARD;
+
+/** Recent lookups, found or not: people search the same words, and each costs a block read. */
+const RECENT_LOOKUPS = 1024;
+
+/** Reads the dictionary lazily: opening reads its header and block table, a lookup one block. */
+export class TermDictionary {
+  private readonly recent = new BudgetedLru<number, Promise<TermShards>>(RECENT_LOOKUPS, () => 128);
+
+  private constructor(
+    private readonly source: EntryReads,
+    private readonly shards: number,
+    /** The key of each block's first term. */
+    private readonly keys: Uint32Array,
+    /** Block i spans offsets i to i + 1. */
+    private readonly offsets: Uint32Array,
+  ) {}
+
+  /** `shards`: how many `search/shards` lists; a dictionary of another count belongs to another index. */
+  static async open(source: EntryReads, shards: number): Promise<TermDictionary> {
+    const corrupt = (why: string) => new FerryError('BUNDLE_CORRUPT', `${source.label}: ${why}.`);
+    if (source.size < TERMS_HEADER_SIZE) throw corrupt('the term dictionary is cut short');
+    const header = await source.read(0, TERMS_HEADER_SIZE);
+    if (!header.subarray(0, 8).equals(TERMS_MAGIC)) throw corrupt('not a ferry term dictionary (wrong magic)');
+    if (header.readUInt32LE(8) !== shards)
+      throw corrupt('the term dictionary and search/shards disagree on the shards');
+    const blockCount = header.readUInt32LE(16);
+    const tableOffset = header.readUInt32LE(20);
+    if (tableOffset < TERMS_HEADER_SIZE || tableOffset + 8 * blockCount + 4 !== source.size)
+      throw corrupt('the term dictionary header points outside it');
+    const table = new ByteReader(await source.read(tableOffset, source.size - tableOffset), source.label);
+    const keys = new Uint32Array(blockCount);
+    const offsets = new Uint32Array(blockCount + 1);
+    for (let i = 0; i < blockCount; i++) {
+      keys[i] = table.uint32();
+      offsets[i] = table.uint32();
+    }
+    offsets[blockCount] = table.uint32();
+    let inOrder = blockCount === 0 ? offsets[0] === TERMS_HEADER_SIZE : offsets[blockCount] === tableOffset;
+    for (let i = 0; i < blockCount && inOrder; i++) {
+      inOrder = (i === 0 ? offsets[0] === TERMS_HEADER_SIZE : keys[i]! > keys[i - 1]!) && offsets[i]! < offsets[i + 1]!;
+    }
+    if (!inOrder) throw corrupt('the term dictionary block table is damaged');
+    return new TermDictionary(source, shards, keys, offsets);
+  }
+
+  /** The shards that hold the term, in increasing order (none when no page has it), or every shard. */
+  shardsWith(term: string): Promise<TermShards> {
+    const key = hash32(term);
+    return this.recent.remember(key, () => this.find(key));
+  }
+
+  private async find(key: number): Promise<TermShards> {
+    let low = 0;
+    let high = this.keys.length;
+    while (low < high) {
+      const middle = (low + high) >>> 1;
+      if (this.keys[middle]! <= key) low = middle + 1;
+      else high = middle;
+    }
+    let found: TermShards = [];
+    if (low > 0) {
+      await this.scanBlock(low - 1, (termKey, shards) => {
+        if (termKey === key) found = shards();
+        return termKey >= key;
+      });
+    }
+    return found;
+  }
+
+  /** Reads every block, as `ferry verify` does: a damaged term list is an error here, not a wrong answer later. */
+  async check(): Promise<void> {
+    let previous = -1;
+    for (let block = 0; block < this.keys.length; block++) {
+      await this.scanBlock(block, (key, shards) => {
+        if (key <= previous) throw this.corrupt('its terms are out of order');
+        previous = key;
+        shards();
+        return false;
+      });
+    }
+  }
+
+  /**
+   * Visits a block's terms in key order until `visit` returns true; `shards` reads the term's
+   * list, which is skipped when it is not called.
+   */
+  private async scanBlock(block: number, visit: (key: number, shards: () => TermShards) => boolean): Promise<void> {
+    const start = this.offsets[block]!;
+    const reader = new ByteReader(await this.source.read(start, this.offsets[block + 1]! - start), this.source.label);
+    let key = this.keys[block]!;
+    for (let first = true; !reader.done; first = false) {
+      const delta = reader.varint();
+      if (!first && delta === 0) throw this.corrupt('its terms are out of order');
+      key += delta;
+      const count = reader.varint();
+      const end = reader.position;
+      let list: TermShards | undefined;
+      const shards = () => (list ??= count === 0 ? EVERY_SHARD : this.shardList(reader, count));
+      if (visit(key, shards)) return;
+      if (list === undefined) {
+        reader.position = end;
+        for (let i = 0; i < count; i++) reader.varint();
+      }
+    }
+  }
+
+  private shardList(reader: ByteReader, count: number): number[] {
+    const shards: number[] = [];
+    let shard = 0;
+    for (let i = 0; i < count; i++) {
+      const delta = reader.varint();
+      if (i > 0 && delta === 0) throw this.corrupt('a term lists a shard twice');
+      shard += delta;
+      if (shard >= this.shards) throw this.corrupt('a term names a shard the bundle does not have');
+      shards.push(shard);
+    }
+    return shards;
+  }
+
+  private corrupt(why: string): FerryError {
+    return new FerryError('BUNDLE_CORRUPT', `${this.source.label}: the term dictionary is damaged: ${why}.`);
+  }
+}
