@@ -3,11 +3,10 @@ import type { BundleMetadata } from '../bundle/manifest.js';
 import { contentName, ILLUSTRATION_NAME } from '../bundle/names.js';
 import { EntryKind } from '../bundle/path-index.js';
 import { BundleWriter, type NewEntry, type WriterOptions } from '../bundle/writer.js';
-import { encodeSearchStats, SEARCH_STATS_NAME } from '../search/search-stats.js';
+import { encodeSearchStats, fieldAverages, SEARCH_STATS_NAME } from '../search/search-stats.js';
 import { ShardBuilder, targetTextFor, type FinishedShard, type SearchDocument } from '../search/shard-builder.js';
 import { BaseIndex } from '../search/base-index.js';
 import { ExternalSorter } from '../external-sort.js';
-import { shardTermKeys } from '../search/shard-reader.js';
 import { TermDictionaryBuilder } from '../search/term-dictionary-builder.js';
 import { TERMS_NAME } from '../search/term-dictionary.js';
 import { encodeTitles } from '../search/titles-encoder.js';
@@ -85,7 +84,7 @@ export class BundleAssembler {
     for (const shard of shards) {
       const bytes = 'bytes' in shard ? shard.bytes : await this.base!.bytes(shard.fromBase);
       await this.writer.add(shardEntry(shard.name, bytes));
-      this.terms.addShard(await shardTermKeys(bytes, shard.name));
+      await this.terms.addShard(bytes, shard.name);
     }
   }
 
@@ -125,7 +124,8 @@ export class BundleAssembler {
     await this.writeShards(last);
     await this.base?.close();
     await this.writer.add(shardEntry(SEARCH_STATS_NAME, encodeSearchStats(stats)));
-    const dictionary = this.terms.encode();
+    // Common terms are bounded with the averages a query scores with.
+    const dictionary = await this.terms.encode({ averages: fieldAverages(stats) });
     this.terms.close();
     if (dictionary) await this.writer.add(shardEntry(TERMS_NAME, dictionary));
     // Stored, not deflated, so a suggestion reads just the block it needs.

@@ -32,6 +32,11 @@ export class ByteWriter {
     this.buffer[this.length++] = value;
   }
 
+  uint16(value: number): void {
+    this.room(2);
+    this.length = this.buffer.writeUInt16LE(value, this.length);
+  }
+
   uint32(value: number): void {
     this.room(4);
     this.length = this.buffer.writeUInt32LE(value, this.length);
@@ -86,6 +91,13 @@ export class ByteReader {
       scale *= 0x80;
     }
     this.fail();
+  }
+
+  uint16(): number {
+    if (this.position + 2 > this.buffer.length) this.fail();
+    const value = this.buffer.readUInt16LE(this.position);
+    this.position += 2;
+    return value;
   }
 
   uint32(): number {

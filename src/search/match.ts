@@ -22,6 +22,20 @@ function pagesOfLanguage(term: string, corpus: Corpus): number {
   );
 }
 
+/** A term's idf among the pages of its language, `withTerm` of them having it. */
+export function termIdf(term: string, withTerm: number, corpus: Corpus): number {
+  const pages = pagesOfLanguage(term, corpus);
+  // Dead pages (dead-pages.ts) count among those with the term, never past all pages.
+  return idf(pages, Math.min(pages, withTerm));
+}
+
+/** How many times each term of the query counts in a page's BM25 sum: once per clause that has it. */
+export function termRepeats(query: ParsedQuery): Map<string, number> {
+  const counts = new Map<string, number>();
+  for (const { terms } of query.clauses) for (const term of terms) counts.set(term, (counts.get(term) ?? 0) + 1);
+  return counts;
+}
+
 function otherPages(corpus: Corpus): number {
   let pages = 0;
   for (const count of corpus.languagePages.values()) pages += count;
@@ -72,7 +86,13 @@ function shardMatches(count: number): ShardMatches {
  * shard, counts the pages that have it over the whole bundle (its idf), then scores the pages that
  * have any term. Every clause is optional; rank.ts rewards the pages that cover the query.
  */
-export async function matchShards(shards: SearchShard[], query: ParsedQuery, corpus: Corpus): Promise<ShardMatches[]> {
+export async function matchShards(
+  shards: SearchShard[],
+  query: ParsedQuery,
+  corpus: Corpus,
+  /** Pages of the bundle that have each term, when some shards are left out (the term dictionary knows). */
+  documents?: number[],
+): Promise<ShardMatches[]> {
   const found = await Promise.all(shards.map((shard) => Promise.all(query.terms.map((term) => shard.term(term)))));
   // A shard is asked for the query's phrase only when it has every word whole: a page whose
   // heading is the query has them all, and most shards lack some word of most queries.
@@ -84,17 +104,9 @@ export async function matchShards(shards: SearchShard[], query: ParsedQuery, cor
       return all ? Promise.all(query.phrases.map((term) => shard.term(term))) : noPhrases;
     }),
   );
-  const idfs = query.terms.map((term, i) => {
-    const pages = pagesOfLanguage(term, corpus);
-    // Dead pages (dead-pages.ts) count among those with the term, never past all pages.
-    return idf(
-      pages,
-      Math.min(
-        pages,
-        found.reduce((sum, infos) => sum + (infos[i]?.documents ?? 0), 0),
-      ),
-    );
-  });
+  const idfs = query.terms.map((term, i) =>
+    termIdf(term, documents?.[i] ?? found.reduce((sum, infos) => sum + (infos[i]?.documents ?? 0), 0), corpus),
+  );
   return Promise.all(shards.map((shard, s) => matchShard(shard, found[s]!, phrases[s]!, query, idfs, corpus)));
 }
 
@@ -107,13 +119,12 @@ async function matchShard(
   corpus: Corpus,
 ): Promise<ShardMatches> {
   if (infos.every((info) => info === undefined)) return shardMatches(0);
-  const counts = new Map<string, number>();
+  const counts = termRepeats(query);
   const clauseBits = new Map<string, number>();
   // Terms that are a word whole (`os.path.join`), not one of its parts.
   const wholeBits = new Map<string, number>();
   query.clauses.forEach(({ terms, whole }, clause) => {
     for (const term of terms) {
-      counts.set(term, (counts.get(term) ?? 0) + 1);
       clauseBits.set(term, (clauseBits.get(term) ?? 0) | (1 << clause));
       if (whole.has(term)) wholeBits.set(term, (wholeBits.get(term) ?? 0) | (1 << clause));
     }

@@ -35,6 +35,11 @@ export interface SearchStats {
   languagePages: Map<string, number>;
 }
 
+/** The average length of each field over the pages: what scores normalise by (FORMAT.md §5.5). */
+export function fieldAverages(stats: Pick<SearchStats, 'documents' | 'fieldLengths'>): number[] {
+  return stats.fieldLengths.map((total) => (stats.documents > 0 ? total / stats.documents : 1));
+}
+
 export function shardIdName(id: number): string {
   return `search/shard-${id.toString(16).padStart(8, '0')}.bin`;
 }

@@ -5,10 +5,10 @@ import { FerryError } from '../errors.js';
 import { decodeText } from '../pack/charset.js';
 import { extractPageText, type PageText } from '../pack/html-text.js';
 import { bestSection } from './sections.js';
-import { matchShards, termsOf, type ShardMatches } from './match.js';
+import { termsOf, type ShardMatches } from './match.js';
 import { parseQuery } from './parse.js';
 import type { QueryLanguage } from './pipelines.js';
-import { allClauses, bestMatches, EXACT_TITLE_BONUS, rankMatches } from './rank.js';
+import { allClauses, bestMatches, EXACT_TITLE_BONUS } from './rank.js';
 import { listShards, queryLanguages, type ShardList } from './shard-list.js';
 import type { ShardDocument } from './shard-format.js';
 import { openShard, type SearchShard } from './shard-reader.js';
@@ -16,7 +16,8 @@ import { ShardWithDeadPages } from './dead-pages.js';
 import { makeSnippet, type Snippet } from './snippet.js';
 import { TitleList, type Suggestion } from './titles.js';
 import { BudgetedLru, textBytes } from '../cache-budget.js';
-import { EVERY_SHARD, TermDictionary, TERMS_NAME } from './term-dictionary.js';
+import { TermDictionary, TERMS_NAME } from './term-dictionary.js';
+import { matchPlanned } from './shard-plan.js';
 
 /** What searching needs of a bundle: the server's Bundle, or the standalone reader's. */
 export interface SearchableBundle {
@@ -148,18 +149,6 @@ export class BundleSearcher {
     return this.dictionary;
   }
 
-  /** The shards a query visits, in order: those that hold any of its terms (FORMAT.md §5.9), all without a dictionary. */
-  private async shardsFor(terms: string[], count: number): Promise<number[]> {
-    const every = () => Array.from({ length: count }, (_, number) => number);
-    const dictionary = await this.termDictionary();
-    if (!dictionary) return every();
-    const lists = await Promise.all(terms.map((term) => dictionary.shardsWith(term)));
-    if (lists.includes(EVERY_SHARD)) return every();
-    const numbers = new Set<number>();
-    for (const list of lists) for (const number of list as readonly number[]) numbers.add(number);
-    return [...numbers].sort((a, b) => a - b);
-  }
-
   private shard(number: number): Promise<SearchShard> {
     return this.shards.remember(number, () => this.openShard(number));
   }
@@ -182,19 +171,18 @@ export class BundleSearcher {
     const parsed = parseQuery(query, this.languages);
     if (parsed.clauses.length === 0) return { total: 0, best: [] };
     const { names, corpus } = await this.listing();
-    // Shard numbers of the bundle; matches and their references count among these only.
-    const numbers = await this.shardsFor(parsed.terms, names.length);
-    const shards = await Promise.all(numbers.map((number) => this.shard(number)));
-    const matches = await matchShards(shards, parsed, corpus);
-    const total = matches.reduce((sum, shard) => sum + shard.docs.length, 0);
-    rankMatches(shards, matches, parsed);
+    const dictionary = await this.termDictionary();
+    const open = (number: number) => this.shard(number);
+    const { visited, total } = await matchPlanned(parsed, corpus, names.length, dictionary, open, wanted);
+    const matches = visited.map((shard) => shard.matches);
+    const numbers = visited.map((shard) => shard.number);
     await this.boostExactTitles(matches, numbers, query, allClauses(parsed));
-    const best = bestMatches(matches, wanted).map(([visited, at]) => ({
+    const best = bestMatches(matches, wanted).map(([at, match]) => ({
       searcher: this as BundleSearcher,
-      shard: numbers[visited]!,
-      doc: matches[visited]!.docs[at]!,
-      score: matches[visited]!.scores[at]!,
-      terms: termsOf(parsed, matches[visited]!.termBits[at]!),
+      shard: numbers[at]!,
+      doc: matches[at]!.docs[match]!,
+      score: matches[at]!.scores[match]!,
+      terms: termsOf(parsed, matches[at]!.termBits[match]!),
     }));
     return { total, best };
   }

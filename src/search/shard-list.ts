@@ -4,7 +4,7 @@ import type { Manifest } from '../bundle/manifest.js';
 import type { Corpus } from './match.js';
 import { queryLanguage, type QueryLanguage } from './pipelines.js';
 import type { SearchableBundle } from './searcher.js';
-import { decodeSearchStats, SEARCH_STATS_NAME, shardIdName } from './search-stats.js';
+import { decodeSearchStats, fieldAverages, SEARCH_STATS_NAME, shardIdName } from './search-stats.js';
 
 /** The version from which shards are listed in `search/shards` and named by their first page. */
 const LISTED_SHARDS_VERSION = 3;
@@ -51,7 +51,7 @@ export async function listShards(bundle: SearchableBundle): Promise<ShardList> {
     dead: stats.shards.map((shard) => (shard.dead.length > 0 ? new Set(shard.dead) : undefined)),
     corpus: {
       documents,
-      averages: stats.fieldLengths.map((total) => (documents > 0 ? total / documents : 1)),
+      averages: fieldAverages(stats),
       languagePages: stats.languagePages,
     },
   };

@@ -77,11 +77,6 @@ export function bufferReads(bytes: Buffer, label: string): EntryReads {
   };
 }
 
-/** The keys of a shard's terms in increasing order, from its bytes: what the term dictionary lists it under. */
-export async function shardTermKeys(bytes: Buffer, label: string): Promise<Uint32Array> {
-  return (await ShardReader.open(bufferReads(bytes, label))).termKeys();
-}
-
 /** Per open shard: a thousand open shards keep at most some 10 MB of these. */
 const RECENT_TERMS = 64;
 const RECENT_POSTINGS = 16;
@@ -293,11 +288,39 @@ export class ShardReader implements SearchShard {
     const keys: number[] = [];
     for (let index = 0; index < this.blockCount; index++) {
       await this.scanBlock(index, (entry) => {
+        // Keys increase: a damaged block that says otherwise must not list a term twice.
+        if (keys.length > 0 && entry.key <= keys[keys.length - 1]!) throw this.corrupt('its terms are out of order');
         keys.push(entry.key);
         return false;
       });
     }
     return Uint32Array.from(keys);
+  }
+
+  /**
+   * For each term that `wanted` takes, in key order: its pages here, and its best score on one of
+   * them, its idf left out and times the page's prior. The term dictionary bounds the shard by it
+   * (FORMAT.md §5.9).
+   */
+  async bestScores(
+    wanted: (key: number) => boolean,
+    scoring: CorpusScoring,
+    visit: (key: number, documents: number, best: number) => void,
+  ): Promise<void> {
+    for (let index = 0; index < this.blockCount; index++) {
+      const entries: BlockEntry[] = [];
+      const postingsSize = await this.scanBlock(index, (entry) => {
+        if (wanted(entry.key)) entries.push({ ...entry });
+        return false;
+      });
+      for (const entry of entries) {
+        const info: TermInfo = { term: `#${entry.key}`, ...entry };
+        if (this.deflated) Object.assign(info, { block: index, blockPostings: postingsSize });
+        let best = 0;
+        await this.scoredPostings(info, 1, scoring, (doc, score) => (best = Math.max(best, score * this.prior(doc))));
+        visit(entry.key, entry.documents, best);
+      }
+    }
   }
 
   /**

@@ -1,9 +1,13 @@
 import { SpillFile } from '../spill-file.js';
+import type { CorpusScoring } from './bm25.js';
 import { ByteWriter } from './bytes.js';
+import { bufferReads, ShardReader } from './shard-reader.js';
 import {
   DICTIONARY_MIN_SHARDS,
   DICTIONARY_TERMS_PER_BLOCK,
   listedShardsLimit,
+  namedShardsLimit,
+  storedBound,
   TERMS_HEADER_SIZE,
   TERMS_MAGIC,
 } from './term-dictionary.js';
@@ -53,9 +57,65 @@ class KeyCounts {
 }
 
 /**
- * Gathers the term keys of each shard as pack writes it, and makes `search/terms` (FORMAT.md
- * §5.9) at the end. Memory holds a count per key; the keys of each shard wait in a temporary file
- * until the counts say which terms are listed, so only their shard lists are ever held.
+ * The common terms' pages and best shards: for each, the `named` shards where it scores best,
+ * best first, and the best score of the others.
+ */
+class BestShards {
+  readonly documents: Float64Array;
+  readonly sizes: Uint8Array;
+  readonly shards: Int32Array;
+  readonly bounds: Float64Array;
+  readonly rest: Float64Array;
+
+  constructor(
+    terms: number,
+    readonly named: number,
+  ) {
+    this.documents = new Float64Array(terms);
+    this.sizes = new Uint8Array(terms);
+    this.shards = new Int32Array(terms * named);
+    this.bounds = new Float64Array(terms * named);
+    this.rest = new Float64Array(terms);
+  }
+
+  /** The term's named shards in increasing order, each with its bound. */
+  best(term: number): { shard: number; bound: number }[] {
+    const start = term * this.named;
+    return Array.from({ length: this.sizes[term]! }, (_, i) => ({
+      shard: this.shards[start + i]!,
+      bound: this.bounds[start + i]!,
+    })).sort((a, b) => a.shard - b.shard);
+  }
+
+  /** Shards come in increasing order: on equal scores the earlier stays first. */
+  add(term: number, shard: number, documents: number, bound: number): void {
+    this.documents[term]! += documents;
+    const start = term * this.named;
+    let size = this.sizes[term]!;
+    if (size === this.named) {
+      if (bound <= this.bounds[start + size - 1]!) {
+        this.rest[term] = Math.max(this.rest[term]!, bound);
+        return;
+      }
+      this.rest[term] = Math.max(this.rest[term]!, this.bounds[start + size - 1]!);
+      size--;
+    }
+    let at = start + size;
+    for (; at > start && this.bounds[at - 1]! < bound; at--) {
+      this.bounds[at] = this.bounds[at - 1]!;
+      this.shards[at] = this.shards[at - 1]!;
+    }
+    this.bounds[at] = bound;
+    this.shards[at] = shard;
+    this.sizes[term] = size + 1;
+  }
+}
+
+/**
+ * Gathers the shards as pack writes them, and makes `search/terms` (FORMAT.md §5.9) at the end.
+ * Memory holds a count per term key; the shards wait in a temporary file until the counts say
+ * which terms are listed and which are common, and the corpus statistics are known that score
+ * the common ones.
  */
 export class TermDictionaryBuilder {
   private readonly counts = new KeyCounts();
@@ -66,20 +126,22 @@ export class TermDictionaryBuilder {
     this.spill = new SpillFile(spillPath);
   }
 
-  /** The next shard's term keys, in increasing order, as its blocks list them. */
-  addShard(shardKeys: Uint32Array): void {
-    // Two terms of one key are one in the shard (FORMAT.md §5.4), and count once here.
-    const keys = shardKeys.filter((key, i) => i === 0 || key !== shardKeys[i - 1]);
+  /** The next shard, as written. */
+  async addShard(bytes: Buffer, label: string): Promise<void> {
+    const keys = await (await ShardReader.open(bufferReads(bytes, label))).termKeys();
     for (let i = 0; i < keys.length; i++) this.counts.count(keys[i]!);
     const length = Buffer.alloc(4);
-    length.writeUInt32LE(keys.length);
+    length.writeUInt32LE(bytes.length);
     this.spill.append(length);
-    this.spill.append(Buffer.from(keys.buffer, keys.byteOffset, keys.byteLength));
+    this.spill.append(bytes);
     this.shards++;
   }
 
-  /** The dictionary's bytes, or undefined for a bundle of too few shards to need one. */
-  encode(): Buffer | undefined {
+  /**
+   * The dictionary's bytes, or undefined for a bundle of too few shards to need one. `scoring`:
+   * the averages of `search/shards`, which a query scores with.
+   */
+  async encode(scoring: CorpusScoring): Promise<Buffer | undefined> {
     if (this.shards < DICTIONARY_MIN_SHARDS) return undefined;
     const limit = listedShardsLimit(this.shards);
     const { keys, counts } = this.counts;
@@ -87,40 +149,55 @@ export class TermDictionaryBuilder {
     let next = 0;
     for (let at = 0; at < keys.length; at++) if (counts[at] !== EMPTY) sorted[next++] = keys[at]!;
     sorted.sort();
-    // Where each listed term's shards go in one array, in the terms' order.
+    // Each listed term's shards go in one array, in the terms' order; each common term has a place in `best`.
     const rank = new Int32Array(keys.length);
     const starts = new Uint32Array(sorted.length + 1);
+    const commonRank = new Int32Array(sorted.length).fill(-1);
+    let common = 0;
     for (let i = 0; i < sorted.length; i++) {
       const at = this.counts.slot(sorted[i]!);
       rank[at] = i;
       const count = counts[at]!;
       starts[i + 1] = starts[i]! + (count <= limit ? count : 0);
+      if (count > limit) commonRank[i] = common++;
     }
     const lists = new Uint32Array(starts[sorted.length]!);
     const filled = starts.slice(0, sorted.length);
-    this.eachShard((shard, shardKeys) => {
+    const best = new BestShards(common, namedShardsLimit(this.shards));
+    const isCommon = (key: number) => counts[this.counts.slot(key)]! > limit;
+    await this.eachShard(async (shard, reader) => {
+      const shardKeys = await reader.termKeys();
       for (let i = 0; i < shardKeys.length; i++) {
         const at = this.counts.slot(shardKeys[i]!);
         if (counts[at]! <= limit) lists[filled[rank[at]!]!++] = shard;
       }
+      await reader.bestScores(isCommon, scoring, (key, documents, bound) =>
+        best.add(commonRank[rank[this.counts.slot(key)]!]!, shard, documents, bound),
+      );
     });
-    return this.layout(sorted, starts, lists);
+    return this.layout(sorted, starts, lists, commonRank, best);
   }
 
-  /** Reads the shards' keys back from the temporary file, one shard at a time. */
-  private eachShard(visit: (shard: number, keys: Uint32Array) => void): void {
+  /** Reads the shards back from the temporary file, one at a time. */
+  private async eachShard(visit: (shard: number, reader: ShardReader) => Promise<void>): Promise<void> {
     const length = Buffer.alloc(4);
     let position = 0;
     for (let shard = 0; shard < this.shards; shard++) {
       this.spill.read(length, 4, position);
-      const keys = new Uint32Array(length.readUInt32LE(0));
-      this.spill.read(Buffer.from(keys.buffer), keys.byteLength, position + 4);
-      position += 4 + keys.byteLength;
-      visit(shard, keys);
+      const bytes = Buffer.allocUnsafe(length.readUInt32LE(0));
+      this.spill.read(bytes, bytes.length, position + 4);
+      position += 4 + bytes.length;
+      await visit(shard, await ShardReader.open(bufferReads(bytes, `search shard ${shard}`)));
     }
   }
 
-  private layout(sorted: Uint32Array, starts: Uint32Array, lists: Uint32Array): Buffer {
+  private layout(
+    sorted: Uint32Array,
+    starts: Uint32Array,
+    lists: Uint32Array,
+    commonRank: Int32Array,
+    best: BestShards,
+  ): Buffer {
     const blocks = new ByteWriter();
     const table = new ByteWriter(16 + 8 * Math.ceil(sorted.length / DICTIONARY_TERMS_PER_BLOCK));
     for (let i = 0; i < sorted.length; i++) {
@@ -130,8 +207,21 @@ export class TermDictionaryBuilder {
         table.uint32(TERMS_HEADER_SIZE + blocks.length);
       }
       blocks.varint(first ? 0 : sorted[i]! - sorted[i - 1]!);
-      const count = starts[i + 1]! - starts[i]!;
-      blocks.varint(count);
+      const term = commonRank[i]!;
+      if (term >= 0) {
+        // A common term: its pages, its best shards with their bounds, and the others' bound.
+        blocks.varint(0);
+        blocks.varint(best.documents[term]!);
+        const named = best.best(term);
+        blocks.varint(named.length);
+        named.forEach(({ shard, bound }, i) => {
+          blocks.varint(i === 0 ? shard : shard - named[i - 1]!.shard);
+          blocks.uint16(storedBound(bound));
+        });
+        blocks.uint16(storedBound(best.rest[term]!));
+        continue;
+      }
+      blocks.varint(starts[i + 1]! - starts[i]!);
       for (let at = starts[i]!; at < starts[i + 1]!; at++) {
         blocks.varint(at === starts[i] ? lists[at]! : lists[at]! - lists[at - 1]!);
       }

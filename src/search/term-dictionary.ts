@@ -19,18 +19,58 @@ export const DICTIONARY_TERMS_PER_BLOCK = 128;
  * would be a quarter of its index. Their bundle has none.
  */
 export const DICTIONARY_MIN_SHARDS = 128;
-/** A term in every shard: the query visits them all. */
-export const EVERY_SHARD = 'every';
+/**
+ * How many of a common term's best shards the dictionary names: enough that the ten best pages
+ * are in them, and so few that a common term costs some hundred bytes.
+ */
+export function namedShardsLimit(shards: number): number {
+  return Math.min(64, Math.max(16, Math.ceil(shards / 8)));
+}
+
+/** Bounds are stored in two bytes, in thousandths, rounded up: no page scores more than 35.2 for a term. */
+const BOUND_SCALE = 1000;
+
+export function boundValue(stored: number): number {
+  return stored / BOUND_SCALE;
+}
+
+/** The stored bound, rounded up so that it stays a bound. */
+export function storedBound(bound: number): number {
+  return Math.min(0xffff, Math.ceil(bound * BOUND_SCALE));
+}
 
 /**
- * A term in more shards than this is listed as in every shard: its list would cost more bytes
- * than visiting the others costs time, and such a term's query reads most shards anyway.
+ * A term in more shards than this is _common_: its list would cost more bytes than visiting the
+ * other shards costs time. The dictionary names instead the shards where it scores best.
  */
 export function listedShardsLimit(shards: number): number {
   return Math.max(1, Math.floor(shards / 8));
 }
 
-export type TermShards = readonly number[] | typeof EVERY_SHARD;
+/**
+ * A term in many shards: a query may visit them all, or, when the best pages it has found beat
+ * every other shard's bound, only those it has visited (searcher.ts).
+ */
+export interface CommonTerm {
+  /** Pages of the bundle that have it, dead ones counted: its idf. */
+  documents: number;
+  /** The shards where it scores best, best first. */
+  shards: number[];
+  /**
+   * Each one's bound: no page of the shard has a higher score for the term, its idf left out and
+   * times the page's prior.
+   */
+  bounds: number[];
+  /** The bound of every other shard. */
+  rest: number;
+}
+
+/** The shards that hold a term, in increasing order, or what the dictionary says of a common term. */
+export type TermShards = readonly number[] | CommonTerm;
+
+export function isCommon(shards: TermShards): shards is CommonTerm {
+  return !Array.isArray(shards);
+}
 
 /** Recent lookups, found or not: people search the same words, and each costs a block read. */
 const RECENT_LOOKUPS = 1024;
@@ -76,7 +116,7 @@ export class TermDictionary {
     return new TermDictionary(source, shards, keys, offsets);
   }
 
-  /** The shards that hold the term, in increasing order (none when no page has it), or every shard. */
+  /** The shards that hold the term, in increasing order (none when no page has it), or a common term's best shards. */
   shardsWith(term: string): Promise<TermShards> {
     const key = hash32(term);
     return this.recent.remember(key, () => this.find(key));
@@ -128,13 +168,36 @@ export class TermDictionary {
       const count = reader.varint();
       const end = reader.position;
       let list: TermShards | undefined;
-      const shards = () => (list ??= count === 0 ? EVERY_SHARD : this.shardList(reader, count));
+      const shards = () => (list ??= count === 0 ? this.commonTerm(reader) : this.shardList(reader, count));
       if (visit(key, shards)) return;
       if (list === undefined) {
         reader.position = end;
-        for (let i = 0; i < count; i++) reader.varint();
+        if (count === 0) this.commonTerm(reader);
+        else for (let i = 0; i < count; i++) reader.varint();
       }
     }
+  }
+
+  private commonTerm(reader: ByteReader): CommonTerm {
+    const documents = reader.varint();
+    const named = reader.varint();
+    if (named > this.shards) throw this.corrupt('a common term names too many shards');
+    const best: { shard: number; bound: number }[] = [];
+    let shard = 0;
+    for (let i = 0; i < named; i++) {
+      const delta = reader.varint();
+      if (i > 0 && delta === 0) throw this.corrupt('a term lists a shard twice');
+      shard += delta;
+      if (shard >= this.shards) throw this.corrupt('a term names a shard the bundle does not have');
+      best.push({ shard, bound: boundValue(reader.uint16()) });
+    }
+    best.sort((a, b) => b.bound - a.bound || a.shard - b.shard);
+    return {
+      documents,
+      shards: best.map(({ shard }) => shard),
+      bounds: best.map(({ bound }) => bound),
+      rest: boundValue(reader.uint16()),
+    };
   }
 
   private shardList(reader: ByteReader, count: number): number[] {

@@ -1,12 +1,10 @@
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { StoredRecord } from '../../src/bundle/reader.js';
-import { encodeSearchStats, SEARCH_STATS_NAME } from '../../src/search/search-stats.js';
+import { encodeSearchStats, fieldAverages, SEARCH_STATS_NAME } from '../../src/search/search-stats.js';
 import { BundleSearcher, type SearchableBundle } from '../../src/search/searcher.js';
-import { shardTermKeys } from '../../src/search/shard-reader.js';
 import { TermDictionaryBuilder } from '../../src/search/term-dictionary-builder.js';
-import { EVERY_SHARD, TermDictionary, TERMS_NAME } from '../../src/search/term-dictionary.js';
-import { hash32 } from '../../src/search/term-hash.js';
+import { isCommon, namedShardsLimit, TermDictionary, TERMS_NAME } from '../../src/search/term-dictionary.js';
 import { tempFolder } from '../helpers.js';
 import { buildShards, memoryReads, type TestDocument } from './build-shard.js';
 
@@ -18,60 +16,75 @@ import { buildShards, memoryReads, type TestDocument } from './build-shard.js';
 const builders: TermDictionaryBuilder[] = [];
 afterEach(() => builders.splice(0).forEach((builder) => builder.close()));
 
-async function newBuilder(): Promise<TermDictionaryBuilder> {
+/** The dictionary of these pages, a shard each; undefined when there are too few. */
+async function dictionaryOf(documents: TestDocument[]): Promise<{ bytes?: Buffer; shards: number }> {
+  const { shards, stats } = buildShards(documents, 'eng', 1);
   const builder = new TermDictionaryBuilder(join(await tempFolder(), 'terms.spill'));
   builders.push(builder);
-  return builder;
+  for (const shard of shards) await builder.addShard(shard.bytes, shard.name);
+  const bytes = await builder.encode({ averages: fieldAverages(stats) });
+  return bytes ? { bytes, shards: shards.length } : { shards: shards.length };
 }
 
-function keysOf(...terms: string[]): Uint32Array {
-  return Uint32Array.from(terms.map(hash32)).sort();
+/** A page with its own word, and `also` in its text. */
+function page(number: number, also: string[] = [], title = `Page ${number}`): TestDocument {
+  return { path: `page-${String(number).padStart(3, '0')}.html`, title, text: `only${number} ${also.join(' ')}` };
 }
 
 describe('the term dictionary', () => {
-  it('lists the shards of each term, rare terms only, and knows a term no shard has', async () => {
-    const builder = await newBuilder();
-    for (let shard = 0; shard < 160; shard++) {
-      const own = [`only${shard}`, 'everywhere'];
-      if (shard % 16 === 3) own.push('tentimes');
-      if (shard < 21) own.push('twentyonetimes');
-      builder.addShard(keysOf(...own));
-    }
-    const bytes = builder.encode()!;
-    const dictionary = await TermDictionary.open(memoryReads(bytes), 160);
+  it('lists the shards of rare terms, and names where a common term scores best', async () => {
+    const documents = Array.from({ length: 160 }, (_, number) => {
+      const also = ['commonword'];
+      if (number % 16 === 3) also.push('tenfold');
+      // Four pages have the common word in their title too: their shards are bound highest.
+      return page(number, also, number % 40 === 7 ? `Commonword ${number}` : `Page ${number}`);
+    });
+    const { bytes, shards } = await dictionaryOf(documents);
+    expect(shards).toBe(160);
+    const dictionary = await TermDictionary.open(memoryReads(bytes!), 160);
     expect(await dictionary.shardsWith('only0')).toEqual([0]);
     expect(await dictionary.shardsWith('only159')).toEqual([159]);
-    expect(await dictionary.shardsWith('tentimes')).toEqual([3, 19, 35, 51, 67, 83, 99, 115, 131, 147]);
-    // 160 shards list a term in at most twenty; one in more is in every shard.
-    expect(await dictionary.shardsWith('twentyonetimes')).toBe(EVERY_SHARD);
-    expect(await dictionary.shardsWith('everywhere')).toBe(EVERY_SHARD);
+    expect(await dictionary.shardsWith('tenfold')).toEqual([3, 19, 35, 51, 67, 83, 99, 115, 131, 147]);
     expect(await dictionary.shardsWith('nowhere')).toEqual([]);
+    // 160 shards list a term in at most twenty; one in more is common.
+    const common = await dictionary.shardsWith('commonword');
+    if (!isCommon(common)) throw new Error('"commonword" is not common');
+    expect(common.documents).toBe(160);
+    // A bound per named shard, best first: twenty of 160.
+    expect(common.shards).toHaveLength(namedShardsLimit(160));
+    expect(common.shards).toHaveLength(20);
+    expect(common.shards.slice(0, 4)).toEqual([7, 47, 87, 127]);
+    expect(common.bounds[3]!).toBeGreaterThan(2 * common.bounds[4]!);
+    expect(common.rest).toBeLessThanOrEqual(common.bounds[19]!);
+    expect(common.rest).toBeGreaterThan(0);
   });
 
   it('is not made for a bundle of few shards', async () => {
-    const builder = await newBuilder();
-    for (let shard = 0; shard < 127; shard++) builder.addShard(keysOf(`only${shard}`));
-    expect(builder.encode()).toBeUndefined();
+    expect((await dictionaryOf(Array.from({ length: 127 }, (_, number) => page(number)))).bytes).toBeUndefined();
   });
 
   it('is refused when it belongs to an index of another number of shards', async () => {
-    const builder = await newBuilder();
-    for (let shard = 0; shard < 128; shard++) builder.addShard(keysOf(`only${shard}`));
-    await expect(TermDictionary.open(memoryReads(builder.encode()!), 129)).rejects.toThrow(
+    const { bytes } = await dictionaryOf(Array.from({ length: 128 }, (_, number) => page(number)));
+    await expect(TermDictionary.open(memoryReads(bytes!), 129)).rejects.toThrow(
       /term dictionary and search\/shards disagree/,
     );
   });
 });
 
-const PAGES = 130;
+const PAGES = 400;
 
-/** Pages each long enough to end its own shard (the target is one character): a shard each. */
+/**
+ * Pages each long enough to end its own shard (the target is one character): a shard each. Each
+ * says "ferry" a different number of times, so their scores differ as real pages' do.
+ */
 function pages(): TestDocument[] {
   const words = ['harbour', 'ferry', 'tide', 'cargo', 'crossing', 'engine'];
   return Array.from({ length: PAGES }, (_, page) => ({
     path: `page-${String(page).padStart(3, '0')}.html`,
     title: `Page ${page} ${words[page % words.length]}`,
-    text: `unique${page} ${words[page % 6]} ${words[(page * 5) % 6]} ferry ${page % 27 === 0 ? 'lighthouse' : ''}`,
+    text:
+      `unique${page} ${words[page % 6]} ${words[((page * 5) % 7) % 6]} ` +
+      `${'ferry '.repeat(1 + ((page * 7) % 13))}${page % 27 === 0 ? 'lighthouse' : ''}`,
   }));
 }
 
@@ -81,9 +94,10 @@ async function memoryBundle(withDictionary: boolean): Promise<SearchableBundle &
   const entries = new Map<string, Buffer>(shards.map((shard) => [shard.name, shard.bytes]));
   entries.set(SEARCH_STATS_NAME, encodeSearchStats(stats));
   if (withDictionary) {
-    const builder = await newBuilder();
-    for (const shard of shards) builder.addShard(await shardTermKeys(shard.bytes, shard.name));
-    entries.set(TERMS_NAME, builder.encode()!);
+    const builder = new TermDictionaryBuilder(join(await tempFolder(), 'terms.spill'));
+    builders.push(builder);
+    for (const shard of shards) await builder.addShard(shard.bytes, shard.name);
+    entries.set(TERMS_NAME, (await builder.encode({ averages: fieldAverages(stats) }))!);
   }
   const opened: string[] = [];
   const bytesOf = (record: StoredRecord) => entries.get(record.name)!;
@@ -107,24 +121,44 @@ async function memoryBundle(withDictionary: boolean): Promise<SearchableBundle &
 }
 
 describe('a search with the term dictionary', () => {
-  it('opens only the shards that hold the query, and ranks as a search of every shard', async () => {
+  const ranking = async (searcher: BundleSearcher, query: string, limit = 50) => {
+    const results = await searcher.search(query, { limit });
+    return { total: results.total, hits: results.hits.map(({ path, score }) => [path, score]) };
+  };
+
+  it('opens only the shards that hold a rare word, and ranks as a search of every shard', async () => {
     const listed = await memoryBundle(true);
     const unlisted = await memoryBundle(false);
     const withDictionary = new BundleSearcher(listed);
     const without = new BundleSearcher(unlisted);
-    const ranking = async (searcher: BundleSearcher, query: string) => {
-      const results = await searcher.search(query, { limit: 50 });
-      return { total: results.total, hits: results.hits.map(({ path, score }) => [path, score]) };
-    };
-
     expect(await ranking(withDictionary, 'unique17')).toEqual({
       total: 1,
       hits: [['page-017.html', expect.any(Number)]],
     });
     expect(listed.opened).toHaveLength(1);
-    for (const query of ['unique17', 'lighthouse', 'lighthouse unique3', 'ferry', 'harbour tide', 'nowhere', 'the']) {
+    for (const query of ['unique17', 'lighthouse', 'lighthouse unique3', 'nowhere', 'the']) {
       expect(await ranking(withDictionary, query), query).toEqual(await ranking(without, query));
     }
     expect(unlisted.opened).toHaveLength(PAGES);
+  });
+
+  it('reads a common word in the shards where it scores best, and finds the same best pages', async () => {
+    const listed = await memoryBundle(true);
+    const withDictionary = new BundleSearcher(listed);
+    const without = new BundleSearcher(await memoryBundle(false));
+    // "ferry" is in every page, and in the title of a sixth: the best ten are in as many shards.
+    expect(await ranking(withDictionary, 'ferry', 10)).toEqual(await ranking(without, 'ferry', 10));
+    expect(listed.opened.length).toBeLessThan(PAGES / 4);
+    expect(await ranking(withDictionary, 'ferry', 50)).toEqual(await ranking(without, 'ferry', 50));
+    for (const query of ['harbour', 'harbour tide', 'ferry lighthouse', 'cargo unique40', 'page 12 cargo']) {
+      for (const limit of [10, 50]) {
+        const [found, all] = [await ranking(withDictionary, query, limit), await ranking(without, query, limit)];
+        expect(found.hits, query).toEqual(all.hits);
+      }
+    }
+    // Past the best fifty, a query reads what it needs.
+    expect((await withDictionary.search('ferry', { offset: 100, limit: 20 })).hits).toEqual(
+      (await without.search('ferry', { offset: 100, limit: 20 })).hits,
+    );
   });
 });

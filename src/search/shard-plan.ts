@@ -1,0 +1,124 @@
+import { bestMatches, largestFactor, rankMatches } from './rank.js';
+import { matchShards, termIdf, termRepeats, type Corpus, type ShardMatches } from './match.js';
+import type { ParsedQuery } from './parse.js';
+import type { SearchShard } from './shard-reader.js';
+import { isCommon, type CommonTerm, type TermDictionary } from './term-dictionary.js';
+
+/** Shards visited at a time once the best pages start to be known. */
+const BATCH = 8;
+
+/** A shard a query visited, by its number in the bundle, with its ranked matches. */
+export interface VisitedShard {
+  number: number;
+  shard: SearchShard;
+  matches: ShardMatches;
+}
+
+export interface PlannedMatches {
+  /** In the order of the shards' numbers. */
+  visited: VisitedShard[];
+  /** Pages that match: counted, or, when shards were left out, the pages of its most common term. */
+  total: number;
+}
+
+/**
+ * Part of the match step (parse → match → rank → snippet): which shards a query visits. Without
+ * a term dictionary, all; with one (FORMAT.md §5.9), those that hold its rarer terms, and of the
+ * shards that hold its common terms, those whose bound could still beat the `wanted` best pages
+ * found so far, in decreasing order of bound: a common word of a million pages reads a few dozen
+ * shards of 1,586, and finds the same best pages as if it read them all.
+ */
+export async function matchPlanned(
+  query: ParsedQuery,
+  corpus: Corpus,
+  shardCount: number,
+  dictionary: TermDictionary | undefined,
+  open: (number: number) => Promise<SearchShard>,
+  wanted: number,
+): Promise<PlannedMatches> {
+  const visited: VisitedShard[] = [];
+  const visit = async (numbers: number[], documents?: number[]) => {
+    const shards = await Promise.all(numbers.map(open));
+    const matches = await matchShards(shards, query, corpus, documents);
+    rankMatches(shards, matches, query);
+    numbers.forEach((number, i) => visited.push({ number, shard: shards[i]!, matches: matches[i]! }));
+  };
+  const finish = (total?: number): PlannedMatches => {
+    visited.sort((a, b) => a.number - b.number);
+    const counted = visited.reduce((sum, { matches }) => sum + matches.docs.length, 0);
+    return { visited, total: Math.max(counted, total ?? 0) };
+  };
+  const all = () => Array.from({ length: shardCount }, (_, number) => number);
+
+  const found = dictionary ? await Promise.all(query.terms.map((term) => dictionary.shardsWith(term))) : undefined;
+  if (!found) return (await visit(all()), finish());
+  const listed = new Set<number>();
+  for (const shards of found) if (!isCommon(shards)) for (const number of shards) listed.add(number);
+  const common = query.terms.flatMap((term, i) => (isCommon(found[i]!) ? [{ term, at: i, ...found[i]! }] : []));
+  const rare = [...listed].sort((a, b) => a - b);
+  if (common.length === 0) return (await visit(rare), finish());
+
+  // Every shard of a rarer term is read, and gives that term's pages over the bundle.
+  const rareShards = new Map(await Promise.all(rare.map(async (number) => [number, await open(number)] as const)));
+  const documents = await Promise.all(
+    query.terms.map(async (term, i) => {
+      const shards = found[i]!;
+      if (isCommon(shards)) return shards.documents;
+      const infos = await Promise.all(shards.map((number) => rareShards.get(number)!.term(term)));
+      return infos.reduce((sum, info) => sum + (info?.documents ?? 0), 0);
+    }),
+  );
+  const bounds = shardBounds(query, corpus, common, documents);
+  await visit(rare, documents);
+  const seen = new Set(rare);
+  const order = [...bounds.named].filter(([number]) => !seen.has(number)).sort((a, b) => b[1] - a[1] || a[0] - b[0]);
+  for (let at = 0; at < order.length; at += BATCH) {
+    const threshold = scoreToBeat(visited, wanted);
+    if (order[at]![1] < threshold) return finish(Math.max(...common.map((term) => term.documents)));
+    const batch = order.slice(at, at + BATCH).map(([number]) => number);
+    batch.forEach((number) => seen.add(number));
+    await visit(batch, documents);
+  }
+  if (bounds.rest < scoreToBeat(visited, wanted)) return finish(Math.max(...common.map((term) => term.documents)));
+  await visit(
+    all().filter((number) => !seen.has(number)),
+    documents,
+  );
+  return finish();
+}
+
+/**
+ * The most a page of each shard named by a common term can score, and of any other shard not
+ * read for a rarer term: each common term's bound there times its idf and its repeats in the
+ * query, summed, times the most rank multiplies by.
+ */
+function shardBounds(
+  query: ParsedQuery,
+  corpus: Corpus,
+  common: (CommonTerm & { term: string; at: number })[],
+  documents: number[],
+): { named: Map<number, number>; rest: number } {
+  const repeats = termRepeats(query);
+  const factor = largestFactor(query);
+  const weights = common.map(
+    ({ term, at }) => termIdf(term, documents[at]!, corpus) * (repeats.get(term) ?? 1) * factor,
+  );
+  const rest = common.reduce((sum, term, i) => sum + weights[i]! * term.rest, 0);
+  const named = new Map<number, number>();
+  common.forEach((term, i) => {
+    term.shards.forEach((number, j) => {
+      // Elsewhere this term is bounded by its rest: here by its own bound instead.
+      named.set(number, (named.get(number) ?? rest) + weights[i]! * (term.bounds[j]! - term.rest));
+    });
+  });
+  return { named, rest };
+}
+
+/** The score a page must beat to be among the `wanted` best found so far; none while fewer are found. */
+function scoreToBeat(visited: VisitedShard[], wanted: number): number {
+  const matches = visited.map(({ matches }) => matches);
+  const best = bestMatches(matches, wanted);
+  if (best.length < wanted) return -Infinity;
+  const [shard, at] = best[best.length - 1]!;
+  return matches[shard]!.scores[at]!;
+}
