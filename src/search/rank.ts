@@ -9,9 +9,12 @@ const PHRASE_FACTOR = 4;
 /** A page whose title is the query comes first (added by the searcher, which reads titles). */
 export const EXACT_TITLE_BONUS = 1000;
 
-/** The most rank multiplies a BM25 sum by: coverage and priors are at most 1. */
-export function largestFactor(query: ParsedQuery): number {
-  if (query.phrases.length > 0) return PHRASE_FACTOR;
+/**
+ * The most rank multiplies a BM25 sum by, coverage and priors left out (at most 1): in pages
+ * without the query's phrase, `withPhrase` false, the heading factor at most.
+ */
+export function largestFactor(query: ParsedQuery, withPhrase = query.phrases.length > 0): number {
+  if (withPhrase) return PHRASE_FACTOR;
   return query.clauses.length > 1 ? HEADING_FACTOR : 1;
 }
 

@@ -50,10 +50,15 @@ export async function matchPlanned(
   };
   const all = () => Array.from({ length: shardCount }, (_, number) => number);
 
-  const found = dictionary ? await Promise.all(query.terms.map((term) => dictionary.shardsWith(term))) : undefined;
-  if (!found) return (await visit(all()), finish());
+  if (!dictionary) return (await visit(all()), finish());
+  const found = await Promise.all(query.terms.map((term) => dictionary.shardsWith(term)));
+  // A page whose heading is the query has its phrase: with a rare phrase, only its shards can have one.
+  const phrases = await Promise.all(query.phrases.map((phrase) => dictionary.shardsWith(phrase)));
+  const commonPhrase = phrases.some(isCommon);
   const listed = new Set<number>();
-  for (const shards of found) if (!isCommon(shards)) for (const number of shards) listed.add(number);
+  for (const shards of [...found, ...(commonPhrase ? [] : phrases)]) {
+    if (!isCommon(shards)) for (const number of shards) listed.add(number);
+  }
   const common = query.terms.flatMap((term, i) => (isCommon(found[i]!) ? [{ term, at: i, ...found[i]! }] : []));
   const rare = [...listed].sort((a, b) => a - b);
   if (common.length === 0) return (await visit(rare), finish());
@@ -68,7 +73,7 @@ export async function matchPlanned(
       return infos.reduce((sum, info) => sum + (info?.documents ?? 0), 0);
     }),
   );
-  const bounds = shardBounds(query, corpus, common, documents);
+  const bounds = shardBounds(query, corpus, common, documents, commonPhrase);
   await visit(rare, documents);
   const seen = new Set(rare);
   const order = [...bounds.named].filter(([number]) => !seen.has(number)).sort((a, b) => b[1] - a[1] || a[0] - b[0]);
@@ -90,16 +95,24 @@ export async function matchPlanned(
 /**
  * The most a page of each shard named by a common term can score, and of any other shard not
  * read for a rarer term: each common term's bound there times its idf and its repeats in the
- * query, summed, times the most rank multiplies by.
+ * query, summed, times the most rank multiplies by there: the square of the share of clauses
+ * that have a common term (its coverage at most), and a phrase's factor only when the phrase is
+ * common.
  */
 function shardBounds(
   query: ParsedQuery,
   corpus: Corpus,
   common: (CommonTerm & { term: string; at: number })[],
   documents: number[],
+  commonPhrase: boolean,
 ): { named: Map<number, number>; rest: number } {
   const repeats = termRepeats(query);
-  const factor = largestFactor(query);
+  // Outside the shards of the rare terms, a page covers at most the clauses that have a common term.
+  const commonTerms = new Set(common.map(({ term }) => term));
+  const reach =
+    query.clauses.filter(({ terms }) => terms.some((term) => commonTerms.has(term))).length / query.clauses.length;
+  // A page that lacks a clause has neither the phrase nor every clause in its headings.
+  const factor = (reach < 1 ? 1 : largestFactor(query, commonPhrase)) * reach * reach;
   const weights = common.map(
     ({ term, at }) => termIdf(term, documents[at]!, corpus) * (repeats.get(term) ?? 1) * factor,
   );

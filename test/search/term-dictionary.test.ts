@@ -156,6 +156,13 @@ describe('a search with the term dictionary', () => {
         expect(found.hits, query).toEqual(all.hits);
       }
     }
+    // A rare word with a common one: pages without the rare word cover half the query at most.
+    const mixed = await memoryBundle(true);
+    const mixedSearcher = new BundleSearcher(mixed);
+    expect((await ranking(mixedSearcher, 'ferry unique40', 10)).hits).toEqual(
+      (await ranking(without, 'ferry unique40', 10)).hits,
+    );
+    expect(mixed.opened.length).toBeLessThan(PAGES / 4);
     // Past the best fifty, a query reads what it needs.
     expect((await withDictionary.search('ferry', { offset: 100, limit: 20 })).hits).toEqual(
       (await without.search('ferry', { offset: 100, limit: 20 })).hits,
