@@ -18,6 +18,7 @@ import { TitleList, type Suggestion } from './titles.js';
 import { BudgetedLru, textBytes } from '../cache-budget.js';
 import { TermDictionary, TERMS_NAME } from './term-dictionary.js';
 import { matchPlanned } from './shard-plan.js';
+import { isExactTitle } from './exact-title.js';
 
 /** What searching needs of a bundle: the server's Bundle, or the standalone reader's. */
 export interface SearchableBundle {
@@ -173,7 +174,7 @@ export class BundleSearcher {
     const { names, corpus } = await this.listing();
     const dictionary = await this.termDictionary();
     const open = (number: number) => this.shard(number);
-    const { visited, total } = await matchPlanned(parsed, corpus, names.length, dictionary, open, wanted);
+    const { visited, total } = await matchPlanned(query, parsed, corpus, names.length, dictionary, open, wanted);
     const matches = visited.map((shard) => shard.matches);
     const numbers = visited.map((shard) => shard.number);
     await this.boostExactTitles(matches, numbers, query, allClauses(parsed));
@@ -194,14 +195,12 @@ export class BundleSearcher {
     query: string,
     all: number,
   ): Promise<void> {
-    const wanted = query.trim().toLowerCase();
     const titled = bestMatches(matches, EXACT_TITLE_CHECKS, (shard, at) => matches[shard]!.titleClauses[at] === all);
     const pages = await Promise.all(
       titled.map(([visited, at]) => this.pageOf({ shard: numbers[visited]!, doc: matches[visited]!.docs[at]! })),
     );
     titled.forEach(([shard, at], i) => {
-      const title = pages[i]!.title.trim().toLowerCase();
-      if (title === wanted || titleLead(title) === wanted) matches[shard]!.scores[at]! += EXACT_TITLE_BONUS;
+      if (isExactTitle(pages[i]!.title, query)) matches[shard]!.scores[at]! += EXACT_TITLE_BONUS;
     });
   }
 
@@ -316,14 +315,6 @@ export class BundleSearcher {
       };
     return extractPageText(decodeText(await this.bundle.read(record), record.locator.mediaType), { sections: true });
   }
-}
-
-/**
- * A title before the name of its site, which generators add after a dash or a bar: "Why Click?"
- * of "Why Click? — Click Documentation (8.1.x)". The title itself when it has none.
- */
-function titleLead(title: string): string {
-  return title.split(/\s+[—–|-]\s+/)[0]!;
 }
 
 /** Best first; equal scores keep the bundles' order, then the shards' and documents' (path order). */

@@ -418,14 +418,34 @@ export class ShardReader implements SearchShard {
     return true;
   }
 
-  async document(doc: number): Promise<ShardDocument> {
-    if (!Number.isInteger(doc) || doc < 0 || doc >= this.documentCount) throw this.corrupt(`there is no page ${doc}`);
-    const group = Math.floor(doc / DOCS_PER_GROUP);
+  /** Every page's title, in page order: what the term dictionary keys exact titles by. */
+  async titles(): Promise<string[]> {
+    const titles: string[] = [];
+    for (let group = 0; group * DOCS_PER_GROUP < this.documentCount; group++) {
+      const reader = await this.group(group);
+      const end = Math.min(this.documentCount, (group + 1) * DOCS_PER_GROUP);
+      for (let doc = group * DOCS_PER_GROUP; doc < end; doc++) {
+        reader.varint();
+        reader.stringBytes();
+        titles.push(reader.string());
+      }
+    }
+    return titles;
+  }
+
+  /** The bytes of a group of pages' paths and titles. */
+  private async group(group: number): Promise<ByteReader> {
     const offsets = await this.source.read(this.docOffsetsOffset + 4 * group, 8);
     const start = offsets.readUInt32LE(0);
     const end = offsets.readUInt32LE(4);
-    if (end < start || end > this.docOffsetsOffset) throw this.corrupt(`page ${doc} points outside the shard`);
-    const reader = new ByteReader(await this.source.read(start, end - start), this.source.label);
+    if (end < start || end > this.docOffsetsOffset) throw this.corrupt(`page group ${group} points outside the shard`);
+    return new ByteReader(await this.source.read(start, end - start), this.source.label);
+  }
+
+  async document(doc: number): Promise<ShardDocument> {
+    if (!Number.isInteger(doc) || doc < 0 || doc >= this.documentCount) throw this.corrupt(`there is no page ${doc}`);
+    const group = Math.floor(doc / DOCS_PER_GROUP);
+    const reader = await this.group(group);
     let path = Buffer.alloc(0);
     for (let at = group * DOCS_PER_GROUP; ; at++) {
       const shared = reader.varint();

@@ -1,6 +1,7 @@
 import { SpillFile } from '../spill-file.js';
 import type { CorpusScoring } from './bm25.js';
 import { ByteWriter } from './bytes.js';
+import { exactTitleKeys } from './exact-title.js';
 import { bufferReads, ShardReader } from './shard-reader.js';
 import {
   DICTIONARY_MIN_SHARDS,
@@ -111,6 +112,17 @@ class BestShards {
   }
 }
 
+/** The keys a shard is listed under: its terms', and its pages' exact titles' (exact-title.ts), each once. */
+async function shardKeys(shard: ShardReader): Promise<Uint32Array> {
+  const titles = (await shard.titles()).flatMap(exactTitleKeys);
+  const keys = await shard.termKeys();
+  const all = new Uint32Array(keys.length + titles.length);
+  all.set(keys);
+  all.set(titles, keys.length);
+  all.sort();
+  return all.filter((key, i) => i === 0 || key !== all[i - 1]);
+}
+
 /**
  * Gathers the shards as pack writes them, and makes `search/terms` (FORMAT.md §5.9) at the end.
  * Memory holds a count per term key; the shards wait in a temporary file until the counts say
@@ -128,7 +140,7 @@ export class TermDictionaryBuilder {
 
   /** The next shard, as written. */
   async addShard(bytes: Buffer, label: string): Promise<void> {
-    const keys = await (await ShardReader.open(bufferReads(bytes, label))).termKeys();
+    const keys = await shardKeys(await ShardReader.open(bufferReads(bytes, label)));
     for (let i = 0; i < keys.length; i++) this.counts.count(keys[i]!);
     const length = Buffer.alloc(4);
     length.writeUInt32LE(bytes.length);
@@ -166,9 +178,9 @@ export class TermDictionaryBuilder {
     const best = new BestShards(common, namedShardsLimit(this.shards));
     const isCommon = (key: number) => counts[this.counts.slot(key)]! > limit;
     await this.eachShard(async (shard, reader) => {
-      const shardKeys = await reader.termKeys();
-      for (let i = 0; i < shardKeys.length; i++) {
-        const at = this.counts.slot(shardKeys[i]!);
+      const keys = await shardKeys(reader);
+      for (let i = 0; i < keys.length; i++) {
+        const at = this.counts.slot(keys[i]!);
         if (counts[at]! <= limit) lists[filled[rank[at]!]!++] = shard;
       }
       await reader.bestScores(isCommon, scoring, (key, documents, bound) =>

@@ -118,7 +118,11 @@ export class TermDictionary {
 
   /** The shards that hold the term, in increasing order (none when no page has it), or a common term's best shards. */
   shardsWith(term: string): Promise<TermShards> {
-    const key = hash32(term);
+    return this.shardsWithKey(hash32(term));
+  }
+
+  /** The same, by the term's key (or an exact title's, exact-title.ts). */
+  shardsWithKey(key: number): Promise<TermShards> {
     return this.recent.remember(key, () => this.find(key));
   }
 
