@@ -27,7 +27,7 @@ export function namedShardsLimit(shards: number): number {
   return Math.min(64, Math.max(16, Math.ceil(shards / 8)));
 }
 
-/** Bounds are stored in two bytes, in thousandths, rounded up: no page scores more than 35.2 for a term. */
+/** Bounds are stored in two bytes, in thousandths, rounded up and one more: no page scores more than 35.2 for a term. */
 const BOUND_SCALE = 1000;
 
 export function boundValue(stored: number): number {
@@ -36,7 +36,8 @@ export function boundValue(stored: number): number {
 
 /** The stored bound, rounded up so that it stays a bound. */
 export function storedBound(bound: number): number {
-  return Math.min(0xffff, Math.ceil(bound * BOUND_SCALE));
+  // One more, so that a product that floating point rounds down never leaves it below.
+  return Math.min(0xffff, Math.ceil(bound * BOUND_SCALE) + 1);
 }
 
 /**
@@ -77,7 +78,8 @@ const RECENT_LOOKUPS = 1024;
 
 /** Reads the dictionary lazily: opening reads its header and block table, a lookup one block. */
 export class TermDictionary {
-  private readonly recent = new BudgetedLru<number, Promise<TermShards>>(RECENT_LOOKUPS, () => 128);
+  /** Counted at a common term's size: 64 shards and bounds in arrays. */
+  private readonly recent = new BudgetedLru<number, Promise<TermShards>>(RECENT_LOOKUPS, () => 1280);
 
   private constructor(
     private readonly source: EntryReads,
@@ -167,7 +169,8 @@ export class TermDictionary {
     let key = this.keys[block]!;
     for (let first = true; !reader.done; first = false) {
       const delta = reader.varint();
-      if (!first && delta === 0) throw this.corrupt('its terms are out of order');
+      // A block's first key is the table's; each next one is larger.
+      if (first ? delta !== 0 : delta === 0) throw this.corrupt('its terms are out of order');
       key += delta;
       const count = reader.varint();
       const end = reader.position;
@@ -187,12 +190,8 @@ export class TermDictionary {
     const named = reader.varint();
     if (named > this.shards) throw this.corrupt('a common term names too many shards');
     const best: { shard: number; bound: number }[] = [];
-    let shard = 0;
-    for (let i = 0; i < named; i++) {
-      const delta = reader.varint();
-      if (i > 0 && delta === 0) throw this.corrupt('a term lists a shard twice');
-      shard += delta;
-      if (shard >= this.shards) throw this.corrupt('a term names a shard the bundle does not have');
+    for (let i = 0, shard = 0; i < named; i++) {
+      shard = this.nextShard(reader, i === 0, shard);
       best.push({ shard, bound: boundValue(reader.uint16()) });
     }
     best.sort((a, b) => b.bound - a.bound || a.shard - b.shard);
@@ -206,15 +205,17 @@ export class TermDictionary {
 
   private shardList(reader: ByteReader, count: number): number[] {
     const shards: number[] = [];
-    let shard = 0;
-    for (let i = 0; i < count; i++) {
-      const delta = reader.varint();
-      if (i > 0 && delta === 0) throw this.corrupt('a term lists a shard twice');
-      shard += delta;
-      if (shard >= this.shards) throw this.corrupt('a term names a shard the bundle does not have');
-      shards.push(shard);
-    }
+    for (let i = 0, shard = 0; i < count; i++) shards.push((shard = this.nextShard(reader, i === 0, shard)));
     return shards;
+  }
+
+  /** The next number of an increasing list of shards: the previous plus a varint, which only the first may have 0. */
+  private nextShard(reader: ByteReader, first: boolean, previous: number): number {
+    const delta = reader.varint();
+    if (!first && delta === 0) throw this.corrupt('a term lists a shard twice');
+    const shard = previous + delta;
+    if (shard >= this.shards) throw this.corrupt('a term names a shard the bundle does not have');
+    return shard;
   }
 
   private corrupt(why: string): FerryError {

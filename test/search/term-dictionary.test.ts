@@ -63,6 +63,22 @@ describe('the term dictionary', () => {
     expect((await dictionaryOf(Array.from({ length: 127 }, (_, number) => page(number)))).bytes).toBeUndefined();
   });
 
+  it('is found damaged by a full read when a list names a shard the bundle does not have', async () => {
+    const { bytes } = await dictionaryOf(Array.from({ length: 128 }, (_, number) => page(number)));
+    const dictionary = await TermDictionary.open(memoryReads(bytes!), 128);
+    await expect(dictionary.check()).resolves.toBeUndefined();
+    // The first term of the first block is rare: its count, then its one shard's number, made 127
+    // in a dictionary that says it has 100 shards.
+    const damaged = Buffer.from(bytes!);
+    expect(damaged[24]).toBe(0);
+    expect(damaged[25]).toBe(1);
+    damaged[26] = 0x7f;
+    damaged.writeUInt32LE(100, 8);
+    await expect((await TermDictionary.open(memoryReads(damaged), 100)).check()).rejects.toThrow(
+      /term dictionary is damaged: a term names a shard the bundle does not have/,
+    );
+  });
+
   it('is refused when it belongs to an index of another number of shards', async () => {
     const { bytes } = await dictionaryOf(Array.from({ length: 128 }, (_, number) => page(number)));
     await expect(TermDictionary.open(memoryReads(bytes!), 129)).rejects.toThrow(
@@ -83,6 +99,8 @@ function pages(): TestDocument[] {
     path: `page-${String(page).padStart(3, '0')}.html`,
     title:
       page === EXACT_TITLE_PAGE ? 'Ferry — The Harbour Guide' : `Page ${page} ${page % 12 === 1 ? 'ferry' : 'boat'}`,
+    // Headings that are a query, word for word, or hold its words: rank multiplies those pages.
+    headings: page % 9 === 0 ? 'Ferry harbour' : page % 10 === 0 ? 'Harbour tide' : '',
     text:
       `unique${page} ${words[page % 6]} ${words[((page * 5) % 7) % 6]} ` +
       `${'ferry '.repeat(page === EXACT_TITLE_PAGE ? 1 : 1 + ((page * 7) % 13))}${page % 27 === 0 ? 'lighthouse' : ''}`,
@@ -157,7 +175,8 @@ describe('a search with the term dictionary', () => {
     expect(ferry.hits[0]![0]).toBe('page-200.html');
     expect(listed.opened.length).toBeLessThan(PAGES / 4);
     expect(await ranking(withDictionary, 'ferry', 50)).toEqual(await ranking(without, 'ferry', 50));
-    for (const query of ['harbour', 'harbour tide', 'ferry lighthouse', 'cargo unique40', 'page 12 cargo']) {
+    const queries = ['harbour', 'harbour tide', 'ferry harbour', 'tide ferry', 'ferry lighthouse', 'cargo unique40'];
+    for (const query of [...queries, 'page 12 cargo']) {
       for (const limit of [10, 50]) {
         const [found, all] = [await ranking(withDictionary, query, limit), await ranking(without, query, limit)];
         expect(found.hits, query).toEqual(all.hits);
