@@ -1,5 +1,5 @@
 /**
- * `npm run bench:search [-- --pages N] [--ferry-only]`: search at scale. Writes N pages (100,000 by default)
+ * `npm run bench:search [-- --pages N] [--ferry-only] [--site-only]`: search at scale. Writes N pages (100,000 by default)
  * whose text is sentences of python3.11-doc and scipy-doc drawn with a fixed seed, plus one
  * made-up word per page so rare words exist too; packs them with ferry and zimwriterfs; then, in
  * a fresh process, measures ferry's first query on the just-opened bundle, warm query and
@@ -189,6 +189,11 @@ async function main(): Promise<void> {
     const sentences = sentencesOf(log);
     log(`writing ${pages} pages from ${sentences.length} sentences`);
     writePages(site, pages, sentences);
+  }
+  // Writing millions of pages takes most of an hour: a run can prepare them for a later one.
+  if (process.argv.includes('--site-only')) {
+    log(`pages written to ${site}`);
+    return;
   }
   const ferryBundle = join(folder, 'scale.ferry');
   const zim = join(folder, 'scale.zim');
