@@ -178,9 +178,9 @@ export class TermDictionaryBuilder {
     const best = new BestShards(common, namedShardsLimit(this.shards));
     const isCommon = (key: number) => counts[this.counts.slot(key)]! > limit;
     await this.eachShard(async (shard, reader) => {
-      const keys = await shardKeys(reader);
-      for (let i = 0; i < keys.length; i++) {
-        const at = this.counts.slot(keys[i]!);
+      const held = await shardKeys(reader);
+      for (let i = 0; i < held.length; i++) {
+        const at = this.counts.slot(held[i]!);
         if (counts[at]! <= limit) lists[filled[rank[at]!]!++] = shard;
       }
       await reader.bestScores(isCommon, scoring, (key, documents, bound) =>
