@@ -16,6 +16,7 @@ import {
 } from './shard-format.js';
 import { ShardReaderV1 } from './shard-reader-v1.js';
 import { hash32 } from './term-hash.js';
+import { lastAtMost } from './sorted-keys.js';
 import { BudgetedLru } from '../cache-budget.js';
 import { inflateExactly } from '../bundle/inflate.js';
 
@@ -224,16 +225,10 @@ export class ShardReader implements SearchShard {
 
   private async findTerm(term: string): Promise<TermInfo | undefined> {
     const key = hash32(term);
-    let low = 0;
-    let high = this.blockCount;
-    while (low < high) {
-      const middle = (low + high) >>> 1;
-      if (this.table.keys[middle]! <= key) low = middle + 1;
-      else high = middle;
-    }
-    if (low === 0) return undefined;
+    const block = lastAtMost(this.table.keys, key);
+    if (block < 0) return undefined;
     let found: BlockEntry | undefined;
-    const postingsSize = await this.scanBlock(low - 1, (entry) => {
+    const postingsSize = await this.scanBlock(block, (entry) => {
       if (entry.key === key) found = { ...entry };
       return entry.key >= key;
     });
@@ -246,7 +241,7 @@ export class ShardReader implements SearchShard {
       return info;
     }
     // The whole block is read to learn its postings' inflated size, a bound for inflating them.
-    return { ...info, block: low - 1, blockPostings: postingsSize };
+    return { ...info, block, blockPostings: postingsSize };
   }
 
   /**
@@ -307,6 +302,29 @@ export class ShardReader implements SearchShard {
     scoring: CorpusScoring,
     visit: (key: number, documents: number, best: number) => void,
   ): Promise<void> {
+    await this.eachTerm(wanted, async (key, info) => {
+      let best = 0;
+      await this.scoredPostings(info, 1, scoring, (doc, score) => (best = Math.max(best, score * this.prior(doc))));
+      visit(key, info.documents, best);
+    });
+  }
+
+  /**
+   * Every posting of the shard, term by term in key order: what packing with a base edition
+   * compares a page with (base-index.ts). Reads the whole shard.
+   */
+  async eachPosting(visit: (key: number, doc: number, counts: number[]) => void): Promise<void> {
+    await this.eachTerm(
+      () => true,
+      (key, info) => this.eachPostingOf(info, (doc, counts) => visit(key, doc, counts)),
+    );
+  }
+
+  /** Walks the whole shard: each term that `wanted` takes, in key order, as an entry its postings are read by. */
+  private async eachTerm(
+    wanted: (key: number) => boolean,
+    visit: (key: number, info: TermInfo) => Promise<void>,
+  ): Promise<void> {
     for (let index = 0; index < this.blockCount; index++) {
       const entries: BlockEntry[] = [];
       const postingsSize = await this.scanBlock(index, (entry) => {
@@ -316,32 +334,7 @@ export class ShardReader implements SearchShard {
       for (const entry of entries) {
         const info: TermInfo = { term: `#${entry.key}`, ...entry };
         if (this.deflated) Object.assign(info, { block: index, blockPostings: postingsSize });
-        let best = 0;
-        await this.scoredPostings(info, 1, scoring, (doc, score) => (best = Math.max(best, score * this.prior(doc))));
-        visit(entry.key, entry.documents, best);
-      }
-    }
-  }
-
-  /**
-   * Every posting of the shard, term by term in key order: what packing with a base edition
-   * compares a page with (base-index.ts). Reads the whole shard.
-   */
-  async eachPosting(visit: (key: number, doc: number, counts: number[]) => void): Promise<void> {
-    for (let index = 0; index < this.blockCount; index++) {
-      const entries: BlockEntry[] = [];
-      const postingsSize = await this.scanBlock(index, (entry) => {
-        entries.push({ ...entry });
-        return false;
-      });
-      for (const entry of entries) {
-        if (entry.single) {
-          visit(entry.key, entry.single.doc, entry.single.counts);
-          continue;
-        }
-        const info: TermInfo = { term: `#${entry.key}`, ...entry };
-        if (this.deflated) Object.assign(info, { block: index, blockPostings: postingsSize });
-        await this.eachPostingOf(info, (doc, counts) => visit(entry.key, doc, counts));
+        await visit(entry.key, info);
       }
     }
   }

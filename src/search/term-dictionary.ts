@@ -3,6 +3,7 @@ import { BudgetedLru } from '../cache-budget.js';
 import { FerryError } from '../errors.js';
 import { ByteReader } from './bytes.js';
 import { hash32 } from './term-hash.js';
+import { lastAtMost } from './sorted-keys.js';
 
 /**
  * `search/terms` (FORMAT.md §5.9): for each term key of the bundle, the shards that hold it, so a
@@ -129,16 +130,10 @@ export class TermDictionary {
   }
 
   private async find(key: number): Promise<TermShards> {
-    let low = 0;
-    let high = this.keys.length;
-    while (low < high) {
-      const middle = (low + high) >>> 1;
-      if (this.keys[middle]! <= key) low = middle + 1;
-      else high = middle;
-    }
+    const block = lastAtMost(this.keys, key);
     let found: TermShards = [];
-    if (low > 0) {
-      await this.scanBlock(low - 1, (termKey, shards) => {
+    if (block >= 0) {
+      await this.scanBlock(block, (termKey, shards) => {
         if (termKey === key) found = shards();
         return termKey >= key;
       });
