@@ -6,7 +6,7 @@ export interface PageText {
   title: string;
   /** Headings and definition terms (where API references put signatures), for a boosted field. */
   headings: string;
-  /** The first <h1> (or element of class "title"), used when there is no <title>. */
+  /** The first <h1> or element of class "title", whichever comes first: the name of a page without <title>. */
   heading: string;
   /** Readable text of the page's main region (or of the whole body when it marks none). */
   text: string;
@@ -117,6 +117,8 @@ export function extractPageText(html: string, options: { sections?: boolean } = 
   /** Text of the first element of class "title", open at this depth: Doxygen's pages name themselves there, with no <title> or <h1>. */
   let classTitleDepth = -1;
   let classTitle = '';
+  /** The element of class "title" came before any <h1>: Doxygen's main page names itself there and its sections in <h1>. */
+  let classTitleFirst = false;
   let headingDepth = 0;
   const headings: string[] = [];
   const names: string[] = [];
@@ -163,6 +165,7 @@ export function extractPageText(html: string, options: { sections?: boolean } = 
           language = attributes.lang ?? attributes['xml:lang'] ?? '';
         if (classTitle === '' && classTitleDepth < 0 && (attributes.class ?? '').split(/\s+/).includes('title')) {
           classTitleDepth = stack.length;
+          classTitleFirst = heading === '' && !inH1;
         }
         if (name === 'a' && attributes.href !== undefined) links.push(stack.length);
         if (name === 'pre') codeDepth++;
@@ -243,7 +246,7 @@ export function extractPageText(html: string, options: { sections?: boolean } = 
   const share = (count: number) => (text.length > 0 ? Math.min(1, count / text.length) : 0);
   return {
     title: clean(title),
-    heading: clean(heading) || clean(classTitle),
+    heading: classTitleFirst ? clean(classTitle) || clean(heading) : clean(heading) || clean(classTitle),
     headings: clean(headings.join('')),
     text,
     sections: options.sections ? sectionsOf(marked, clean) : [],

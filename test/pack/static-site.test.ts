@@ -22,6 +22,12 @@ async function makeSite(root: string, outside: string): Promise<void> {
     '<html><body><h1>The Guide</h1><p>Read on about kayaks.</p></body></html>',
   );
   await writeFile(join(root, 'notitle.html'), '<p>nothing to name this page by');
+  // Doxygen's main page without <title>: its name in an element of class "title", its sections in <h1>.
+  await writeFile(
+    join(root, 'doxygen.html'),
+    '<html><body><div class="headertitle"><div class="title">Widget Library Documentation</div></div>' +
+      '<div class="contents"><h1>Introduction</h1><p>Widgets for quokkas.</p><h1>Features</h1></div></body></html>',
+  );
   await writeFile(
     join(root, 'broken.html'),
     '<html><body><p>unclosed <div><b>bold <table><tr><td>cell about zeppelins',
@@ -74,9 +80,10 @@ describe('packing a static site', () => {
     expect(html).toContain('href="https://elsewhere.net/x"');
   });
 
-  it('takes titles from <title>, else the first <h1>, else the file name', async () => {
+  it('takes titles from <title>, else the first <h1> or class "title" element, else the file name', async () => {
     const searcher = new BundleSearcher(bundle);
     expect((await searcher.search('kayaks')).hits[0]?.title).toBe('The Guide');
+    expect((await searcher.search('quokkas')).hits[0]?.title).toBe('Widget Library Documentation');
     expect((await searcher.search('nothing name')).hits[0]?.title).toBe('notitle.html');
   });
 
@@ -101,6 +108,6 @@ describe('packing a static site', () => {
 
   it('warns about metadata a library would miss and prints a one-line summary', () => {
     expect(run.stderr).toContain('no --description, --creator, --publisher, --license given');
-    expect(run.stderr).toMatch(/packed home: 5 pages, 1 assets, 1 redirects; .* in, .* out; [\d.]+ s; 2 skipped/);
+    expect(run.stderr).toMatch(/packed home: 6 pages, 1 assets, 1 redirects; .* in, .* out; [\d.]+ s; 2 skipped/);
   });
 });
