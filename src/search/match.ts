@@ -177,6 +177,25 @@ async function matchShard(
   return matches;
 }
 
+/** The matches `keep` accepts, in the same order, in arrays of their own size. */
+export function keepMatches(matches: ShardMatches, keep: (at: number) => boolean): ShardMatches {
+  const kept: number[] = [];
+  for (let at = 0; at < matches.docs.length; at++) if (keep(at)) kept.push(at);
+  if (kept.length === matches.docs.length) return matches;
+  const result = shardMatches(kept.length);
+  kept.forEach((from, to) => {
+    result.docs[to] = matches.docs[from]!;
+    result.scores[to] = matches.scores[from]!;
+    result.clauses[to] = matches.clauses[from]!;
+    result.wholeClauses[to] = matches.wholeClauses[from]!;
+    result.titleClauses[to] = matches.titleClauses[from]!;
+    result.headingClauses[to] = matches.headingClauses[from]!;
+    result.termBits[to] = matches.termBits[from]!;
+    result.phrases[to] = matches.phrases[from]!;
+  });
+  return result;
+}
+
 /** The terms of a match, from its bits. */
 export function termsOf(query: ParsedQuery, bits: number): Set<string> {
   return new Set(query.terms.slice(0, MARKED_TERMS).filter((_, i) => (bits & (1 << i)) !== 0));

@@ -8,6 +8,8 @@ const HEADING_FACTOR = 2;
 const PHRASE_FACTOR = 4;
 /** A page whose title is the query comes first (added by the searcher, which reads titles). */
 export const EXACT_TITLE_BONUS = 1000;
+/** Titles are read only for the best results whose title has every word; one of those is the exact title. */
+const EXACT_TITLE_CHECKS = 50;
 
 /**
  * The most rank multiplies a BM25 sum by, coverage and priors left out (at most 1): in pages
@@ -100,4 +102,9 @@ export function bestMatches(
     }
   });
   return best;
+}
+
+/** The best matches whose title has every clause (`all`): the pages whose title may be the query. */
+export function bestTitled(shards: ShardMatches[], all: number): MatchRef[] {
+  return bestMatches(shards, EXACT_TITLE_CHECKS, (shard, at) => shards[shard]!.titleClauses[at] === all);
 }

@@ -8,7 +8,7 @@ import { bestSection } from './sections.js';
 import { termsOf, type ShardMatches } from './match.js';
 import { parseQuery } from './parse.js';
 import type { QueryLanguage } from './pipelines.js';
-import { allClauses, bestMatches, EXACT_TITLE_BONUS } from './rank.js';
+import { allClauses, bestMatches, bestTitled, EXACT_TITLE_BONUS } from './rank.js';
 import { listShards, queryLanguages, type ShardList } from './shard-list.js';
 import type { ShardDocument } from './shard-format.js';
 import { openShard, type SearchShard } from './shard-reader.js';
@@ -68,8 +68,6 @@ export interface Candidates {
   best: Candidate[];
 }
 
-/** Titles are read only for the best results whose title has every word; one of those is the exact title. */
-const EXACT_TITLE_CHECKS = 50;
 const TEXT_CACHE_SIZE = 128;
 const SNIPPET_CACHE_SIZE = 1024;
 const DOCUMENT_CACHE_SIZE = 8192;
@@ -195,7 +193,7 @@ export class BundleSearcher {
     query: string,
     all: number,
   ): Promise<void> {
-    const titled = bestMatches(matches, EXACT_TITLE_CHECKS, (shard, at) => matches[shard]!.titleClauses[at] === all);
+    const titled = bestTitled(matches, all);
     const pages = await Promise.all(
       titled.map(([visited, at]) => this.pageOf({ shard: numbers[visited]!, doc: matches[visited]!.docs[at]! })),
     );

@@ -1,5 +1,5 @@
-import { bestMatches, largestFactor, rankMatches } from './rank.js';
-import { matchShards, termIdf, termRepeats, type Corpus, type ShardMatches } from './match.js';
+import { allClauses, bestMatches, bestTitled, largestFactor, rankMatches } from './rank.js';
+import { keepMatches, matchShards, termIdf, termRepeats, type Corpus, type ShardMatches } from './match.js';
 import type { ParsedQuery } from './parse.js';
 import type { SearchShard } from './shard-reader.js';
 import { isCommon, type CommonTerm, type TermDictionary } from './term-dictionary.js';
@@ -7,6 +7,11 @@ import { exactTitleKey } from './exact-title.js';
 
 /** Shards visited at a time once the best pages start to be known. */
 const BATCH = 8;
+/**
+ * Shards visited at a time when all of them must be: between batches the matches that can no
+ * longer rank are let go, so a common word over millions of pages holds some thousands of them.
+ */
+const SWEEP = 32;
 
 /** A shard a query visited, by its number in the bundle, with its ranked matches. */
 export interface VisitedShard {
@@ -40,20 +45,40 @@ export async function matchPlanned(
   wanted: number,
 ): Promise<PlannedMatches> {
   const visited: VisitedShard[] = [];
+  let counted = 0;
   const visit = async (numbers: number[], documents?: number[]) => {
     const shards = await Promise.all(numbers.map(open));
     const matches = await matchShards(shards, query, corpus, documents);
     rankMatches(shards, matches, query);
-    numbers.forEach((number, i) => visited.push({ number, shard: shards[i]!, matches: matches[i]! }));
+    const fresh = numbers.map((number, i) => ({ number, shard: shards[i]!, matches: matches[i]! }));
+    visited.push(...fresh);
+    for (const { matches } of fresh) counted += matches.docs.length;
+    dropLosers(visited, fresh, wanted, allClauses(query));
+  };
+  /** Pages that have each term in these shards: read before the shards are matched a batch at a time. */
+  const documentsIn = async (numbers: number[]) => {
+    const counts = query.terms.map(() => 0);
+    await Promise.all(
+      numbers.map(async (number) => {
+        const shard = await open(number);
+        const infos = await Promise.all(query.terms.map((term) => shard.term(term)));
+        infos.forEach((info, i) => (counts[i]! += info?.documents ?? 0));
+      }),
+    );
+    return counts;
+  };
+  /** Visits the shards a batch at a time; without `documents` (the terms' idf) they are counted in `numbers`. */
+  const sweep = async (numbers: number[], documents?: number[]) => {
+    const counts = documents ?? (await documentsIn(numbers));
+    for (let at = 0; at < numbers.length; at += SWEEP) await visit(numbers.slice(at, at + SWEEP), counts);
   };
   const finish = (total?: number): PlannedMatches => {
     visited.sort((a, b) => a.number - b.number);
-    const counted = visited.reduce((sum, { matches }) => sum + matches.docs.length, 0);
     return { visited, total: Math.max(counted, total ?? 0) };
   };
   const all = () => Array.from({ length: shardCount }, (_, number) => number);
 
-  if (!dictionary) return (await visit(all()), finish());
+  if (!dictionary) return (await sweep(all()), finish());
   const found = await Promise.all(query.terms.map((term) => dictionary.shardsWith(term)));
   // A page whose heading is the query has its phrase: with a rare phrase, only its shards can have one.
   const phrases = await Promise.all(query.phrases.map((phrase) => dictionary.shardsWith(phrase)));
@@ -63,24 +88,20 @@ export async function matchPlanned(
     if (!isCommon(shards)) for (const number of shards) listed.add(number);
   }
   const common = query.terms.flatMap((term, i) => (isCommon(found[i]!) ? [{ term, at: i, ...found[i]! }] : []));
-  if (common.length === 0) return (await visit([...listed].sort((a, b) => a - b)), finish());
+  if (common.length === 0) return (await sweep([...listed].sort((a, b) => a - b)), finish());
   // A page whose title is the query comes first however it scores: its shard is read.
   const titled = await dictionary.shardsWithKey(exactTitleKey(text));
   if (!isCommon(titled)) for (const number of titled) listed.add(number);
   const rare = [...listed].sort((a, b) => a - b);
 
   // Every shard of a rarer term is read, and gives that term's pages over the bundle.
-  const rareShards = new Map(await Promise.all(rare.map(async (number) => [number, await open(number)] as const)));
-  const documents = await Promise.all(
-    query.terms.map(async (term, i) => {
-      const shards = found[i]!;
-      if (isCommon(shards)) return shards.documents;
-      const infos = await Promise.all(shards.map((number) => rareShards.get(number)!.term(term)));
-      return infos.reduce((sum, info) => sum + (info?.documents ?? 0), 0);
-    }),
-  );
+  const inRare = await documentsIn(rare);
+  const documents = query.terms.map((_, i) => {
+    const shards = found[i]!;
+    return isCommon(shards) ? shards.documents : inRare[i]!;
+  });
   const bounds = shardBounds(query, corpus, common, documents, commonPhrase);
-  await visit(rare, documents);
+  await sweep(rare, documents);
   const seen = new Set(rare);
   const order = [...bounds.named].filter(([number]) => !seen.has(number)).sort((a, b) => b[1] - a[1] || a[0] - b[0]);
   for (let at = 0; at < order.length; at += BATCH) {
@@ -91,7 +112,7 @@ export async function matchPlanned(
     await visit(batch, documents);
   }
   if (bounds.rest < scoreToBeat(visited, wanted)) return finish(Math.max(...common.map((term) => term.documents)));
-  await visit(
+  await sweep(
     all().filter((number) => !seen.has(number)),
     documents,
   );
@@ -131,6 +152,29 @@ function shardBounds(
     });
   });
   return { named, rest };
+}
+
+/**
+ * Lets go of the fresh matches that can no longer rank: below the `wanted`-th best score so far,
+ * and not among the best pages whose title has every clause (`all`), which the searcher reads for
+ * an exact title. Later shards only raise the score to beat, so what is let go stays out.
+ */
+function dropLosers(visited: VisitedShard[], fresh: VisitedShard[], wanted: number, all: number): void {
+  const threshold = scoreToBeat(visited, wanted);
+  if (threshold === -Infinity) return;
+  // In shard order, as the searcher reads them: equal scores keep it.
+  visited.sort((a, b) => a.number - b.number);
+  const matches = visited.map(({ matches }) => matches);
+  const titled = new Map<ShardMatches, Set<number>>();
+  for (const [shard, at] of bestTitled(matches, all)) {
+    const kept = titled.get(matches[shard]!) ?? new Set<number>();
+    titled.set(matches[shard]!, kept.add(at));
+  }
+  for (const shard of fresh) {
+    const { scores } = shard.matches;
+    const kept = titled.get(shard.matches);
+    shard.matches = keepMatches(shard.matches, (at) => scores[at]! >= threshold || kept?.has(at) === true);
+  }
 }
 
 /** The score a page must beat to be among the `wanted` best found so far; none while fewer are found. */

@@ -3,6 +3,12 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { StoredRecord } from '../../src/bundle/reader.js';
 import { encodeSearchStats, fieldAverages, SEARCH_STATS_NAME } from '../../src/search/search-stats.js';
 import { BundleSearcher, type SearchableBundle } from '../../src/search/searcher.js';
+import { matchShards } from '../../src/search/match.js';
+import { parseQuery } from '../../src/search/parse.js';
+import { allClauses, bestMatches, bestTitled, rankMatches } from '../../src/search/rank.js';
+import { listShards, queryLanguages } from '../../src/search/shard-list.js';
+import { matchPlanned } from '../../src/search/shard-plan.js';
+import { openShard } from '../../src/search/shard-reader.js';
 import { TermDictionaryBuilder } from '../../src/search/term-dictionary-builder.js';
 import { isCommon, namedShardsLimit, TermDictionary, TERMS_NAME } from '../../src/search/term-dictionary.js';
 import { tempFolder } from '../helpers.js';
@@ -193,5 +199,36 @@ describe('a search with the term dictionary', () => {
     expect((await withDictionary.search('ferry', { offset: 100, limit: 20 })).hits).toEqual(
       (await without.search('ferry', { offset: 100, limit: 20 })).hits,
     );
+  });
+});
+
+describe('a search of every shard', () => {
+  it('keeps only the matches that can still rank, and finds what holding them all finds', async () => {
+    const bundle = await memoryBundle(false);
+    const { names, corpus } = await listShards(bundle);
+    const shards = await Promise.all(
+      names.map(async (name) => openShard(await bundle.randomAccess((await bundle.resolve(name))!))),
+    );
+    const languages = queryLanguages(bundle.manifest);
+    for (const text of ['ferry', 'harbour tide', 'ferry lighthouse', 'page ferry']) {
+      const query = parseQuery(text, languages);
+      // Every match of every shard held at once, as the search did before it read them in batches.
+      const all = await matchShards(shards, query, corpus);
+      rankMatches(shards, all, query);
+      const planned = await matchPlanned(text, query, corpus, shards.length, undefined, async (n) => shards[n]!, 10);
+      const kept = planned.visited.map(({ matches }) => matches);
+      const pages = (refs: [number, number][], matches: typeof all, numbers: number[]) =>
+        refs.map(([shard, at]) => [numbers[shard], matches[shard]!.docs[at], matches[shard]!.scores[at]]);
+      const numbers = planned.visited.map(({ number }) => number);
+      const everyShard = names.map((_, number) => number);
+      expect(pages(bestMatches(kept, 10), kept, numbers), text).toEqual(pages(bestMatches(all, 10), all, everyShard));
+      // The pages the searcher reads for an exact title are kept too.
+      const titled = (matches: typeof all) => bestTitled(matches, allClauses(query));
+      expect(pages(titled(kept), kept, numbers), text).toEqual(pages(titled(all), all, everyShard));
+      expect(planned.total, text).toBe(all.reduce((sum, { docs }) => sum + docs.length, 0));
+      // "ferry" is in all 400 pages: a batch of 32 shards at most is held whole, and some best ones.
+      const held = kept.reduce((sum, { docs }) => sum + docs.length, 0);
+      if (text === 'ferry') expect(held).toBeLessThan(100);
+    }
   });
 });
