@@ -28,6 +28,7 @@ const CLI = join(REPO, 'dist/cli/ferry.mjs');
 const SEED = 1;
 const SENTENCES_PER_PAGE = 24;
 const QUERIES = 200;
+const PAIR_QUERIES = 20;
 const COMMON_QUERY = 'function';
 
 const rareWord = (page: number) => `zq${page.toString(36)}x`;
@@ -118,6 +119,14 @@ async function measureQueries(path: string, pages: number): Promise<void> {
   for (const query of queries) {
     queryMs.push(await time(async () => (totalHits += (await searcher.search(query)).total)));
   }
+  const rssAfterWordsMB = rssMB(process.pid);
+  // Two common words: neither names the few shards where the pair scores best, so most are read.
+  const pairMs: number[] = [];
+  for (let i = 0; i < PAIR_QUERIES; i++) {
+    const pair = `${words[Math.floor(next() * words.length)]!} ${words[Math.floor(next() * words.length)]!}`;
+    pairMs.push(await time(() => searcher.search(pair)));
+  }
+  pairMs.sort((a, b) => a - b);
   const suggestMs: number[] = [];
   const prefixes = ['re', 'the', 'fun', 'arr', 'spa', 'in', 'mat', 'lis', 'so', 'co'];
   for (let i = 0; i < QUERIES; i++) suggestMs.push(await time(() => searcher.suggest(prefixes[i % prefixes.length]!)));
@@ -132,7 +141,10 @@ async function measureQueries(path: string, pages: number): Promise<void> {
       queryP99: percentile(queryMs, 0.99),
       suggestP50: percentile(suggestMs, 0.5),
       suggestP99: percentile(suggestMs, 0.99),
-      rssMB: rssMB(process.pid),
+      pairP50: percentile(pairMs, 0.5),
+      pairMax: pairMs[pairMs.length - 1]!,
+      rssMB: rssAfterWordsMB,
+      rssAfterPairsMB: rssMB(process.pid),
       totalHits,
     }),
   );
@@ -239,6 +251,9 @@ async function main(): Promise<void> {
     row('suggestion p50', 'ms', queries.suggestP50!, null, 'lower'),
     row('suggestion p99', 'ms', queries.suggestP99!, null, 'lower'),
     row('RSS after queries', 'MB', queries.rssMB!, null, 'lower'),
+    row('warm query p50, two common words', 'ms', queries.pairP50!, null, 'lower'),
+    row('warm query max, two common words', 'ms', queries.pairMax!, null, 'lower'),
+    row('RSS after two-word queries', 'MB', queries.rssAfterPairsMB!, null, 'lower'),
     row(
       `one-shot search "${COMMON_QUERY}" (new process)`,
       's',
