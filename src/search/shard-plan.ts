@@ -181,7 +181,7 @@ function dropLosers(visited: VisitedShard[], fresh: VisitedShard[], wanted: numb
 function scoreToBeat(visited: VisitedShard[], wanted: number): number {
   const matches = visited.map(({ matches }) => matches);
   const best = bestMatches(matches, wanted);
-  if (best.length < wanted) return -Infinity;
+  if (best.length === 0 || best.length < wanted) return -Infinity;
   const [shard, at] = best[best.length - 1]!;
   return matches[shard]!.scores[at]!;
 }
