@@ -132,7 +132,8 @@ async function matchShard(
 
   const size = shard.documentCount;
   // What each page gathers, indexed by page: the same arrays as a shard's matches, one buffer.
-  const { scores, clauses, wholeClauses, titleClauses, headingClauses, termBits } = shardMatches(size);
+  const gathered = shardMatches(size);
+  const { docs, scores, clauses, wholeClauses, titleClauses, headingClauses, termBits, phrases } = gathered;
   await Promise.all(
     infos.map((info, position) => {
       if (!info) return undefined;
@@ -151,39 +152,26 @@ async function matchShard(
     }),
   );
   // Pages with the phrase in their headings; most shards have none.
-  const phrases = new Set<number>();
   for (const info of phraseInfos) {
     if (!info) continue;
     await shard.scoredPostings(info, 0, corpus, (doc, _score, flags) => {
-      if (flags & IN_HEADINGS) phrases.add(doc);
+      if (flags & IN_HEADINGS) phrases[doc] = 1;
     });
   }
-  let count = 0;
-  for (let doc = 0; doc < size; doc++) if (clauses[doc] !== 0) count++;
-  const matches = shardMatches(count);
-  let at = 0;
-  for (let doc = 0; doc < size; doc++) {
-    if (clauses[doc] === 0) continue;
-    matches.docs[at] = doc;
-    matches.scores[at] = scores[doc]!;
-    matches.clauses[at] = clauses[doc]!;
-    matches.wholeClauses[at] = wholeClauses[doc]!;
-    matches.titleClauses[at] = titleClauses[doc]!;
-    matches.headingClauses[at] = headingClauses[doc]!;
-    matches.termBits[at] = termBits[doc]!;
-    matches.phrases[at] = phrases.has(doc) ? 1 : 0;
-    at++;
-  }
-  return matches;
+  for (let doc = 0; doc < size; doc++) docs[doc] = doc;
+  return keepMatches(gathered, (doc) => clauses[doc] !== 0);
 }
 
-/** The matches `keep` accepts, in the same order, in arrays of their own size. */
+/** The matches `keep` accepts, in the same order, in arrays of their own size (the same arrays when it accepts all). */
 export function keepMatches(matches: ShardMatches, keep: (at: number) => boolean): ShardMatches {
-  const kept: number[] = [];
-  for (let at = 0; at < matches.docs.length; at++) if (keep(at)) kept.push(at);
-  if (kept.length === matches.docs.length) return matches;
-  const result = shardMatches(kept.length);
-  kept.forEach((from, to) => {
+  const size = matches.docs.length;
+  let count = 0;
+  for (let at = 0; at < size; at++) if (keep(at)) count++;
+  if (count === size) return matches;
+  const result = shardMatches(count);
+  let to = 0;
+  for (let from = 0; from < size; from++) {
+    if (!keep(from)) continue;
     result.docs[to] = matches.docs[from]!;
     result.scores[to] = matches.scores[from]!;
     result.clauses[to] = matches.clauses[from]!;
@@ -192,7 +180,8 @@ export function keepMatches(matches: ShardMatches, keep: (at: number) => boolean
     result.headingClauses[to] = matches.headingClauses[from]!;
     result.termBits[to] = matches.termBits[from]!;
     result.phrases[to] = matches.phrases[from]!;
-  });
+    to++;
+  }
   return result;
 }
 
