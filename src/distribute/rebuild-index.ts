@@ -1,4 +1,5 @@
 import type { ByteSource } from '../bundle/byte-source.js';
+import { firstKey } from '../bundle/blocked-layout.js';
 import type { CentralRecord } from '../bundle/central-directory.js';
 import { crc32 } from '../bundle/crc32.js';
 import { encodeIndexBlock } from '../bundle/index-encoder.js';
@@ -49,9 +50,9 @@ export async function rebuildIndex(
 
   const blocks: Buffer[] = [];
   let next = 0;
-  for (let block = 0; block < table.offsets.length; block++) {
-    const first = table.firstKeys[block]!;
-    const end = table.firstKeys[block + 1];
+  for (let block = 0; block < table.count; block++) {
+    const first = firstKey(table, block);
+    const end = block + 1 < table.count ? firstKey(table, block + 1) : undefined;
     while (next < keys.length && Buffer.compare(keys[next]!, first) < 0) next++;
     const records: Buffer[] = [];
     for (; next < keys.length && (!end || Buffer.compare(keys[next]!, end) < 0); next++) {

@@ -1,4 +1,4 @@
-import { BLOCKED_HEADER_SIZE, findBlock, parseBlockTable, type BlockTable } from '../bundle/blocked-layout.js';
+import { BLOCKED_HEADER_SIZE, emptyBlockTable, findBlock, parseBlockTable, type BlockTable } from '../bundle/blocked-layout.js';
 import { compareNameStrings } from '../bundle/names.js';
 import type { EntryReads, StoredRecord } from '../bundle/reader.js';
 import { FerryError } from '../errors.js';
@@ -64,7 +64,7 @@ export class TitleList {
     randomAccess(record: StoredRecord): Promise<EntryReads>;
   }): Promise<TitleList> {
     const record = await bundle.resolve(TITLES_NAME);
-    if (!record) return new TitleList(undefined, { offsets: [], lengths: [], firstKeys: [] });
+    if (!record) return new TitleList(undefined, emptyBlockTable());
     const source = await bundle.randomAccess(record);
     const corrupt = (what: string) =>
       new FerryError('BUNDLE_CORRUPT', `${source.label}: the title list is damaged (${what}).`);
