@@ -1,4 +1,10 @@
-import { BLOCKED_HEADER_SIZE, emptyBlockTable, findBlock, parseBlockTable, type BlockTable } from '../bundle/blocked-layout.js';
+import {
+  BLOCKED_HEADER_SIZE,
+  emptyBlockTable,
+  findBlock,
+  parseBlockTable,
+  type BlockTable,
+} from '../bundle/blocked-layout.js';
 import { compareNameStrings } from '../bundle/names.js';
 import type { EntryReads, StoredRecord } from '../bundle/reader.js';
 import { FerryError } from '../errors.js';

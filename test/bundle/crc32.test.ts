@@ -10,9 +10,7 @@ describe('crc32', () => {
       const data = randomBytes(length);
       expect(crc32(data), `${length} bytes`).toBe(zlibCrc32(data));
       const half = length >> 1;
-      expect(crc32(data.subarray(half), crc32(data.subarray(0, half))), `${length} bytes in two`).toBe(
-        zlibCrc32(data),
-      );
+      expect(crc32(data.subarray(half), crc32(data.subarray(0, half))), `${length} bytes in two`).toBe(zlibCrc32(data));
     }
   });
 
