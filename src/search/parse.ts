@@ -18,7 +18,7 @@ export interface ParsedQuery {
   clauses: Clause[];
   /** Every distinct term, in query order. */
   terms: string[];
-  /** The query whole as a heading phrase (phrases.ts), one for each language; none for a query of one word. */
+  /** The query whole as a heading phrase (phrases.ts), one for each language. */
   phrases: string[];
 }
 
@@ -54,7 +54,6 @@ export function parseQuery(query: string, languages: QueryLanguage[]): ParsedQue
   // Read as indexing reads a heading: every word, stop words dropped by each language's own pipeline.
   const tokens = words.map((word) => new lunr.Token(word, {}));
   // Each language's own: a word one language drops as a stop word may be half of another's heading.
-  const phrases =
-    words.length < 2 ? [] : languages.flatMap(({ index, prefix }) => phraseTerm(tokens, index, prefix) ?? []);
+  const phrases = languages.flatMap(({ index, prefix }) => phraseTerm(tokens, index, prefix) ?? []);
   return { clauses, terms: [...new Set(clauses.flatMap((clause) => clause.terms))], phrases: [...new Set(phrases)] };
 }

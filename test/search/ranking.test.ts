@@ -78,6 +78,26 @@ const SITE: Record<string, string> = {
         .join('') +
       '</ul>',
   ),
+  // A one-word section among pages with its word in their titles, as Texinfo manuals have them.
+  'upgrading.html': page(
+    'Upgrading from version 2',
+    '<h1>Upgrading from version 2</h1><h3 id="Plans">Plans</h3><p>Plans are made once.</p>' +
+      '<h3 id="Threads">Threads</h3><p>Link with the library and call its initialiser first.</p>',
+  ),
+  'thread-safety.html': page('Thread safety', '<h1>Thread safety</h1><p>Threads share plans; each thread locks.</p>'),
+  'thread-count.html': page(
+    'How many threads to use?',
+    '<h1>How many threads to use?</h1><p>More threads, more speed.</p>',
+  ),
+  'mixing.html': page('Combining processes and threads', '<h1>Combining processes and threads</h1><p>Threads.</p>'),
+  'multi.html': page('Multi-threaded use', '<h1>Multi-threaded use</h1><p>A threaded plan runs in threads.</p>'),
+  'multi-usage.html': page('Usage of multi-threaded plans', '<h1>Usage of multi-threaded plans</h1><p>Threads.</p>'),
+  // A one-word heading whose word stems as the query's does: "locale" is not "locals".
+  'changes.html': page('Changes', '<h1>Changes</h1><h3>locale</h3><p>The locale module reads local settings.</p>'),
+  'builtins.html': page(
+    'Built-in functions',
+    '<h1>Built-in functions</h1><dl><dt id="locals">locals()</dt><dd>The names of the current scope.</dd></dl>',
+  ),
   'trips/one.html': page('Trip one', '<p>Kayak, paddle and river.</p>'),
   'trips/two.html': page('Trip two', '<p>Kayak paddle, kayak paddle, kayak paddle, kayak paddle.</p>'),
   ...Object.fromEntries([1, 2, 3, 4, 5, 6, 7, 8].map((n) => [`releases/${n}.0.html`, mentions(n)])),
@@ -149,6 +169,16 @@ describe('ranking on a site it was not tuned on', () => {
 
   it("brings first the page whose title is the query, before the site's name", async () => {
     expect((await top('Why Ferryweb?'))[0]).toBe('why.html');
+  });
+
+  it('brings first the page one of whose headings is the one word of the query, before titles that have the word', async () => {
+    const hit = (await searcher.search('Threads', { limit: 5 })).hits[0];
+    expect(hit?.path).toBe('upgrading.html');
+    expect(hit?.section).toBe('Threads');
+  });
+
+  it('raises a one-word heading only for that word as written, not for another word that stems alike', async () => {
+    expect((await top('locals'))[0]).toBe('builtins.html');
   });
 
   it('brings first the page whose section heading is the query', async () => {
