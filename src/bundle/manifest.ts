@@ -4,10 +4,11 @@ import { VERSION } from '../version.js';
 /**
  * Version 2 checksums the path index; version 3 stores term counts in the search shards and
  * scores at query time; version 4 adds zstd entries, copies stored once and deflated postings;
- * version 5 lets an edition keep its base's search shards, with their replaced pages dead (FORMAT.md §9). Older bundles are still read.
+ * version 5 lets an edition keep its base's search shards, with their replaced pages dead; version 6
+ * gives the term dictionary and the title list a CRC-32 per block (FORMAT.md §9). Older bundles are still read.
  */
-export const FORMAT_VERSION = 5;
-const READABLE_VERSIONS = [1, 2, 3, 4, 5];
+export const FORMAT_VERSION = 6;
+const READABLE_VERSIONS = [1, 2, 3, 4, 5, 6];
 
 /** How text entries are compressed: deflate, which any unzip tool reads, or zstd with a dictionary. */
 export type Compression = 'deflate' | 'compact';

@@ -31,6 +31,16 @@ export interface EntryReads {
   read(offset: number, length: number): Promise<Buffer>;
   /** Bytes held in memory to answer reads: a compressed entry is inflated whole. */
   heldBytes?: number;
+  /**
+   * On reads opened with `deferCheck`: checks the entry whole against its CRC-32, once. A format
+   * with a CRC-32 for each block it reads never needs it; an older one calls it before reading.
+   */
+  checkWhole?: () => Promise<void>;
+}
+
+export interface RandomAccessOptions {
+  /** The caller checks what it reads, block by block, or calls `checkWhole` (stored entries only). */
+  deferCheck?: boolean;
 }
 
 /**
@@ -188,9 +198,11 @@ export class Bundle {
   /**
    * Positional reads inside an entry's content: straight from the file for a stored entry, from
    * memory for a deflated one (which cannot be read from the middle). A stored entry's CRC-32 is
-   * checked once, the first time, by reading it whole; reads that follow trust it.
+   * checked once, the first time, by reading it whole; reads that follow trust it. With
+   * `deferCheck`, not until `checkWhole` is called: a list of 86 MB whose blocks carry their own
+   * CRC-32 then costs its first use a block, not the whole of it.
    */
-  async randomAccess(record: StoredRecord): Promise<EntryReads> {
+  async randomAccess(record: StoredRecord, { deferCheck = false }: RandomAccessOptions = {}): Promise<EntryReads> {
     const { size, method } = record.locator;
     const label = `${this.label}: "${record.name}"`;
     const outside = (offset: number, length: number) =>
@@ -208,10 +220,12 @@ export class Bundle {
       };
     }
     const start = await this.dataOffset(record);
-    await this.checkInPlace(record, start);
+    const checkWhole = () => this.checkInPlace(record, start);
+    if (!deferCheck) await checkWhole();
     return {
       size,
       label,
+      ...(deferCheck ? { checkWhole } : {}),
       read: (offset, length) => {
         if (offset < 0 || offset + length > size) return Promise.reject(outside(offset, length));
         return this.source.read(start + offset, length);

@@ -1,6 +1,6 @@
 import { EntryKind } from '../bundle/path-index.js';
 import type { Manifest } from '../bundle/manifest.js';
-import type { EntryReads, StoredRecord } from '../bundle/reader.js';
+import type { EntryReads, RandomAccessOptions, StoredRecord } from '../bundle/reader.js';
 import { FerryError } from '../errors.js';
 import { decodeText } from '../pack/charset.js';
 import { extractPageText, type PageText } from '../pack/html-text.js';
@@ -27,7 +27,7 @@ export interface SearchableBundle {
   readonly manifest: Pick<Manifest, 'mainPage' | 'search' | 'version'>;
   resolve(name: string): Promise<StoredRecord | undefined>;
   resolveContent(path: string): Promise<StoredRecord | undefined>;
-  randomAccess(record: StoredRecord): Promise<EntryReads>;
+  randomAccess(record: StoredRecord, options?: RandomAccessOptions): Promise<EntryReads>;
   read(record: StoredRecord): Promise<Buffer>;
 }
 
@@ -141,7 +141,7 @@ export class BundleSearcher {
         const record = await this.bundle.resolve(TERMS_NAME);
         if (!record) return undefined;
         const { names } = await this.listing();
-        return TermDictionary.open(await this.bundle.randomAccess(record), names.length);
+        return TermDictionary.open(await this.bundle.randomAccess(record, { deferCheck: true }), names.length);
       })();
       this.dictionary.catch(() => (this.dictionary = undefined));
     }

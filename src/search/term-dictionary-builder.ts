@@ -1,3 +1,4 @@
+import { crc32 } from '../bundle/crc32.js';
 import { SpillFile } from '../spill-file.js';
 import type { CorpusScoring } from './bm25.js';
 import { ByteWriter } from './bytes.js';
@@ -211,13 +212,10 @@ export class TermDictionaryBuilder {
     best: BestShards,
   ): Buffer {
     const blocks = new ByteWriter();
-    const table = new ByteWriter(16 + 8 * Math.ceil(sorted.length / DICTIONARY_TERMS_PER_BLOCK));
+    const blockStarts: number[] = [];
     for (let i = 0; i < sorted.length; i++) {
       const first = i % DICTIONARY_TERMS_PER_BLOCK === 0;
-      if (first) {
-        table.uint32(sorted[i]!);
-        table.uint32(TERMS_HEADER_SIZE + blocks.length);
-      }
+      if (first) blockStarts.push(blocks.length);
       blocks.varint(first ? 0 : sorted[i]! - sorted[i - 1]!);
       const term = commonRank[i]!;
       if (term >= 0) {
@@ -238,15 +236,27 @@ export class TermDictionaryBuilder {
         blocks.varint(at === starts[i] ? lists[at]! : lists[at]! - lists[at - 1]!);
       }
     }
-    const tableOffset = TERMS_HEADER_SIZE + blocks.length;
+    const body = blocks.bytes();
+    const tableOffset = TERMS_HEADER_SIZE + body.length;
+    // Each block's first key, offset and CRC-32, then where the blocks end.
+    const table = new ByteWriter(8 + 12 * blockStarts.length);
+    blockStarts.forEach((start, block) => {
+      const end = blockStarts[block + 1] ?? body.length;
+      table.uint32(sorted[block * DICTIONARY_TERMS_PER_BLOCK]!);
+      table.uint32(TERMS_HEADER_SIZE + start);
+      table.uint32(crc32(body.subarray(start, end)));
+    });
     table.uint32(tableOffset);
     const header = Buffer.alloc(TERMS_HEADER_SIZE);
     TERMS_MAGIC.copy(header, 0);
     header.writeUInt32LE(this.shards, 8);
     header.writeUInt32LE(sorted.length, 12);
-    header.writeUInt32LE(Math.ceil(sorted.length / DICTIONARY_TERMS_PER_BLOCK), 16);
+    header.writeUInt32LE(blockStarts.length, 16);
     header.writeUInt32LE(tableOffset, 20);
-    return Buffer.concat([header, blocks.bytes(), table.bytes()]);
+    const tableBytes = table.bytes();
+    const checksum = Buffer.alloc(4);
+    checksum.writeUInt32LE(crc32(tableBytes, crc32(header)));
+    return Buffer.concat([header, body, tableBytes, checksum]);
   }
 
   /** Removes the temporary file. */

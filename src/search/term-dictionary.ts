@@ -1,3 +1,4 @@
+import { crc32 } from '../bundle/crc32.js';
 import type { EntryReads } from '../bundle/reader.js';
 import { BudgetedLru } from '../cache-budget.js';
 import { FerryError } from '../errors.js';
@@ -11,7 +12,9 @@ import { lastAtMost } from './sorted-keys.js';
  * dictionary every shard's block table was searched and one of its blocks read.
  */
 export const TERMS_NAME = 'search/terms';
-export const TERMS_MAGIC = Buffer.from('FRYTRM1\0', 'latin1');
+/** Version 2 gives each block a CRC-32, so a first lookup checks a block, not the whole list. */
+export const TERMS_MAGIC = Buffer.from('FRYTRM2\0', 'latin1');
+const TERMS_MAGIC_V1 = Buffer.from('FRYTRM1\0', 'latin1');
 export const TERMS_HEADER_SIZE = 24;
 export const DICTIONARY_TERMS_PER_BLOCK = 128;
 /**
@@ -89,26 +92,47 @@ export class TermDictionary {
     private readonly keys: Uint32Array,
     /** Block i spans offsets i to i + 1. */
     private readonly offsets: Uint32Array,
+    /** Each block's CRC-32 (version 2). */
+    private readonly checksums: Uint32Array | undefined,
   ) {}
 
-  /** `shards`: how many `search/shards` lists; a dictionary of another count belongs to another index. */
+  /**
+   * `shards`: how many `search/shards` lists; a dictionary of another count belongs to another
+   * index. `source` may be opened with `deferCheck`: a version 1 dictionary is then checked whole.
+   */
   static async open(source: EntryReads, shards: number): Promise<TermDictionary> {
     const corrupt = (why: string) => new FerryError('BUNDLE_CORRUPT', `${source.label}: ${why}.`);
     if (source.size < TERMS_HEADER_SIZE) throw corrupt('the term dictionary is cut short');
     const header = await source.read(0, TERMS_HEADER_SIZE);
-    if (!header.subarray(0, 8).equals(TERMS_MAGIC)) throw corrupt('not a ferry term dictionary (wrong magic)');
+    const magic = header.subarray(0, 8);
+    const checked = magic.equals(TERMS_MAGIC);
+    if (!checked && !magic.equals(TERMS_MAGIC_V1)) throw corrupt('not a ferry term dictionary (wrong magic)');
+    if (!checked) await source.checkWhole?.();
     if (header.readUInt32LE(8) !== shards)
       throw corrupt('the term dictionary and search/shards disagree on the shards');
     const blockCount = header.readUInt32LE(16);
     const tableOffset = header.readUInt32LE(20);
-    if (tableOffset < TERMS_HEADER_SIZE || tableOffset + 8 * blockCount + 4 !== source.size)
+    const entrySize = checked ? 12 : 8;
+    // The end offset, and in version 2 the CRC-32 of the header and the table.
+    const tableEnd = tableOffset + entrySize * blockCount + 4;
+    if (tableOffset < TERMS_HEADER_SIZE || tableEnd + (checked ? 4 : 0) !== source.size)
       throw corrupt('the term dictionary header points outside it');
-    const table = new ByteReader(await source.read(tableOffset, source.size - tableOffset), source.label);
+    const tableBytes = await source.read(tableOffset, source.size - tableOffset);
+    if (
+      checked &&
+      crc32(tableBytes.subarray(0, tableEnd - tableOffset), crc32(header)) !==
+        tableBytes.readUInt32LE(tableEnd - tableOffset)
+    ) {
+      throw corrupt('the term dictionary header or block table does not match its checksum');
+    }
+    const table = new ByteReader(tableBytes, source.label);
     const keys = new Uint32Array(blockCount);
     const offsets = new Uint32Array(blockCount + 1);
+    const checksums = checked ? new Uint32Array(blockCount) : undefined;
     for (let i = 0; i < blockCount; i++) {
       keys[i] = table.uint32();
       offsets[i] = table.uint32();
+      if (checksums) checksums[i] = table.uint32();
     }
     offsets[blockCount] = table.uint32();
     let inOrder = blockCount === 0 ? offsets[0] === TERMS_HEADER_SIZE : offsets[blockCount] === tableOffset;
@@ -116,7 +140,7 @@ export class TermDictionary {
       inOrder = (i === 0 ? offsets[0] === TERMS_HEADER_SIZE : keys[i]! > keys[i - 1]!) && offsets[i]! < offsets[i + 1]!;
     }
     if (!inOrder) throw corrupt('the term dictionary block table is damaged');
-    return new TermDictionary(source, shards, keys, offsets);
+    return new TermDictionary(source, shards, keys, offsets, checksums);
   }
 
   /** The shards that hold the term, in increasing order (none when no page has it), or a common term's best shards. */
@@ -160,7 +184,11 @@ export class TermDictionary {
    */
   private async scanBlock(block: number, visit: (key: number, shards: () => TermShards) => boolean): Promise<void> {
     const start = this.offsets[block]!;
-    const reader = new ByteReader(await this.source.read(start, this.offsets[block + 1]! - start), this.source.label);
+    const bytes = await this.source.read(start, this.offsets[block + 1]! - start);
+    if (this.checksums && crc32(bytes) !== this.checksums[block]) {
+      throw this.corrupt(`its block ${block} does not match its checksum`);
+    }
+    const reader = new ByteReader(bytes, this.source.label);
     let key = this.keys[block]!;
     for (let first = true; !reader.done; first = false) {
       const delta = reader.varint();

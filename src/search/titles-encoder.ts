@@ -27,6 +27,8 @@ export function encodeTitles(sortedTitles: () => Iterable<Buffer>): Generator<Bu
     perBlock: TITLES_PER_BLOCK,
     headLength: HEADER_SIZE,
     head: (summary) => blockedHeader(TITLES_MAGIC, summary, TITLES_PER_BLOCK, 0),
+    // A CRC-32 for each block: a reader checks what it reads, not the whole list first.
+    checksums: true,
     // Titles and paths of neighbours share most of their words: deflated, a block takes a fifth.
     encodeBlock: (records) => deflateRawSync(records, { level: TITLES_DEFLATE_LEVEL }),
   });

@@ -1,12 +1,14 @@
 import {
   BLOCKED_HEADER_SIZE,
+  checkBlock,
+  checkHeadAndTable,
   emptyBlockTable,
   findBlock,
   parseBlockTable,
   type BlockTable,
 } from '../bundle/blocked-layout.js';
 import { compareNameStrings } from '../bundle/names.js';
-import type { EntryReads, StoredRecord } from '../bundle/reader.js';
+import type { EntryReads, RandomAccessOptions, StoredRecord } from '../bundle/reader.js';
 import { FerryError } from '../errors.js';
 import { foldCaseAndAccents } from '../fold.js';
 import { BudgetedLru, textBytes } from '../cache-budget.js';
@@ -14,8 +16,12 @@ import { inflateAtMost } from '../bundle/inflate.js';
 
 /** `search/titles`: every page's title and path, in blocks, sorted by folded title (FORMAT.md §5). */
 export const TITLES_NAME = 'search/titles';
-/** Version 2 deflates each block; version 1's blocks are stored as they are (still read). */
-export const TITLES_MAGIC = Buffer.from('FRYTTL2\0', 'latin1');
+/**
+ * Version 3 gives each block a CRC-32, so a first suggestion checks a block, not the whole list;
+ * version 2 deflates each block; version 1's blocks are stored as they are (all still read).
+ */
+export const TITLES_MAGIC = Buffer.from('FRYTTL3\0', 'latin1');
+const TITLES_MAGIC_V2 = Buffer.from('FRYTTL2\0', 'latin1');
 const TITLES_MAGIC_V1 = Buffer.from('FRYTTL1\0', 'latin1');
 
 export const HEADER_SIZE = BLOCKED_HEADER_SIZE;
@@ -61,35 +67,44 @@ export class TitleList {
   private constructor(
     private readonly source: EntryReads | undefined,
     private readonly table: BlockTable,
-    /** Version 2: blocks are deflated. */
+    /** Versions 2 and 3: blocks are deflated. */
     private readonly deflated = false,
   ) {}
 
   static async open(bundle: {
     resolve(name: string): Promise<StoredRecord | undefined>;
-    randomAccess(record: StoredRecord): Promise<EntryReads>;
+    randomAccess(record: StoredRecord, options?: RandomAccessOptions): Promise<EntryReads>;
   }): Promise<TitleList> {
     const record = await bundle.resolve(TITLES_NAME);
     if (!record) return new TitleList(undefined, emptyBlockTable());
-    const source = await bundle.randomAccess(record);
+    const source = await bundle.randomAccess(record, { deferCheck: true });
     const corrupt = (what: string) =>
       new FerryError('BUNDLE_CORRUPT', `${source.label}: the title list is damaged (${what}).`);
     if (source.size < HEADER_SIZE) throw corrupt('cut short');
     const header = await source.read(0, HEADER_SIZE);
     const magic = header.subarray(0, 8);
-    if (!magic.equals(TITLES_MAGIC) && !magic.equals(TITLES_MAGIC_V1)) throw corrupt('wrong magic');
+    const checked = magic.equals(TITLES_MAGIC);
+    if (!checked && !magic.equals(TITLES_MAGIC_V2) && !magic.equals(TITLES_MAGIC_V1)) throw corrupt('wrong magic');
+    if (!checked) await source.checkWhole?.();
     const blockCount = header.readUInt32LE(12);
     const tableOffset = Number(header.readBigUInt64LE(16));
     if (tableOffset < HEADER_SIZE || tableOffset > source.size) throw corrupt('block table outside the list');
     const tableBytes = await source.read(tableOffset, source.size - tableOffset);
-    const table = parseBlockTable(tableBytes, blockCount, HEADER_SIZE, tableOffset, corrupt);
-    return new TitleList(source, table, magic.equals(TITLES_MAGIC));
+    if (checked) checkHeadAndTable(header, tableBytes, corrupt);
+    const table = parseBlockTable(tableBytes, blockCount, HEADER_SIZE, tableOffset, corrupt, checked);
+    return new TitleList(source, table, !magic.equals(TITLES_MAGIC_V1));
   }
 
   private async block(number: number): Promise<ListedTitle[]> {
     const cached = this.blocks.get(number);
     if (cached) return cached;
     const stored = await this.source!.read(this.table.offsets[number]!, this.table.lengths[number]!);
+    checkBlock(
+      this.table,
+      number,
+      stored,
+      (what) => new FerryError('BUNDLE_CORRUPT', `${this.source!.label}: the title list is damaged (${what}).`),
+    );
     const bytes = this.deflated
       ? await inflateAtMost(stored, MAX_BLOCK_BYTES).catch((error: Error) => {
           throw new FerryError(

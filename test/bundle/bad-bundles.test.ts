@@ -235,7 +235,7 @@ describe('bundles of format version 4, packed before editions kept their base se
     try {
       const raw = async (from: Bundle, path: string) => from.readRaw((await from.resolveContent(path))!);
       expect((await raw(next, 'license.html')).equals(await raw(old, 'license.html'))).toBe(true);
-      expect(next.manifest.version).toBe(5);
+      expect(next.manifest.version).toBe(6);
       const searcher = new BundleSearcher(next);
       expect((await searcher.search('license')).hits[0]?.path).toBe('license.html');
       expect((await searcher.search('changelog changes')).hits.map((hit) => hit.path)).toContain('changes.html');

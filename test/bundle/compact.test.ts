@@ -46,8 +46,8 @@ describe('compact bundles (zstd with a dictionary)', () => {
     try {
       expect(small.source.size).toBeLessThan(large.source.size * 0.95);
       expect(small.manifest.compression).toBe('compact');
-      expect(small.manifest.version).toBe(5);
-      expect(large.manifest.version).toBe(5);
+      expect(small.manifest.version).toBe(6);
+      expect(large.manifest.version).toBe(6);
       expect(small.manifest.contentDigest).toBe(large.manifest.contentDigest);
     } finally {
       await Promise.all([small.close(), large.close()]);

@@ -1,4 +1,5 @@
 import { join } from 'node:path';
+import { crc32 as zlibCrc32 } from 'node:zlib';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { StoredRecord } from '../../src/bundle/reader.js';
 import { encodeSearchStats, fieldAverages, SEARCH_STATS_NAME } from '../../src/search/search-stats.js';
@@ -30,6 +31,37 @@ async function dictionaryOf(documents: TestDocument[]): Promise<{ bytes?: Buffer
   for (const shard of shards) await builder.addShard(shard.bytes, shard.name);
   const bytes = await builder.encode({ averages: fieldAverages(stats) });
   return bytes ? { bytes, shards: shards.length } : { shards: shards.length };
+}
+
+/** The dictionary's offsets: where its table starts, and each block's start and end. */
+function blocksOf(bytes: Buffer): { tableOffset: number; blockCount: number; starts: number[] } {
+  const blockCount = bytes.readUInt32LE(16);
+  const tableOffset = bytes.readUInt32LE(20);
+  const starts = Array.from({ length: blockCount + 1 }, (_, i) => bytes.readUInt32LE(tableOffset + 12 * i + 4));
+  return { tableOffset, blockCount, starts };
+}
+
+/** The same dictionary with its checksums made anew, as a writer that wrote these bytes would. */
+function resealed(bytes: Buffer): Buffer {
+  const copy = Buffer.from(bytes);
+  const { tableOffset, blockCount, starts } = blocksOf(copy);
+  for (let i = 0; i < blockCount; i++) {
+    copy.writeUInt32LE(zlibCrc32(copy.subarray(starts[i]!, starts[i + 1]!)), tableOffset + 12 * i + 8);
+  }
+  const end = copy.length - 4;
+  copy.writeUInt32LE(zlibCrc32(copy.subarray(tableOffset, end), zlibCrc32(copy.subarray(0, 24))), end);
+  return copy;
+}
+
+/** The dictionary as format 5 wrote it (FRYTRM1): its table without CRC-32s, and no checksum at its end. */
+function withoutChecksums(bytes: Buffer): Buffer {
+  const { tableOffset, blockCount } = blocksOf(bytes);
+  const table: Buffer[] = [];
+  for (let i = 0; i < blockCount; i++) table.push(bytes.subarray(tableOffset + 12 * i, tableOffset + 12 * i + 8));
+  table.push(bytes.subarray(tableOffset + 12 * blockCount, tableOffset + 12 * blockCount + 4));
+  const old = Buffer.concat([bytes.subarray(0, tableOffset), ...table]);
+  old.write('FRYTRM1\0', 0, 'latin1');
+  return old;
 }
 
 /** A page with its own word, and `also` in its text. */
@@ -80,9 +112,52 @@ describe('the term dictionary', () => {
     expect(damaged[25]).toBe(1);
     damaged[26] = 0x7f;
     damaged.writeUInt32LE(100, 8);
-    await expect((await TermDictionary.open(memoryReads(damaged), 100)).check()).rejects.toThrow(
+    // Written so, with checksums that match: a writer's fault, not a card's.
+    await expect((await TermDictionary.open(memoryReads(resealed(damaged)), 100)).check()).rejects.toThrow(
       /term dictionary is damaged: a term names a shard the bundle does not have/,
     );
+  });
+
+  it('checks each block it reads against its CRC-32, and reads only that block and the table', async () => {
+    const documents = Array.from({ length: 300 }, (_, number) => page(number));
+    const { bytes } = await dictionaryOf(documents);
+    const blockCount = bytes!.readUInt32LE(16);
+    const tableOffset = bytes!.readUInt32LE(20);
+    expect(blockCount).toBeGreaterThan(2);
+    const reads = memoryReads(bytes!);
+    const dictionary = await TermDictionary.open(reads, 300);
+    expect(await dictionary.shardsWith('only299')).toEqual([299]);
+    // The header, the table and one block: not the blocks a whole check would read.
+    expect(reads.bytesRead).toBeLessThan(24 + (bytes!.length - tableOffset) + (tableOffset - 24) / 2);
+
+    // One byte of the last block changed: the lookup that reads it fails, naming the checksum.
+    const lastBlock = bytes!.readUInt32LE(tableOffset + 12 * (blockCount - 1) + 4);
+    const damaged = Buffer.from(bytes!);
+    damaged[lastBlock + 1]! ^= 0x40;
+    const opened = await TermDictionary.open(memoryReads(damaged), 300);
+    expect(await opened.shardsWith('only0')).toEqual([0]);
+    await expect(opened.check()).rejects.toThrow(
+      new RegExp(`term dictionary is damaged: its block ${blockCount - 1} does not match its checksum`),
+    );
+  });
+
+  it('refuses at open a dictionary whose header or block table was changed', async () => {
+    const { bytes } = await dictionaryOf(Array.from({ length: 128 }, (_, number) => page(number)));
+    const damaged = Buffer.from(bytes!);
+    damaged[damaged.length - 9]! ^= 0x01; // the low byte of where the blocks end
+    await expect(TermDictionary.open(memoryReads(damaged), 128)).rejects.toThrow(
+      /header or block table does not match its checksum/,
+    );
+  });
+
+  it('reads a dictionary of format 5, which has no checksums, after checking it whole', async () => {
+    const documents = Array.from({ length: 160 }, (_, number) => page(number, number % 16 === 3 ? ['tenfold'] : []));
+    const { bytes } = await dictionaryOf(documents);
+    const reads = { ...memoryReads(withoutChecksums(bytes!)), wholeChecks: 0 };
+    const dictionary = await TermDictionary.open({ ...reads, checkWhole: async () => void reads.wholeChecks++ }, 160);
+    expect(reads.wholeChecks).toBe(1);
+    expect(await dictionary.shardsWith('tenfold')).toEqual([3, 19, 35, 51, 67, 83, 99, 115, 131, 147]);
+    await expect(dictionary.check()).resolves.toBeUndefined();
   });
 
   it('is refused when it belongs to an index of another number of shards', async () => {
@@ -134,7 +209,7 @@ async function memoryBundle(withDictionary: boolean): Promise<SearchableBundle &
     label: 'ferries.ferry',
     manifest: {
       mainPage: 'index.html',
-      version: 5,
+      version: 6,
       search: { shards: shards.length, documents: PAGES, language: 'eng' },
     },
     opened,

@@ -19,7 +19,10 @@ function storedList(entries: [title: string, path: string][]): Buffer {
 }
 
 /** A TitleList over stored bytes, read through the two calls a bundle answers, counting reads. */
-async function listOf(stored: Buffer): Promise<{ list: TitleList; reads: () => number }> {
+async function listOf(
+  stored: Buffer,
+  checkWhole?: () => Promise<void>,
+): Promise<{ list: TitleList; reads: () => number }> {
   let reads = 0;
   const source: EntryReads = {
     label: 'test.ferry: search/titles',
@@ -28,6 +31,7 @@ async function listOf(stored: Buffer): Promise<{ list: TitleList; reads: () => n
       reads++;
       return stored.subarray(offset, offset + length);
     },
+    ...(checkWhole ? { checkWhole } : {}),
   } as EntryReads;
   const bundle = {
     resolve: async () => ({ name: 'search/titles' }) as StoredRecord,
@@ -110,6 +114,43 @@ describe('title suggestions', () => {
     const damaged = Buffer.from(stored);
     for (let i = 40; i < 200; i++) damaged[i] = 0x33;
     const broken = await listOf(damaged);
-    await expect(broken.list.suggest('chapter 0', 5)).rejects.toThrow(/title list is damaged/);
+    await expect(broken.list.suggest('chapter 0', 5)).rejects.toThrow(
+      /title list is damaged \(block 0 does not match its checksum\)/,
+    );
+  });
+
+  it('refuses at open a list whose block table was changed', async () => {
+    const stored = storedList(entries);
+    const damaged = Buffer.from(stored);
+    damaged[damaged.length - 6]! ^= 0x20; // a letter of the last block's first key
+    await expect(listOf(damaged)).rejects.toThrow(/title list is damaged \(its header or block table does not match/);
+  });
+
+  it('reads a list of format 5, which has no checksums, after checking it whole', async () => {
+    const old = withoutChecksums(storedList(entries));
+    let wholeChecks = 0;
+    const { list } = await listOf(old, async () => void wholeChecks++);
+    expect(wholeChecks).toBe(1);
+    expect((await list.suggest('ete', 10)).map((found) => found.path)).toEqual([
+      'ete.html',
+      'ete-indien.html',
+      'eten.html',
+    ]);
   });
 });
+
+/** A list as format 5 wrote it (FRYTTL2): table entries without their CRC-32, and no checksum at the end. */
+function withoutChecksums(stored: Buffer): Buffer {
+  const blockCount = stored.readUInt32LE(12);
+  const tableOffset = Number(stored.readBigUInt64LE(16));
+  const table: Buffer[] = [];
+  let position = tableOffset;
+  for (let block = 0; block < blockCount; block++) {
+    const keyLength = stored.readUInt16LE(position + 16);
+    table.push(stored.subarray(position, position + 12), stored.subarray(position + 16, position + 18 + keyLength));
+    position += 18 + keyLength;
+  }
+  const old = Buffer.concat([stored.subarray(0, tableOffset), ...table]);
+  old.write('FRYTTL2\0', 0, 'latin1');
+  return old;
+}

@@ -1,6 +1,6 @@
 import { IndexReader, type StoredRecord } from '../../src/bundle/index-reader.js';
 import type { Manifest } from '../../src/bundle/manifest.js';
-import type { EntryReads } from '../../src/bundle/reader.js';
+import type { EntryReads, RandomAccessOptions } from '../../src/bundle/reader.js';
 import type { SearchableBundle } from '../../src/search/searcher.js';
 import { CONTENT_PREFIX, DICTIONARY_NAME, MANIFEST_NAME } from '../../src/bundle/names.js';
 import { ZSTD_METHOD } from '../../src/bundle/precompressed-entries.js';
@@ -96,19 +96,23 @@ export class BrowserBundle implements SearchableBundle {
 
   /**
    * Reads at any position of an entry: in place for stored ones (search shards), else from the
-   * inflated whole. A stored entry is checked whole once, the first time, like the server does.
+   * inflated whole. A stored entry is checked whole once, the first time, like the server does;
+   * with `deferCheck`, when the caller calls `checkWhole` (lists whose blocks carry a CRC-32 never do).
    */
-  async randomAccess(record: StoredRecord): Promise<EntryReads> {
+  async randomAccess(record: StoredRecord, { deferCheck = false }: RandomAccessOptions = {}): Promise<EntryReads> {
     const { size, method } = record.locator;
     const start = await entryDataOffset(this.source, record, (name) => this.index.lookup(name));
     const whole = method === 0 ? undefined : await this.read(record);
-    if (!whole && !this.checkedInPlace.has(record.name)) {
+    const checkWhole = async () => {
+      if (whole || this.checkedInPlace.has(record.name)) return;
       await this.bytes(record);
       this.checkedInPlace.add(record.name);
-    }
+    };
+    if (!deferCheck) await checkWhole();
     return {
       size,
       label: `${this.label}: ${record.name}`,
+      ...(deferCheck ? { checkWhole } : {}),
       read: (offset, length) =>
         whole ? Promise.resolve(whole.subarray(offset, offset + length)) : this.source.read(start + offset, length),
     };
