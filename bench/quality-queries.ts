@@ -55,19 +55,31 @@ export function pageFacts(path: string, html: string): PageFacts {
   let titleElement = '';
   let inTitleElement = 0;
   let heading: { text: string; anchor: string | undefined } | undefined;
+  // Pieces of text so far; an element with an id and no text right before a heading leads to it (Texinfo).
+  let texts = 0;
+  let emptyAnchor: { id: string; depth: number; texts: number } | undefined;
+  const opened: number[] = [];
   const parser = new Parser(
     {
       onopentag(tag, attributes) {
         const id = attributes.id ?? (tag === 'a' ? attributes.name : undefined);
         stack.push({ tag, id });
+        opened.push(texts);
         if (SKIPPED.has(tag)) skipping++;
         if (tag === 'title') inTitle = true;
         // Pages without <title> (Doxygen's custom headers) name themselves in an element of class "title".
         if (inTitleElement > 0) inTitleElement++;
         else if (!titleElement && /(^|\s)title(\s|$)/.test(attributes.class ?? '')) inTitleElement = 1;
         if (HEADING.test(tag)) {
-          const ancestor = [...stack].reverse().find((each) => each.id !== undefined);
-          heading = { text: '', anchor: ancestor?.id };
+          let at = stack.length - 1;
+          while (at >= 0 && stack[at]!.id === undefined) at--;
+          const ownOrAncestor = stack[at]?.id;
+          // Inside the section around the heading, and nothing read since: it leads closer.
+          const justBefore =
+            at < stack.length - 1 && emptyAnchor?.texts === texts && emptyAnchor.depth > at + 1
+              ? emptyAnchor.id
+              : undefined;
+          heading = { text: '', anchor: justBefore ?? ownOrAncestor };
         } else if (heading && id && heading.anchor === undefined) {
           heading.anchor = id;
         }
@@ -77,6 +89,7 @@ export function pageFacts(path: string, html: string): PageFacts {
         }
       },
       ontext(chunk) {
+        if (chunk.trim() !== '') texts++;
         if (skipping > 0) return;
         text += chunk;
         if (inTitle) facts.title += chunk;
@@ -84,7 +97,10 @@ export function pageFacts(path: string, html: string): PageFacts {
         if (heading) heading.text += chunk;
       },
       onclosetag(tag) {
-        stack.pop();
+        const closed = stack.pop();
+        const textsThen = opened.pop();
+        if (closed?.id !== undefined && textsThen === texts)
+          emptyAnchor = { id: closed.id, depth: stack.length + 1, texts };
         if (inTitleElement > 0) inTitleElement--;
         if (SKIPPED.has(tag)) skipping--;
         if (tag === 'title') inTitle = false;

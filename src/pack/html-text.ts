@@ -80,9 +80,13 @@ const NAMED_ELEMENTS = new Set(['h1', 'h2', 'h3', 'h4', 'h5', 'h6', 'a', 'sectio
 const IDENTIFIER = /^[\p{L}\p{N}]+(?:[._][\p{L}\p{N}]+)+$/u;
 
 /** Project Gutenberg's header and licence sections: kept on the page, left out of its search text. */
-/** A heading's permalink (Sphinx's and MkDocs' `¶`): a control, not part of the text. */
+/**
+ * A heading's link to itself, a control and not part of the text: Sphinx's and MkDocs'
+ * `a.headerlink` (¶), Doxygen's `span.permalink` (◆).
+ */
 function isPermalink(name: string, attributes: Record<string, string>): boolean {
-  return name === 'a' && (attributes.class ?? '').split(/\s+/).includes('headerlink');
+  const classes = (attributes.class ?? '').split(/\s+/);
+  return (name === 'a' && classes.includes('headerlink')) || classes.includes('permalink');
 }
 
 function isBoilerplate(attributes: Record<string, string>): boolean {
@@ -105,6 +109,14 @@ export function decodeHtml(data: Buffer): string {
 export function extractPageText(html: string, options: { sections?: boolean } = {}): PageText {
   const stack: string[] = [];
   const ids: (string | undefined)[] = [];
+  // Pieces of text read so far, and how many there were when each open element opened.
+  let texts = 0;
+  const textsAtOpen: number[] = [];
+  /**
+   * The last element with an id and no text, and how many pieces of text there were when it
+   * closed: Texinfo anchors a heading with `<span id="Threads"></span>` just before it.
+   */
+  let emptyAnchor: { id: string; depth: number; texts: number } | undefined;
   let permalinkDepth = -1;
   // A section heading being read: where its mark goes in the text, and the anchor found so far.
   let open: { depth: number; anchor: string | undefined; heading: string; body: number; main: number } | undefined;
@@ -143,18 +155,18 @@ export function extractPageText(html: string, options: { sections?: boolean } = 
         stack.push(name);
         const id = attributes.id ?? (name === 'a' ? attributes.name : undefined);
         ids.push(id);
+        textsAtOpen.push(texts);
         const counted = skipDepth === 0 && boilerplateDepth < 0;
         if (open && open.anchor === undefined && id) open.anchor = id;
         if (counted && id && (name === 'dt' || (NAMED_ELEMENTS.has(name) && IDENTIFIER.test(id)))) names.push(id);
         if (counted && !open && (SECTION_HEADINGS.has(name) || (name === 'dt' && id))) {
-          // Sphinx, DocBook and others put the id on the section around the heading.
-          const around =
-            name === 'dt'
-              ? undefined
-              : ids
-                  .slice(0, -1)
-                  .reverse()
-                  .find((each) => each !== undefined);
+          // Sphinx, DocBook and others put the id on the section around the heading; Texinfo
+          // on an empty element right before it, inside that section, which leads closer.
+          let aroundAt = stack.length - 2;
+          while (aroundAt >= 0 && ids[aroundAt] === undefined) aroundAt--;
+          const justBefore =
+            emptyAnchor && emptyAnchor.texts === texts && emptyAnchor.depth > aroundAt + 1 ? emptyAnchor.id : undefined;
+          const around = name === 'dt' ? undefined : (justBefore ?? ids[aroundAt]);
           open = { depth: stack.length, anchor: id ?? around, heading: '', body: body.length, main: -1 };
           body.push('');
           if (mainDepth >= 0) open.main = main.push('') - 1;
@@ -188,6 +200,7 @@ export function extractPageText(html: string, options: { sections?: boolean } = 
         }
       },
       ontext(text) {
+        if (text.trim() !== '') texts++;
         if (inTitle) title += text;
         if (permalinkDepth >= 0) return;
         if (inH1) heading += text;
@@ -216,7 +229,9 @@ export function extractPageText(html: string, options: { sections?: boolean } = 
           if (open.main >= 0) main[open.main] = mark;
           open = undefined;
         }
-        ids.pop();
+        const id = ids.pop();
+        const textsThen = textsAtOpen.pop();
+        if (id !== undefined && textsThen === texts) emptyAnchor = { id, depth: stack.length, texts };
         if (name === 'title') inTitle = false;
         if (name === 'h1') inH1 = false;
         if (stack.length === classTitleDepth) classTitleDepth = -1;

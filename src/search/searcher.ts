@@ -14,7 +14,7 @@ import type { ShardDocument } from './shard-format.js';
 import { openShard, type SearchShard } from './shard-reader.js';
 import { ShardWithDeadPages } from './dead-pages.js';
 import { makeSnippet, type Snippet } from './snippet.js';
-import { TitleList, type Suggestion } from './titles.js';
+import { foldTitle, TitleList, type Suggestion } from './titles.js';
 import { BudgetedLru, textBytes } from '../cache-budget.js';
 import { TermDictionary, TERMS_NAME } from './term-dictionary.js';
 import { matchPlanned } from './shard-plan.js';
@@ -60,6 +60,8 @@ export interface Candidate {
   score: number;
   /** The query terms the page has, for its snippet. */
   terms: Set<string>;
+  /** The query as typed: a section whose heading it is opens the result. */
+  query: string;
 }
 
 /** How many pages match, and the best of them. */
@@ -182,6 +184,7 @@ export class BundleSearcher {
       doc: matches[at]!.docs[match]!,
       score: matches[at]!.scores[match]!,
       terms: termsOf(parsed, matches[at]!.termBits[match]!),
+      query,
     }));
     return { total, best };
   }
@@ -243,7 +246,7 @@ export class BundleSearcher {
   /** A result with its snippet: made only for the results shown. */
   async hit(candidate: Candidate): Promise<SearchHit> {
     const { path, title } = await this.pageOf(candidate);
-    const { snippet, section } = await this.snippet(path, title, candidate.terms);
+    const { snippet, section } = await this.snippet(path, title, candidate.query, candidate.terms);
     return {
       bundle: this.name,
       path,
@@ -254,13 +257,14 @@ export class BundleSearcher {
     };
   }
 
-  /** The snippet, from the section whose heading has most of the query when one has any of it. */
+  /** The snippet, from the section whose heading is the query, or has most of it when one has any of it. */
   private async snippet(
     path: string,
     title: string,
+    query: string,
     terms: Set<string>,
   ): Promise<{ snippet: Snippet; section?: string }> {
-    const key = `${path}\n${[...terms].sort().join(' ')}`;
+    const key = `${path}\n${foldTitle(query)}\n${[...terms].sort().join(' ')}`;
     let found = this.snippets.get(key);
     if (!found) {
       // A word as the language that matched it reads it: the first form that is a matched term.
@@ -283,7 +287,7 @@ export class BundleSearcher {
         return chosen;
       };
       const page = await this.pageText(path);
-      const section = bestSection(title, page.sections, terms, normalise);
+      const section = bestSection(title, page.sections, query, terms, normalise);
       const snippet = makeSnippet(section?.text ?? page.text, terms, normalise);
       found = section ? { snippet, section: section.anchor } : { snippet };
       this.snippets.set(key, found);

@@ -81,8 +81,10 @@ const SITE: Record<string, string> = {
   // A one-word section among pages with its word in their titles, as Texinfo manuals have them.
   'upgrading.html': page(
     'Upgrading from version 2',
-    '<h1>Upgrading from version 2</h1><h3 id="Plans">Plans</h3><p>Plans are made once.</p>' +
-      '<h3 id="Threads">Threads</h3><p>Link with the library and call its initialiser first.</p>',
+    // Texinfo's markup: the chapter's id on the element around it, each section's on an empty span before its heading.
+    '<div class="chapter" id="Upgrading"><h1>Upgrading from version 2</h1>' +
+      '<span id="Plans"></span><h3>Plans</h3><p>Plans are made once.</p>' +
+      '<span id="Threads"></span><h3>Threads</h3><p>Link with the library and call its initialiser first.</p></div>',
   ),
   'thread-safety.html': page('Thread safety', '<h1>Thread safety</h1><p>Threads share plans; each thread locks.</p>'),
   'thread-count.html': page(
@@ -92,6 +94,15 @@ const SITE: Record<string, string> = {
   'mixing.html': page('Combining processes and threads', '<h1>Combining processes and threads</h1><p>Threads.</p>'),
   'multi.html': page('Multi-threaded use', '<h1>Multi-threaded use</h1><p>A threaded plan runs in threads.</p>'),
   'multi-usage.html': page('Usage of multi-threaded plans', '<h1>Usage of multi-threaded plans</h1><p>Threads.</p>'),
+  // A class page as Doxygen writes it: each member's heading after an empty anchor, behind a ◆ permalink.
+  'class_value.html': page(
+    'Json::Value Class Reference',
+    '<div class="title">Json::Value Class Reference</div>' +
+      '<a id="a1f2"></a><h2 class="memtitle"><span class="permalink"><a href="#a1f2">◆&nbsp;</a></span>Value() [1/2]</h2>' +
+      '<p>Makes a value.</p>' +
+      '<a id="a9c4"></a><h2 class="memtitle"><span class="permalink"><a href="#a9c4">◆&nbsp;</a></span>~Value()</h2>' +
+      '<p>Frees the value.</p>',
+  ),
   // A one-word heading whose word stems as the query's does: "locale" is not "locals".
   'changes.html': page('Changes', '<h1>Changes</h1><h3>locale</h3><p>The locale module reads local settings.</p>'),
   'builtins.html': page(
@@ -171,10 +182,17 @@ describe('ranking on a site it was not tuned on', () => {
     expect((await top('Why Ferryweb?'))[0]).toBe('why.html');
   });
 
-  it('brings first the page one of whose headings is the one word of the query, before titles that have the word', async () => {
+  it('brings first the page one of whose headings is the one word of the query, before titles that have the word, at that section', async () => {
     const hit = (await searcher.search('Threads', { limit: 5 })).hits[0];
     expect(hit?.path).toBe('upgrading.html');
     expect(hit?.section).toBe('Threads');
+  });
+
+  it('opens a result at the section whose heading is the query, though the title has its words', async () => {
+    const destructor = (await searcher.search('~Value()', { limit: 1 })).hits[0];
+    expect([destructor?.path, destructor?.section]).toEqual(['class_value.html', 'a9c4']);
+    const constructor = (await searcher.search('Value()', { limit: 1 })).hits[0];
+    expect([constructor?.path, constructor?.section]).toEqual(['class_value.html', 'a1f2']);
   });
 
   it('raises a one-word heading only for that word as written, not for another word that stems alike', async () => {
