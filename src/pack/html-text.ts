@@ -79,7 +79,6 @@ const HEADINGS = new Set(['h1', 'h2', 'h3', 'h4', 'h5', 'h6', 'dt']);
 const NAMED_ELEMENTS = new Set(['h1', 'h2', 'h3', 'h4', 'h5', 'h6', 'a', 'section', 'span']);
 const IDENTIFIER = /^[\p{L}\p{N}]+(?:[._][\p{L}\p{N}]+)+$/u;
 
-/** Project Gutenberg's header and licence sections: kept on the page, left out of its search text. */
 /**
  * A heading's link to itself, a control and not part of the text: Sphinx's and MkDocs'
  * `a.headerlink` (¶), Doxygen's `span.permalink` (◆).
@@ -89,6 +88,7 @@ function isPermalink(name: string, attributes: Record<string, string>): boolean 
   return (name === 'a' && classes.includes('headerlink')) || classes.includes('permalink');
 }
 
+/** Project Gutenberg's header and licence sections: kept on the page, left out of its search text. */
 function isBoilerplate(attributes: Record<string, string>): boolean {
   return (attributes.class ?? '').split(/\s+/).includes('pg-boilerplate');
 }
