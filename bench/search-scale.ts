@@ -183,7 +183,17 @@ function packZim(site: string, zim: string, log: (line: string) => void): Comman
   ]);
 }
 
+const USAGE = `npm run bench:search [-- --pages N] [--ferry-only] [--site-only]
+  --pages N         generated pages (100000 by default); the site and bundle are kept in bench/work/search-scale-N
+  --ferry-only      pack and measure ferry only (zimwriterfs takes hours on millions of pages)
+  --site-only       write the generated site and stop
+node dist/bench/search-scale.js --measure-queries BUNDLE --pages N
+                    measure queries on a bundle already packed (the step the bench runs in a fresh process),
+                    and print them as JSON
+`;
+
 async function main(): Promise<void> {
+  if (process.argv.includes('--help') || process.argv.includes('-h')) return void process.stdout.write(USAGE);
   const argument = (name: string) => {
     const at = process.argv.indexOf(name);
     return at > 0 ? process.argv[at + 1] : undefined;
