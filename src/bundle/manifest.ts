@@ -34,7 +34,16 @@ export interface Manifest {
   mainPage: string;
   illustration: string | null;
   counts: { pages: number; assets: number; redirects: number };
-  search: { shards: number; documents: number; language: string };
+  search: {
+    shards: number;
+    documents: number;
+    language: string;
+    /**
+     * The format version the search index was written in, when older than the bundle's: `ferry
+     * convert` carries an index over as it is, and writes the rest of the bundle anew.
+     */
+    version?: number;
+  };
   /** Absent in bundles written before compact compression, which are all deflate. */
   compression?: Compression;
   contentDigest: string;
@@ -67,6 +76,11 @@ export function basicMetadata(name: string, title: string, date: string): Bundle
     source: '',
     tags: [],
   };
+}
+
+/** The format version the bundle's search index was written in (FORMAT.md §3). */
+export function searchVersion(manifest: Pick<Manifest, 'version' | 'search'>): number {
+  return manifest.search.version ?? manifest.version;
 }
 
 /** A manifest of the current format version, made by this ferry. */
@@ -103,6 +117,13 @@ export function checkManifest(value: unknown, bundleLabel: string): Manifest {
   }
   if (typeof manifest.mainPage !== 'string' || !manifest.counts || !manifest.search) {
     throw new FerryError('BUNDLE_CORRUPT', `${bundleLabel}: ferry.json lacks mainPage, counts or search.`);
+  }
+  const indexVersion = manifest.search.version;
+  if (indexVersion !== undefined && !(READABLE_VERSIONS.includes(indexVersion) && indexVersion <= manifest.version!)) {
+    throw new FerryError(
+      'BUNDLE_CORRUPT',
+      `${bundleLabel}: its search index is of format version ${String(indexVersion)}, which this ferry cannot read in a bundle of version ${String(manifest.version)}.`,
+    );
   }
   return manifest as Manifest;
 }

@@ -1,5 +1,5 @@
 import { spreadSample } from '../bundle/dictionary-builder.js';
-import { createManifest, type Compression } from '../bundle/manifest.js';
+import { createManifest, FORMAT_VERSION, searchVersion, type Compression } from '../bundle/manifest.js';
 import { DICTIONARY_NAME, INDEX_NAME, MANIFEST_NAME } from '../bundle/names.js';
 import { readCentralDirectory } from '../bundle/central-directory.js';
 import { EntryKind } from '../bundle/path-index.js';
@@ -93,7 +93,16 @@ export async function convertBundle(options: ConvertOptions): Promise<{ bytes: n
     if (contentDigest !== input.manifest.contentDigest) {
       warn(`the content digest of ${input.label} does not match its entries; the new bundle has its own.`);
     }
-    const { metadata, mainPage, illustration, counts, search } = input.manifest;
+    const { metadata, mainPage, illustration, counts } = input.manifest;
+    // The search index is carried over as it is: readers must read it as its own version.
+    const { shards, documents, language } = input.manifest.search;
+    const indexVersion = searchVersion(input.manifest);
+    const search = {
+      shards,
+      documents,
+      language,
+      ...(indexVersion < FORMAT_VERSION ? { version: indexVersion } : {}),
+    };
     const compression = writer.compact ? 'compact' : 'deflate';
     await writer.addManifest(
       createManifest({ metadata, mainPage, illustration, counts, search, compression, contentDigest }),

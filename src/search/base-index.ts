@@ -1,3 +1,4 @@
+import { searchVersion } from '../bundle/manifest.js';
 import { Bundle } from '../bundle/reader.js';
 import { FerryError } from '../errors.js';
 import { FIELDS } from './analyse.js';
@@ -74,7 +75,7 @@ export class BaseIndex {
     });
     try {
       const record = await bundle.resolve(SEARCH_STATS_NAME);
-      if (bundle.manifest.version < 4 || !record) {
+      if (searchVersion(bundle.manifest) < 4 || !record) {
         warn(`--base "${path}" has no search index of this format: every search shard is made anew.`);
         await bundle.close();
         return undefined;

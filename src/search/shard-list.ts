@@ -1,6 +1,6 @@
 import { shardName } from '../bundle/names.js';
 import { FerryError } from '../errors.js';
-import type { Manifest } from '../bundle/manifest.js';
+import { searchVersion, type Manifest } from '../bundle/manifest.js';
 import type { Corpus } from './match.js';
 import { queryLanguage, type QueryLanguage } from './pipelines.js';
 import type { SearchableBundle } from './searcher.js';
@@ -16,7 +16,7 @@ const LISTED_SHARDS_VERSION = 3;
  */
 export function queryLanguages(manifest: Pick<Manifest, 'search' | 'version'>): QueryLanguage[] {
   const listed = manifest.search.language.split(',').filter((code) => code !== '');
-  const used = manifest.version < LISTED_SHARDS_VERSION ? listed.slice(0, 1) : listed;
+  const used = searchVersion(manifest) < LISTED_SHARDS_VERSION ? listed.slice(0, 1) : listed;
   const languages = used.length > 0 ? used : ['eng'];
   return languages.map((code) => queryLanguage(code, languages[0]));
 }
@@ -30,8 +30,8 @@ export interface ShardList {
 
 /** A bundle's search shards and what scores need of the whole bundle (FORMAT.md §5). */
 export async function listShards(bundle: SearchableBundle): Promise<ShardList> {
-  const { search, version } = bundle.manifest;
-  if (version < LISTED_SHARDS_VERSION) {
+  const { search } = bundle.manifest;
+  if (searchVersion(bundle.manifest) < LISTED_SHARDS_VERSION) {
     // Older shards are numbered and hold finished weights: no statistics are needed.
     const names = Array.from({ length: search.shards }, (_, number) => shardName(number));
     return {

@@ -172,6 +172,23 @@ describe('bundles of format version 1', () => {
       await bundle.close();
     }
   });
+
+  it('are still searched once converted: the new manifest says which version their index is', async () => {
+    const compact = join(await tempFolder(), 'compact.ferry');
+    const run = await runCli(['convert', v1, compact, '--compression', 'compact']);
+    expect(run.code, run.stderr).toBe(0);
+    const [old, converted] = await Promise.all([Bundle.open(v1), Bundle.open(compact)]);
+    try {
+      expect(converted.manifest.version).toBe(6);
+      expect(converted.manifest.search.version).toBe(1);
+      const found = async (bundle: Bundle) =>
+        (await new BundleSearcher(bundle).search('license')).hits.map((hit) => [hit.path, hit.score]);
+      expect(await found(converted)).toEqual(await found(old));
+      expect((await runCli(['search', compact, 'license'])).code).toBe(0);
+    } finally {
+      await Promise.all([old.close(), converted.close()]);
+    }
+  });
 });
 
 describe('bundles of format version 3, packed before compact compression', () => {
