@@ -78,11 +78,6 @@ export function basicMetadata(name: string, title: string, date: string): Bundle
   };
 }
 
-/** The format version the bundle's search index was written in (FORMAT.md §3). */
-export function searchVersion(manifest: Pick<Manifest, 'version' | 'search'>): number {
-  return manifest.search.version ?? manifest.version;
-}
-
 /** A manifest of the current format version, made by this ferry. */
 export function createManifest(fields: Omit<Manifest, 'format' | 'version' | 'generator'>): Manifest {
   return { format: 'ferry', version: FORMAT_VERSION, generator: `ferry ${VERSION}`, ...fields };

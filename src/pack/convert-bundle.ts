@@ -1,5 +1,6 @@
 import { spreadSample } from '../bundle/dictionary-builder.js';
-import { createManifest, FORMAT_VERSION, searchVersion, type Compression } from '../bundle/manifest.js';
+import { createManifest, FORMAT_VERSION, type Compression } from '../bundle/manifest.js';
+import { searchVersion } from '../search/shard-list.js';
 import { DICTIONARY_NAME, INDEX_NAME, MANIFEST_NAME } from '../bundle/names.js';
 import { readCentralDirectory } from '../bundle/central-directory.js';
 import { EntryKind } from '../bundle/path-index.js';

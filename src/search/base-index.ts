@@ -1,10 +1,10 @@
-import { searchVersion } from '../bundle/manifest.js';
 import { Bundle } from '../bundle/reader.js';
 import { FerryError } from '../errors.js';
 import { FIELDS } from './analyse.js';
 import { Fingerprint, pageFingerprint, pathKey } from './page-fingerprint.js';
 import { decodeSearchStats, SEARCH_STATS_NAME, shardIdName, type ShardListing } from './search-stats.js';
 import { SHARD_MAGIC } from './shard-format.js';
+import { searchVersion } from './shard-list.js';
 import { bufferReads, ShardReader } from './shard-reader.js';
 
 /** Where a page of the base edition is indexed, alive, and the digest of what its shard holds of it. */

@@ -1,10 +1,15 @@
 import { shardName } from '../bundle/names.js';
 import { FerryError } from '../errors.js';
-import { searchVersion, type Manifest } from '../bundle/manifest.js';
+import type { Manifest } from '../bundle/manifest.js';
 import type { Corpus } from './match.js';
 import { queryLanguage, type QueryLanguage } from './pipelines.js';
 import type { SearchableBundle } from './searcher.js';
 import { decodeSearchStats, fieldAverages, SEARCH_STATS_NAME, shardIdName } from './search-stats.js';
+
+/** The format version the bundle's search index was written in (FORMAT.md §3): a converted bundle's may be older. */
+export function searchVersion(manifest: Pick<Manifest, 'version' | 'search'>): number {
+  return manifest.search.version ?? manifest.version;
+}
 
 /** The version from which shards are listed in `search/shards` and named by their first page. */
 const LISTED_SHARDS_VERSION = 3;

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { checkManifest, createManifest, basicMetadata, searchVersion } from '../../src/bundle/manifest.js';
+import { basicMetadata, checkManifest, createManifest } from '../../src/bundle/manifest.js';
+import { searchVersion } from '../../src/search/shard-list.js';
 
 const manifest = (search: Record<string, number | string>) =>
   JSON.parse(
