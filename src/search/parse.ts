@@ -1,5 +1,6 @@
 import lunr from 'lunr';
 import { phraseTerm } from './phrases.js';
+import { trimEdges } from './scripts.js';
 import type { QueryLanguage } from './pipelines.js';
 
 /** Words past this add nothing to a ranking but cost time: a pasted paragraph is cut here. */
@@ -33,7 +34,7 @@ export function parseQuery(query: string, languages: QueryLanguage[]): ParsedQue
   const words = lunr
     .tokenizer(query)
     // Edge punctuation goes ("os.path." is "os.path"); inner dots stay.
-    .map((token) => token.toString().replace(/^[^\p{L}\p{N}_]+|[^\p{L}\p{N}_]+$/gu, ''))
+    .map((token) => trimEdges(token.toString()))
     .filter((word) => word !== '')
     .slice(0, MAX_QUERY_WORDS);
   const indexed = words.filter((word) => languages.every(({ index }) => index.runString(word).length > 0));

@@ -1,4 +1,5 @@
 import type lunr from 'lunr';
+import { trimEdges } from './scripts.js';
 
 /**
  * A section heading is also indexed whole, as one term: its words as indexing makes them (each
@@ -28,15 +29,13 @@ export function phraseTerm(words: readonly lunr.Token[], pipeline: lunr.Pipeline
   return prefix + PHRASE_MARK + wholes.join(' ');
 }
 
-/** Edge punctuation, which the query parser takes off a word ("Threads?" is "threads"). */
-const EDGE_PUNCTUATION = /^[^\p{L}\p{N}_]+|[^\p{L}\p{N}_]+$/gu;
-
 /**
- * The phrase of a heading of one word: the word lowercased, its edge punctuation off; none for a
- * stop word. Only a heading that is one word has one: "Why Click?" has two, one a stop word.
+ * The phrase of a heading of one word: the word lowercased, its edge punctuation off as the
+ * query parser takes it ("Threads?" is "threads"); none for a stop word. Only a heading that is
+ * one word has one: "Why Click?" has two, one a stop word.
  */
 function wordPhrase(word: lunr.Token, pipeline: lunr.Pipeline, prefix: string): string | undefined {
-  const text = word.toString().toLowerCase().replace(EDGE_PUNCTUATION, '');
+  const text = trimEdges(word.toString().toLowerCase());
   if (text === '' || wholeTerm(word, pipeline) === undefined) return undefined;
   return prefix + PHRASE_MARK + text;
 }

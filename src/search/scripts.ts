@@ -3,12 +3,16 @@ import lunr from 'lunr';
 /** Scripts written without spaces between words: Chinese, Japanese kana and kanji, Thai. */
 const UNSPACED = /[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\u0e00-\u0e7f]+/gu;
 
+/** The word without what is neither a letter, a digit nor `_` at its ends ("os.path." is "os.path"). */
+export function trimEdges(word: string): string {
+  return word.replace(/^[^\p{L}\p{N}_]+|[^\p{L}\p{N}_]+$/gu, '');
+}
+
 /**
  * lunr's own trimmer strips everything outside ASCII word characters, which erases Chinese
  * or Arabic words entirely; this one trims only what is neither a letter, a digit nor `_`.
  */
-export const unicodeTrimmer: lunr.PipelineFunction = (token) =>
-  token.update((text) => text.replace(/^[^\p{L}\p{N}_]+|[^\p{L}\p{N}_]+$/gu, ''));
+export const unicodeTrimmer: lunr.PipelineFunction = (token) => token.update(trimEdges);
 
 /** Splits unspaced runs into pieces: bigrams, plus every single character when `withUnigrams`. */
 function splitUnspaced(withUnigrams: boolean): lunr.PipelineFunction {

@@ -1,3 +1,4 @@
+import { checkHeadAndTable } from '../bundle/blocked-layout.js';
 import { crc32 } from '../bundle/crc32.js';
 import type { EntryReads } from '../bundle/reader.js';
 import { BudgetedLru } from '../cache-budget.js';
@@ -118,13 +119,7 @@ export class TermDictionary {
     if (tableOffset < TERMS_HEADER_SIZE || tableEnd + (checked ? 4 : 0) !== source.size)
       throw corrupt('the term dictionary header points outside it');
     const tableBytes = await source.read(tableOffset, source.size - tableOffset);
-    if (
-      checked &&
-      crc32(tableBytes.subarray(0, tableEnd - tableOffset), crc32(header)) !==
-        tableBytes.readUInt32LE(tableEnd - tableOffset)
-    ) {
-      throw corrupt('the term dictionary header or block table does not match its checksum');
-    }
+    if (checked) checkHeadAndTable(header, tableBytes, (what) => corrupt(`the term dictionary: ${what}`));
     const table = new ByteReader(tableBytes, source.label);
     const keys = new Uint32Array(blockCount);
     const offsets = new Uint32Array(blockCount + 1);
